@@ -1,0 +1,65 @@
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use claimex_ner::{NerConfig, NerModel, RandomModelSpec};
+
+#[derive(Subcommand)]
+pub enum ModelsCommand {
+    /// Write a small randomly initialised NER model (for tests and for running the pipeline before
+    /// a trained model exists; its entities are noise).
+    InitRandom(InitRandomArgs),
+    /// Load a model directory and print what it is.
+    Info {
+        /// Model directory.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct InitRandomArgs {
+    /// Directory to write (created if missing; existing model files are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Seed for the weights: the same seed gives the same model.
+    #[arg(long, default_value_t = 42)]
+    seed: i64,
+    /// Hidden size.
+    #[arg(long, default_value_t = 32)]
+    hidden: i64,
+    /// Transformer layers.
+    #[arg(long, default_value_t = 2)]
+    layers: i64,
+}
+
+pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
+    match cmd {
+        ModelsCommand::InitRandom(args) => {
+            let spec = RandomModelSpec {
+                seed: args.seed,
+                hidden_size: args.hidden,
+                intermediate_size: args.hidden * 2,
+                layers: args.layers,
+                ..RandomModelSpec::default()
+            };
+            claimex_ner::write_random_model(&args.out, &spec)
+                .with_context(|| format!("writing random model to {}", args.out.display()))?;
+            let model = NerModel::load(&args.out, NerConfig::default())?;
+            eprintln!(
+                "wrote {} to {} (random weights, not trained: its entities are noise)",
+                model.info().id,
+                args.out.display()
+            );
+            Ok(())
+        }
+        ModelsCommand::Info { dir } => {
+            let model = NerModel::load(&dir, NerConfig::default())?;
+            let info = model.info();
+            println!("id:      {}", info.id);
+            println!("trained: {}", info.trained);
+            println!("labels:  {}", info.labels.join(" "));
+            println!("dir:     {}", info.dir.display());
+            Ok(())
+        }
+    }
+}

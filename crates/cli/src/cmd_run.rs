@@ -1,0 +1,261 @@
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use claimex_core::{Claim, DocStatus, Document, DocumentRecord, Sentence};
+use claimex_export::{open_sink, ClaimSink, RunInfo};
+use claimex_ingest::{sentences_of, DuplicateFilter, ReadItem};
+use claimex_ner::{NerConfig, NerModel};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::ledger::{self, Ledger, Tally};
+use crate::parallelism;
+use crate::reader_args::ReaderArgs;
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    reader: ReaderArgs,
+    /// Where to write claims; repeat for several sinks: PATH.jsonl, PATH.db (or .sqlite,
+    /// sqlite://PATH).
+    #[arg(long = "out", required = true, value_name = "SINK")]
+    outs: Vec<String>,
+    /// Model directory [default: $CLAIMEX_MODEL, else models/default].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Threads for reading, splitting and inference [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Sentence windows per model forward pass.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Documents read, analysed and written together; bounds memory.
+    #[arg(long, default_value_t = 64)]
+    chunk_docs: usize,
+    /// Process only shard i of N (0-based): input items k with k % N == i. Each shard is a pure,
+    /// repeatable job.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<Shard>,
+    /// Skip documents already committed to the output (not built yet).
+    #[arg(long)]
+    resume: bool,
+    /// Where to write the per-document ledger [default: documents.jsonl beside the first --out].
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+}
+
+/// `i/N`: this process handles shard `i` of `N`.
+#[derive(Debug, Clone, Copy)]
+pub struct Shard {
+    index: usize,
+    count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a shard: write i/N with 0 <= i < N, for example 0/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// A document on its way through the stages, or the record of one that stopped early.
+enum Item {
+    Ready { doc: Document, sentences: Vec<Sentence> },
+    Done(DocumentRecord),
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    if args.resume {
+        anyhow::bail!("--resume is not built yet (planned in the export issue); rerun without it: SQLite output is idempotent, so a rerun adds no duplicate claims");
+    }
+    let threads = parallelism::configure(args.threads)?;
+    let model_dir = resolve_model(args.model.as_deref())?;
+    let model = NerModel::load(&model_dir, NerConfig { batch_size: args.batch_size, ..NerConfig::default() })
+        .with_context(|| format!("loading NER model from {}", model_dir.display()))?;
+    let info = model.info().clone();
+    if !info.trained {
+        eprintln!(
+            "warning: model {} is randomly initialised, not trained: its entities and claims are noise",
+            info.id
+        );
+    }
+
+    let reader = args.reader.reader()?;
+    let run_info = RunInfo {
+        ner_model: info.id.clone(),
+        relations_model: claimex_relations::METHOD_ID.to_string(),
+        config: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let mut sinks = Vec::new();
+    for target in &args.outs {
+        create_parent(target)?;
+        sinks.push(open_sink(target, &run_info)?);
+    }
+    let ledger_path = args.ledger.clone().unwrap_or_else(|| ledger::default_path(&args.outs[0]));
+    let mut ledger = Ledger::create(&ledger_path)?;
+
+    let progress = ProgressBar::new_spinner();
+    progress.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    let started = Instant::now();
+    let mut dedup = DuplicateFilter::new();
+    let mut chunk: Vec<ReadItem> = Vec::with_capacity(args.chunk_docs);
+    let shard = args.shard;
+    let items = reader
+        .enumerate()
+        .filter(|(k, _)| shard.map_or(true, |s| k % s.count == s.index))
+        .map(|(_, item)| item);
+    for item in items {
+        chunk.push(item);
+        if chunk.len() >= args.chunk_docs.max(1) {
+            process_chunk(std::mem::take(&mut chunk), &model, &mut dedup, &mut sinks, &mut ledger)?;
+            report_progress(&progress, &ledger.tally, started);
+        }
+    }
+    process_chunk(chunk, &model, &mut dedup, &mut sinks, &mut ledger)?;
+    progress.finish_and_clear();
+
+    let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
+    for sink in sinks {
+        sink.finish()?;
+    }
+    let t = ledger.finish()?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "claimex: {} documents processed, {} skipped, {} duplicates; {} sentences, {} entities, {} claims in {:.1}s ({:.1} sentences/s, {threads} threads)",
+        t.processed, t.skipped, t.duplicates, t.sentences, t.entities, t.claims, secs,
+        t.sentences as f64 / secs.max(1e-9)
+    );
+    eprintln!("  model:  {}{}", info.id, if info.trained { "" } else { " (random weights, NOT trained)" });
+    eprintln!("  claims: {}", targets.join(", "));
+    eprintln!("  ledger: {} (every input document with its status{})", ledger_path.display(),
+        if t.skipped > 0 { "; see it for why documents were skipped" } else { "" });
+    Ok(())
+}
+
+fn process_chunk(
+    chunk: Vec<ReadItem>,
+    model: &NerModel,
+    dedup: &mut DuplicateFilter,
+    sinks: &mut [Box<dyn ClaimSink>],
+    ledger: &mut Ledger,
+) -> anyhow::Result<()> {
+    // Duplicate detection needs input order, so it runs before the parallel stages.
+    let items: Vec<Result<Document, DocumentRecord>> = chunk
+        .into_iter()
+        .map(|item| match item {
+            Ok(doc) => match dedup.check(&doc) {
+                Some(record) => Err(record),
+                None => Ok(doc),
+            },
+            Err(record) => Err(record),
+        })
+        .collect();
+    let items: Vec<Item> = items
+        .into_par_iter()
+        .map(|item| match item {
+            Ok(doc) => {
+                let sentences = sentences_of(&doc);
+                Item::Ready { doc, sentences }
+            }
+            Err(record) => Item::Done(record),
+        })
+        .collect();
+
+    // One NER call for the whole chunk, so batches are full and sorted by length across documents.
+    let all_sentences: Vec<Sentence> = items
+        .iter()
+        .flat_map(|item| match item {
+            Item::Ready { sentences, .. } => sentences.clone(),
+            Item::Done(_) => vec![],
+        })
+        .collect();
+    let mut entities = model.recognize(&all_sentences)?.into_iter();
+    let ner_id = model.info().id.as_str();
+
+    let mut per_doc = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Ready { doc, sentences } => {
+                let ents: Vec<_> = entities.by_ref().take(sentences.len()).collect();
+                per_doc.push(Ok((doc, sentences, ents)));
+            }
+            Item::Done(record) => per_doc.push(Err(record)),
+        }
+    }
+    let results: Vec<(DocumentRecord, Vec<Claim>)> = per_doc
+        .into_par_iter()
+        .map(|item| match item {
+            Ok((doc, sentences, ents)) => {
+                let claims: Vec<Claim> = sentences
+                    .iter()
+                    .zip(&ents)
+                    .flat_map(|(s, e)| claimex_relations::claims_of_sentence(&doc.id, s, e, ner_id))
+                    .collect();
+                let record = DocumentRecord {
+                    doc_id: Some(doc.id.clone()),
+                    source: doc.source.clone(),
+                    status: DocStatus::Processed,
+                    reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
+                    sentences: sentences.len(),
+                    entities: ents.iter().map(Vec::len).sum(),
+                    claims: claims.len(),
+                };
+                (record, claims)
+            }
+            Err(record) => (record, vec![]),
+        })
+        .collect();
+
+    for (record, claims) in &results {
+        for sink in sinks.iter_mut() {
+            sink.write_document(record, claims)?;
+        }
+        ledger.record(record)?;
+    }
+    Ok(())
+}
+
+fn report_progress(progress: &ProgressBar, t: &Tally, started: Instant) {
+    let docs = t.processed + t.skipped + t.duplicates;
+    let rate = docs as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    progress.set_message(format!(
+        "{docs} documents ({rate:.0}/s), {} sentences, {} claims, {} skipped",
+        t.sentences, t.claims, t.skipped
+    ));
+}
+
+fn resolve_model(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("CLAIMEX_MODEL") {
+        return Ok(PathBuf::from(dir));
+    }
+    let default = PathBuf::from("models/default");
+    if default.is_dir() {
+        return Ok(default);
+    }
+    anyhow::bail!(
+        "no model given and models/default does not exist: pass --model DIR or set CLAIMEX_MODEL \
+         (`claimex models init-random --out models/tiny-random` makes an untrained test model)"
+    )
+}
+
+fn create_parent(target: &str) -> anyhow::Result<()> {
+    let path = Path::new(target.strip_prefix("sqlite://").unwrap_or(target));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating output folder {}", parent.display()))?;
+    }
+    Ok(())
+}

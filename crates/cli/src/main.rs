@@ -1,0 +1,110 @@
+//! `claimex`: turn article corpora into structured, sourced, confidence-scored claims.
+
+mod cmd_eval;
+mod cmd_ingest;
+mod cmd_models;
+mod cmd_run;
+mod ledger;
+mod parallelism;
+mod reader_args;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "claimex",
+    version,
+    about = "Extract structured, sourced, confidence-scored claims from news articles",
+    long_about = "Extract structured, sourced, confidence-scored claims from news articles.\n\n\
+Inputs are files or folders (.txt, .md, .jsonl, optionally .gz) or - for JSONL on stdin.\n\
+Offsets in every output count Unicode characters into the stored document text.",
+    after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db --model models/tiny-random"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole pipeline (read, split, NER, claims) and write claims to one or more sinks.
+    Run(cmd_run::RunArgs),
+    /// Read and split documents into sentences with offsets (no models); write them as JSONL.
+    Ingest(cmd_ingest::IngestArgs),
+    /// Fine-tune a model on labelled data.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Measure quality against labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Copy claims from one sink to another.
+    Export(ExportArgs),
+    /// Create or inspect model directories.
+    #[command(subcommand)]
+    Models(cmd_models::ModelsCommand),
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// Fine-tune the NER model (not built yet).
+    Ner(NotBuiltArgs),
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Strict span precision/recall/F1 of an NER model on a CoNLL column file.
+    Ner(cmd_eval::EvalNerArgs),
+    /// Relation extraction on CoNLL04 JSON (not built yet).
+    Relations(NotBuiltArgs),
+    /// Open IE on a CaRB folder (not built yet).
+    Openie(NotBuiltArgs),
+    /// Claims on a claimex labelled-fixture JSONL file (not built yet).
+    Claims(NotBuiltArgs),
+}
+
+/// Arguments of commands that are not built yet: accepted so that `--help` works, then refused.
+#[derive(Args)]
+struct NotBuiltArgs {
+    /// Arguments of the future command.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    rest: Vec<String>,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Sink to read from.
+    #[arg(long)]
+    from: Option<PathBuf>,
+    /// Sink to write to.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+fn not_built(command: &str, issue: &str) -> anyhow::Result<()> {
+    anyhow::bail!("`claimex {command}` is not built yet ({issue}); see README.md for what works today")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd_run::run(args),
+        Command::Ingest(args) => cmd_ingest::run(args),
+        Command::Train(TrainCommand::Ner(_)) => not_built("train ner", "planned in the fine-tuning issue"),
+        Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
+        Command::Eval(EvalCommand::Relations(_)) => not_built("eval relations", "planned in the claims issue"),
+        Command::Eval(EvalCommand::Openie(_)) => not_built("eval openie", "planned in the claims issue"),
+        Command::Eval(EvalCommand::Claims(_)) => not_built("eval claims", "planned in the claims issue"),
+        Command::Export(_) => not_built("export", "planned in the export issue"),
+        Command::Models(cmd) => cmd_models::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,37 @@
+use std::path::PathBuf;
+
+use clap::Args;
+use claimex_ingest::{expand_inputs, DocumentReader, ReaderConfig};
+
+/// Input options shared by `run` and `ingest`.
+#[derive(Args, Debug)]
+pub struct ReaderArgs {
+    /// Input files or folders (.txt .md .jsonl .ndjson, optionally .gz), or - for JSONL on stdin.
+    #[arg(required = true, value_name = "INPUTS")]
+    pub inputs: Vec<PathBuf>,
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the document id (documents without one get a content hash).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the headline.
+    #[arg(long, default_value = "title")]
+    pub title_field: String,
+    /// Skip (and record) documents larger than this many bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_doc_bytes: usize,
+}
+
+impl ReaderArgs {
+    pub fn reader(&self) -> anyhow::Result<DocumentReader> {
+        let files = expand_inputs(&self.inputs)?;
+        let config = ReaderConfig {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            title_field: self.title_field.clone(),
+            max_doc_bytes: self.max_doc_bytes,
+        };
+        Ok(DocumentReader::new(files, config))
+    }
+}

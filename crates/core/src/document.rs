@@ -1,0 +1,85 @@
+use serde::{Deserialize, Serialize};
+
+/// Where a document came from: a file, and for JSONL the 1-based line within it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Path of the input file as given on the command line (or `-` for standard input).
+    pub path: String,
+    /// 1-based line number for line-oriented inputs (JSONL); `None` for whole-file documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path, line),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// One article after reading and cleaning. All offsets claimex emits point into `text`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// The id given in the input, or a content hash (see [`crate::content_doc_id`]).
+    pub id: String,
+    /// The cleaned text; every span refers to it.
+    pub text: String,
+    /// Optional headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where it was read from.
+    pub source: SourceRef,
+    /// Non-fatal problems met while reading it (for example invalid UTF-8 replaced).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// What happened to one input document in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Went through every stage; its claims are in the output.
+    Processed,
+    /// Not processed; `reason` says why.
+    Skipped,
+    /// Same normalised text as an earlier document; `reason` names it.
+    Duplicate,
+}
+
+/// The ledger line for one input document: every document read appears exactly once, so that
+/// nothing is lost silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// Document id; `None` when the input was too broken to have one.
+    pub doc_id: Option<String>,
+    /// Where it was read from.
+    pub source: SourceRef,
+    /// Outcome.
+    pub status: DocStatus,
+    /// Why it was skipped, or what was repaired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Number of sentences found.
+    pub sentences: usize,
+    /// Number of entity mentions found.
+    pub entities: usize,
+    /// Number of claims emitted.
+    pub claims: usize,
+}
+
+impl DocumentRecord {
+    /// A record for a document that was not processed.
+    pub fn skipped(doc_id: Option<String>, source: SourceRef, reason: impl Into<String>) -> Self {
+        DocumentRecord {
+            doc_id,
+            source,
+            status: DocStatus::Skipped,
+            reason: Some(reason.into()),
+            sentences: 0,
+            entities: 0,
+            claims: 0,
+        }
+    }
+}

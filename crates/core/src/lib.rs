@@ -1,0 +1,18 @@
+//! Core types shared by every claimex stage: documents, sentences, entity spans, claims, the offset
+//! convention and the id scheme. Stages talk to each other only through these types.
+//!
+//! **Offsets** everywhere in claimex count Unicode scalar values (Rust `char`s, Python `str`
+//! indices) into the document text as stored in the output, `end` exclusive. [`TextIndex`] is the one
+//! place that converts between them and Rust's byte offsets.
+
+mod claim;
+mod document;
+mod error;
+mod ids;
+mod offsets;
+
+pub use claim::{Argument, Attribution, Claim, EntitySpan, Modality, ModelIds, Predicate, Sentence};
+pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
+pub use error::{Error, Result};
+pub use ids::{claim_id, content_doc_id};
+pub use offsets::{Span, TextIndex};

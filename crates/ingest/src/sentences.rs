@@ -1,0 +1,222 @@
+use claimex_core::Span;
+
+/// Abbreviations after which a period never ends a sentence: they precede a name or a number.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "rev",
+    "hon", "st", "mt", "ft", "vs", "no", "nos", "pres", "adm", "cmdr", "maj", "brig", "messrs", "e.g",
+    "i.e", "approx", "fig", "ca",
+];
+
+/// Abbreviations that may end a sentence ("... opened an office in the U.S. The firm ...") but
+/// usually do not ("U.S. officials", "Acme Corp. shares").
+const MAY_END: &[&str] = &[
+    "inc", "corp", "ltd", "co", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "etc", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "u.s.a",
+];
+
+/// Words that, capitalised after one of [`MAY_END`], show that a new sentence has begun.
+const SENTENCE_STARTERS: &[&str] = &[
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at",
+    "this", "that", "these", "those", "his", "her", "its", "their", "our", "there", "as", "after",
+    "before", "while", "when", "meanwhile", "however", "officials", "analysts", "if", "for", "no",
+    "some", "many", "most", "both", "each", "under", "since", "still", "yet", "so",
+];
+
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
+const TERMINALS: &[char] = &['.', '!', '?', '…'];
+
+/// Splits cleaned news text into sentence spans (character offsets, whitespace trimmed, in order,
+/// non-overlapping). A line break always ends a sentence, so headlines without a final period
+/// stand alone; periods in decimals, initials, titles and abbreviations do not.
+pub fn split_sentences(text: &str) -> Vec<Span> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            push_trimmed(&chars, start, i, &mut spans);
+            start = i + 1;
+            i += 1;
+            continue;
+        }
+        if TERMINALS.contains(&c) {
+            if let Some(end) = boundary_after(&chars, i) {
+                push_trimmed(&chars, start, end, &mut spans);
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(&chars, start, chars.len(), &mut spans);
+    spans
+}
+
+/// If the terminal punctuation at `i` ends a sentence, the exclusive end of that sentence
+/// (after any run of terminals and closing quotes or brackets).
+fn boundary_after(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    while j < chars.len() && TERMINALS.contains(&chars[j]) {
+        j += 1;
+    }
+    while j < chars.len() && CLOSERS.contains(&chars[j]) {
+        j += 1;
+    }
+    if j == chars.len() {
+        return Some(j);
+    }
+    if !chars[j].is_whitespace() {
+        // 4.5 percent, example.com, U.S.-led: not a boundary.
+        return None;
+    }
+    let mut k = j;
+    while k < chars.len() && chars[k].is_whitespace() && chars[k] != '\n' {
+        k += 1;
+    }
+    if k == chars.len() || chars[k] == '\n' {
+        return Some(j);
+    }
+    let next_word = word_at(chars, k);
+    if next_word.chars().next().is_some_and(|c| c.is_lowercase()) {
+        // "... and so on... and then", "e.g. many": the sentence goes on.
+        return None;
+    }
+    // A single period (not "..." or "?!") may belong to an abbreviation.
+    let single_period = chars[i] == '.' && !chars.get(i + 1).is_some_and(|c| TERMINALS.contains(c));
+    if single_period {
+        let before = word_before(chars, i).to_lowercase();
+        let is_initial = before.chars().count() == 1 && before.chars().all(char::is_alphabetic);
+        if is_initial || TITLES.contains(&before.as_str()) {
+            return None;
+        }
+        if MAY_END.contains(&before.as_str()) {
+            let starter = next_word.to_lowercase();
+            return SENTENCE_STARTERS.contains(&starter.as_str()).then_some(j);
+        }
+    }
+    Some(j)
+}
+
+/// The letters-and-inner-periods word that ends just before `i` ("U.S" before "U.S.", "Mr").
+fn word_before(chars: &[char], i: usize) -> String {
+    let mut s = i;
+    while s > 0 && (chars[s - 1].is_alphabetic() || (chars[s - 1] == '.' && s - 1 > 0)) {
+        s -= 1;
+    }
+    chars[s..i].iter().collect::<String>().trim_start_matches('.').to_string()
+}
+
+/// The word starting at `k`, skipping opening quotes and brackets.
+fn word_at(chars: &[char], k: usize) -> String {
+    chars[k..]
+        .iter()
+        .skip_while(|c| matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«'))
+        .take_while(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn push_trimmed(chars: &[char], mut start: usize, mut end: usize, spans: &mut Vec<Span>) {
+    while start < end && chars[start].is_whitespace() {
+        start += 1;
+    }
+    while end > start && chars[end - 1].is_whitespace() {
+        end -= 1;
+    }
+    if start < end {
+        spans.push(Span::new(start, end));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claimex_core::TextIndex;
+    use proptest::prelude::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let index = TextIndex::new(text);
+        split_sentences(text)
+            .into_iter()
+            .map(|s| index.slice(text, s).unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn splits_plain_sentences() {
+        assert_eq!(split("One here. Two there! Three?"), ["One here.", "Two there!", "Three?"]);
+    }
+
+    #[test]
+    fn keeps_titles_and_initials_inside_sentences() {
+        assert_eq!(
+            split("Mr. Rubio met Dr. Ana K. Lim in Astana. Talks went well."),
+            ["Mr. Rubio met Dr. Ana K. Lim in Astana.", "Talks went well."]
+        );
+    }
+
+    #[test]
+    fn keeps_decimals_and_money_inside_sentences() {
+        assert_eq!(
+            split("Sales rose 4.5 percent to $1.2 billion. Shares fell."),
+            ["Sales rose 4.5 percent to $1.2 billion.", "Shares fell."]
+        );
+    }
+
+    #[test]
+    fn keeps_us_before_a_noun_but_splits_before_a_new_sentence() {
+        assert_eq!(
+            split("U.S. officials said the talks moved to the U.S. The deal is close."),
+            ["U.S. officials said the talks moved to the U.S.", "The deal is close."]
+        );
+    }
+
+    #[test]
+    fn closing_quote_stays_with_its_sentence() {
+        assert_eq!(
+            split("\"We will sign,\" he said. \"It is done.\" Markets rose."),
+            ["\"We will sign,\" he said.", "\"It is done.\"", "Markets rose."]
+        );
+    }
+
+    #[test]
+    fn headline_without_period_ends_at_line_break() {
+        assert_eq!(
+            split("Kazakhstan to join accords\nThe country said so."),
+            ["Kazakhstan to join accords", "The country said so."]
+        );
+    }
+
+    #[test]
+    fn ellipsis_before_lowercase_does_not_split() {
+        assert_eq!(split("He paused... and went on. Done."), ["He paused... and went on.", "Done."]);
+    }
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let text = "Zoë won. Ünal lost.";
+        assert_eq!(split_sentences(text), [Span::new(0, 8), Span::new(9, 19)]);
+    }
+
+    proptest! {
+        #[test]
+        fn spans_slice_back_do_not_overlap_and_cover_all_words(text in "[A-Za-z .!?\n\"é4]{0,80}") {
+            let index = TextIndex::new(&text);
+            let spans = split_sentences(&text);
+            let mut covered = vec![false; index.char_len()];
+            let mut last_end = 0;
+            for s in &spans {
+                prop_assert!(s.start >= last_end && s.start < s.end);
+                last_end = s.end;
+                let slice = index.slice(&text, *s).unwrap();
+                prop_assert_eq!(slice.trim(), slice);
+                for c in s.start..s.end { covered[c] = true; }
+            }
+            for (c, ch) in text.chars().enumerate() {
+                prop_assert!(ch.is_whitespace() || covered[c], "char {} {:?} not covered", c, ch);
+            }
+        }
+    }
+}

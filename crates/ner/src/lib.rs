@@ -1,0 +1,18 @@
+//! Named-entity recognition on rust-bert: token classification with a BERT-family encoder loaded
+//! from a local model directory, tokenised by Hugging Face `tokenizers` (whose offset mapping gives
+//! exact character spans), with sub-word aggregation to whole words, BIO/BILOU decoding, and
+//! entity scores that are the mean (and minimum) of their words' label probabilities.
+//!
+//! A model directory holds `config.json` (with `id2label`), `tokenizer.json` or `vocab.txt`, and
+//! weights as `model.safetensors` or `rust_model.ot`; an optional `claimex-model.json` names it.
+
+mod decode;
+mod error;
+mod model;
+mod random;
+mod tokenizer;
+
+pub use decode::{decode_words, Tag, WordSpan};
+pub use error::{Error, Result};
+pub use model::{ModelInfo, NerConfig, NerModel};
+pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};

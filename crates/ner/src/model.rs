@@ -1,0 +1,372 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use claimex_core::{EntitySpan, Sentence, TextIndex};
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tch::{nn::VarStore, Device, Kind, Tensor};
+use tokenizers::Encoding;
+
+use crate::decode::{decode_words, Tag};
+use crate::tokenizer::{load_tokenizer, LoadedTokenizer};
+use crate::{Error, Result};
+
+/// Inference settings. The defaults suit news sentences on a CPU.
+#[derive(Debug, Clone)]
+pub struct NerConfig {
+    /// Windows (sequences) per forward pass. Windows are sorted by length first, so a batch holds
+    /// windows of similar length and padding stays small.
+    pub batch_size: usize,
+    /// Longest window in word pieces, including the two special tokens; capped by the model's
+    /// `max_position_embeddings`. Longer sentences are cut into half-overlapping windows.
+    pub max_tokens: usize,
+}
+
+impl Default for NerConfig {
+    fn default() -> Self {
+        NerConfig { batch_size: 32, max_tokens: 256 }
+    }
+}
+
+/// What a loaded model is: printed in summaries and stored with every claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// Human name (from `claimex-model.json`, else the directory name).
+    pub name: String,
+    /// `name@` plus the first 8 hex digits of the weights' SHA-256: changes whenever weights do.
+    pub id: String,
+    /// False for randomly initialised test models, whose output means nothing.
+    pub trained: bool,
+    /// Labels by class index, from `config.json`'s `id2label`.
+    pub labels: Vec<String>,
+    /// Directory it was loaded from.
+    pub dir: PathBuf,
+}
+
+/// Optional `claimex-model.json` next to the weights.
+#[derive(Debug, Deserialize)]
+struct ModelCard {
+    name: Option<String>,
+    #[serde(default = "yes")]
+    trained: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A token-classification model ready for inference.
+pub struct NerModel {
+    info: ModelInfo,
+    tokenizer: LoadedTokenizer,
+    model: BertForTokenClassification,
+    // Owns the weights `model` points into.
+    _vs: VarStore,
+    tags: Vec<Tag>,
+    config: NerConfig,
+    /// Word pieces per window, special tokens excluded.
+    window: usize,
+}
+
+/// One model input: word pieces `start..end` of sentence `sentence`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    sentence: usize,
+    start: usize,
+    end: usize,
+}
+
+/// Best prediction so far for one word piece, and how central it was in its window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Prediction {
+    label: usize,
+    prob: f32,
+    centrality: Option<usize>,
+}
+
+impl NerModel {
+    /// Loads a model directory. Every missing or inconsistent file is an error naming it.
+    pub fn load(dir: &Path, config: NerConfig) -> Result<NerModel> {
+        if !dir.is_dir() {
+            return Err(Error::MissingFile { dir: dir.to_path_buf(), what: "the directory itself".into() });
+        }
+        let config_path = dir.join("config.json");
+        let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
+            dir: dir.to_path_buf(),
+            what: "config.json".into(),
+        })?;
+        let bad_config = |reason: String| Error::BadFile { path: config_path.clone(), reason };
+        let value: serde_json::Value =
+            serde_json::from_str(&raw).map_err(|e| bad_config(format!("invalid JSON: {e}")))?;
+        let model_type = value.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert");
+        if model_type != "bert" {
+            return Err(bad_config(format!(
+                "model_type `{model_type}` is not supported yet (supported: bert)"
+            )));
+        }
+        let bert_config: BertConfig = serde_json::from_value(value)
+            .map_err(|e| bad_config(format!("not a BERT configuration: {e}")))?;
+        let labels = labels_of(&bert_config).map_err(bad_config)?;
+
+        let weights = ["model.safetensors", "rust_model.ot"]
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| p.is_file())
+            .ok_or_else(|| Error::MissingFile {
+                dir: dir.to_path_buf(),
+                what: "weights (model.safetensors or rust_model.ot)".into(),
+            })?;
+
+        let tokenizer = load_tokenizer(dir)?;
+        let vocab = tokenizer.tokenizer.get_vocab_size(true) as i64;
+        if vocab > bert_config.vocab_size {
+            return Err(bad_config(format!(
+                "vocab_size {} is smaller than the tokenizer's {vocab} tokens",
+                bert_config.vocab_size
+            )));
+        }
+
+        let mut vs = VarStore::new(Device::Cpu);
+        let model = BertForTokenClassification::new(vs.root(), &bert_config)
+            .map_err(|e| bad_config(e.to_string()))?;
+        vs.load(&weights).map_err(|e| Error::BadFile {
+            path: weights.clone(),
+            reason: format!("weights do not fit config.json: {e}"),
+        })?;
+
+        let card: Option<ModelCard> = std::fs::read_to_string(dir.join("claimex-model.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok());
+        let dir_name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "model".into());
+        let name = card.as_ref().and_then(|c| c.name.clone()).unwrap_or(dir_name);
+        let hash = file_sha256_prefix(&weights)?;
+        let window = config.max_tokens.min(bert_config.max_position_embeddings as usize).max(4) - 2;
+        Ok(NerModel {
+            tags: labels.iter().map(|l| Tag::parse(l)).collect(),
+            info: ModelInfo {
+                id: format!("{name}@{hash}"),
+                name,
+                trained: card.map_or(true, |c| c.trained),
+                labels,
+                dir: dir.to_path_buf(),
+            },
+            tokenizer,
+            model,
+            _vs: vs,
+            config,
+            window,
+        })
+    }
+
+    /// What this model is.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Finds the entities of each sentence. Offsets are document offsets (the sentences' own
+    /// `start` added), so `entity.text == document.text[entity.start..entity.end]` in characters.
+    pub fn recognize(&self, sentences: &[Sentence]) -> Result<Vec<Vec<EntitySpan>>> {
+        let encodings: Vec<Encoding> = sentences
+            .iter()
+            .map(|s| {
+                self.tokenizer
+                    .tokenizer
+                    .encode(s.text.as_str(), false)
+                    .map_err(|e| Error::Tokenizer(e.to_string()))
+            })
+            .collect::<Result<_>>()?;
+
+        let mut windows = Vec::new();
+        for (sentence, enc) in encodings.iter().enumerate() {
+            windows.extend(windows_of(sentence, enc.len(), self.window));
+        }
+        // Longest first, so each batch pads to a similar length.
+        windows.sort_by_key(|w| std::cmp::Reverse(w.end - w.start));
+
+        let mut predictions: Vec<Vec<Prediction>> =
+            encodings.iter().map(|e| vec![Prediction::default(); e.len()]).collect();
+        for batch in windows.chunks(self.config.batch_size.max(1)) {
+            self.predict_batch(batch, &encodings, &mut predictions)?;
+        }
+
+        Ok(sentences
+            .iter()
+            .zip(&encodings)
+            .zip(&predictions)
+            .map(|((sentence, enc), preds)| self.entities_of(sentence, enc, preds))
+            .collect())
+    }
+
+    fn predict_batch(
+        &self,
+        batch: &[Window],
+        encodings: &[Encoding],
+        predictions: &mut [Vec<Prediction>],
+    ) -> Result<()> {
+        let len = batch.iter().map(|w| w.end - w.start).max().unwrap_or(0) + 2;
+        let mut ids = vec![self.tokenizer.pad; batch.len() * len];
+        let mut mask = vec![0i64; batch.len() * len];
+        for (row, w) in batch.iter().enumerate() {
+            let pieces = &encodings[w.sentence].get_ids()[w.start..w.end];
+            let base = row * len;
+            ids[base] = self.tokenizer.cls;
+            for (k, &id) in pieces.iter().enumerate() {
+                ids[base + 1 + k] = i64::from(id);
+            }
+            ids[base + 1 + pieces.len()] = self.tokenizer.sep;
+            mask[base..base + pieces.len() + 2].fill(1);
+        }
+        let shape = [batch.len() as i64, len as i64];
+        let ids = Tensor::from_slice(&ids).view(shape);
+        let mask = Tensor::from_slice(&mask).view(shape);
+        let (probs, labels) = tch::no_grad(|| {
+            let logits = self.model.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits;
+            logits.softmax(-1, Kind::Float).max_dim(-1, false)
+        });
+        let probs: Vec<f32> = Vec::try_from(probs.flatten(0, -1))?;
+        let labels: Vec<i64> = Vec::try_from(labels.flatten(0, -1))?;
+
+        for (row, w) in batch.iter().enumerate() {
+            for t in w.start..w.end {
+                let at = row * len + 1 + (t - w.start);
+                let centrality = (t - w.start).min(w.end - 1 - t);
+                let slot = &mut predictions[w.sentence][t];
+                if slot.centrality.map_or(true, |c| centrality > c) {
+                    *slot = Prediction {
+                        label: labels[at] as usize,
+                        prob: probs[at],
+                        centrality: Some(centrality),
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Aggregates word pieces to words (a word takes its first piece's label and probability),
+    /// decodes entities over words, and maps them to document character offsets.
+    fn entities_of(&self, sentence: &Sentence, enc: &Encoding, preds: &[Prediction]) -> Vec<EntitySpan> {
+        // (first piece, last piece) of each word, in order.
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut last_word = None;
+        for (t, word) in enc.get_word_ids().iter().enumerate() {
+            let Some(word) = word else { continue };
+            if last_word == Some(*word) {
+                if let Some(w) = words.last_mut() {
+                    w.1 = t;
+                }
+            } else {
+                words.push((t, t));
+                last_word = Some(*word);
+            }
+        }
+        let tags: Vec<Tag> = words
+            .iter()
+            .map(|&(first, _)| self.tags.get(preds[first].label).cloned().unwrap_or(Tag::Outside))
+            .collect();
+
+        let text = sentence.text.as_str();
+        let index = TextIndex::new(text);
+        let offsets = enc.get_offsets();
+        decode_words(&tags)
+            .into_iter()
+            .filter_map(|span| {
+                let first_piece = words[span.start].0;
+                let last_piece = words[span.end - 1].1;
+                let (start, end) = widen_to_word(text, offsets[first_piece].0, offsets[last_piece].1);
+                let chars = index.span_of_bytes(start, end)?;
+                let probs: Vec<f32> = words[span.start..span.end].iter().map(|&(f, _)| preds[f].prob).collect();
+                Some(EntitySpan {
+                    text: text[start..end].to_string(),
+                    label: span.label,
+                    start: sentence.start + chars.start,
+                    end: sentence.start + chars.end,
+                    score: probs.iter().sum::<f32>() / probs.len() as f32,
+                    min_score: probs.iter().copied().fold(f32::INFINITY, f32::min),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Cuts `n` word pieces into windows of at most `size`, each new window starting half a window
+/// after the previous one, so every piece is predicted with context on both sides somewhere.
+fn windows_of(sentence: usize, n: usize, size: usize) -> Vec<Window> {
+    if n == 0 {
+        return vec![];
+    }
+    if n <= size {
+        return vec![Window { sentence, start: 0, end: n }];
+    }
+    let stride = (size / 2).max(1);
+    let mut out = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = (start + size).min(n);
+        out.push(Window { sentence, start, end });
+        if end == n {
+            return out;
+        }
+        start += stride;
+    }
+}
+
+/// Grows a byte range so that it does not start or end inside an alphanumeric word: a model that
+/// tags only "Kazakh" in "Kazakhstan" still yields "Kazakhstan".
+fn widen_to_word(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    while let Some(c) = text[..start].chars().next_back().filter(|c| c.is_alphanumeric()) {
+        start -= c.len_utf8();
+    }
+    while let Some(c) = text[end..].chars().next().filter(|c| c.is_alphanumeric()) {
+        end += c.len_utf8();
+    }
+    (start, end)
+}
+
+/// Labels by class index from `id2label`, which must cover 0..n without gaps.
+fn labels_of(config: &BertConfig) -> std::result::Result<Vec<String>, String> {
+    let map: &HashMap<i64, String> = config
+        .id2label
+        .as_ref()
+        .ok_or("no id2label: a token-classification model must list its labels")?;
+    (0..map.len() as i64)
+        .map(|i| map.get(&i).cloned().ok_or(format!("id2label has no label for class {i}")))
+        .collect()
+}
+
+fn file_sha256_prefix(path: &Path) -> Result<String> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io)?;
+    Ok(hasher.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_input_is_one_window() {
+        let w = windows_of(0, 5, 8);
+        assert_eq!((w.len(), w[0].start, w[0].end), (1, 0, 5));
+    }
+
+    #[test]
+    fn long_input_gets_half_overlapping_windows_covering_everything() {
+        let w = windows_of(0, 20, 8);
+        let bounds: Vec<_> = w.iter().map(|w| (w.start, w.end)).collect();
+        assert_eq!(bounds, [(0, 8), (4, 12), (8, 16), (12, 20)]);
+    }
+
+    #[test]
+    fn widens_partial_word_to_whole_word() {
+        assert_eq!(widen_to_word("in Kazakhstan’s capital", 3, 9), (3, 13));
+        assert_eq!(widen_to_word("Zoë Ünal", 0, 2), (0, 4));
+    }
+}

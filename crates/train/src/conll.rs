@@ -1,0 +1,154 @@
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use claimex_core::Span;
+
+use crate::metrics::TypedSpan;
+use crate::{Error, Result};
+
+/// A sentence from a CoNLL column file: its tokens, their IOB2 tags, and where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConllSentence {
+    /// Tokens, first column.
+    pub tokens: Vec<String>,
+    /// Entity tags, last column, converted to IOB2.
+    pub tags: Vec<String>,
+    /// 1-based line of the first token.
+    pub line: usize,
+}
+
+impl ConllSentence {
+    /// The sentence as text (tokens joined by single spaces) and each token's character span.
+    pub fn text(&self) -> (String, Vec<Span>) {
+        let mut text = String::new();
+        let mut spans = Vec::with_capacity(self.tokens.len());
+        let mut pos = 0;
+        for (i, token) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+                pos += 1;
+            }
+            let len = token.chars().count();
+            spans.push(Span::new(pos, pos + len));
+            text.push_str(token);
+            pos += len;
+        }
+        (text, spans)
+    }
+
+    /// Gold entities as character spans over [`ConllSentence::text`].
+    pub fn entities(&self) -> Vec<TypedSpan> {
+        let (_, token_spans) = self.text();
+        let mut out: Vec<TypedSpan> = Vec::new();
+        for (i, tag) in self.tags.iter().enumerate() {
+            if let Some(label) = tag.strip_prefix("B-") {
+                out.push(TypedSpan { start: token_spans[i].start, end: token_spans[i].end, label: label.into() });
+            } else if tag.starts_with("I-") {
+                if let Some(last) = out.last_mut() {
+                    last.end = token_spans[i].end;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Reads a CoNLL column file: one token per line, the token in the first column and its entity tag
+/// in the last, blank lines between sentences, `-DOCSTART-` lines ignored. IOB1 tags are converted
+/// to IOB2 (an `I-X` that does not continue an `X` entity becomes `B-X`).
+pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut sentences = Vec::new();
+    let mut current = ConllSentence { tokens: vec![], tags: vec![], line: 0 };
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(io)?;
+        let line_no = n + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("-DOCSTART-") {
+            if !current.tokens.is_empty() {
+                sentences.push(std::mem::replace(
+                    &mut current,
+                    ConllSentence { tokens: vec![], tags: vec![], line: 0 },
+                ));
+            }
+            continue;
+        }
+        let cols: Vec<&str> = trimmed.split_whitespace().collect();
+        if cols.len() < 2 {
+            return Err(Error::Format {
+                path: path.to_path_buf(),
+                line: line_no,
+                reason: format!("expected `TOKEN ... TAG` columns, found {trimmed:?}"),
+            });
+        }
+        let tag = cols[cols.len() - 1];
+        if tag != "O" && !(tag.starts_with("B-") || tag.starts_with("I-")) {
+            return Err(Error::Format {
+                path: path.to_path_buf(),
+                line: line_no,
+                reason: format!("tag {tag:?} is not O, B-TYPE or I-TYPE"),
+            });
+        }
+        if current.tokens.is_empty() {
+            current.line = line_no;
+        }
+        let tag = match (tag.strip_prefix("I-"), current.tags.last()) {
+            (Some(label), Some(prev)) if prev.get(2..) == Some(label) && prev != "O" => tag.to_string(),
+            (Some(label), _) => format!("B-{label}"),
+            (None, _) => tag.to_string(),
+        };
+        current.tokens.push(cols[0].to_string());
+        current.tags.push(tag);
+    }
+    if !current.tokens.is_empty() {
+        sentences.push(current);
+    }
+    Ok(sentences)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<ConllSentence>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.conll");
+        std::fs::write(&path, text).unwrap();
+        read_conll(&path)
+    }
+
+    #[test]
+    fn reads_sentences_and_skips_docstart() {
+        let s = read("-DOCSTART- -X- -X- O\n\nAcme NNP B-NP B-ORG\nwins VBZ B-VP O\n\nZed NNP B-NP B-PER\n").unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].tokens, ["Acme", "wins"]);
+        assert_eq!(s[0].line, 3);
+    }
+
+    #[test]
+    fn converts_iob1_to_iob2() {
+        let s = read("New I-LOC\nYork I-LOC\nBoston B-LOC\nfans O\nlove O\nBoston I-LOC\n").unwrap();
+        assert_eq!(s[0].tags, ["B-LOC", "I-LOC", "B-LOC", "O", "O", "B-LOC"]);
+    }
+
+    #[test]
+    fn entities_are_character_spans_of_the_joined_text() {
+        let s = read("In O\nNew B-LOC\nYork I-LOC\n").unwrap();
+        let (text, _) = s[0].text();
+        let e = &s[0].entities()[0];
+        assert_eq!(text.chars().skip(e.start).take(e.end - e.start).collect::<String>(), "New York");
+    }
+
+    #[test]
+    fn bad_line_names_file_and_line() {
+        let err = read("Acme B-ORG\nlonely\n").unwrap_err();
+        assert!(err.to_string().ends_with(":2: expected `TOKEN ... TAG` columns, found \"lonely\""), "{err}");
+    }
+
+    #[test]
+    fn bad_tag_names_file_and_line() {
+        let err = read("Acme X-ORG\n").unwrap_err();
+        assert!(err.to_string().contains(":1: tag \"X-ORG\""), "{err}");
+    }
+}

@@ -1,0 +1,27 @@
+use std::path::PathBuf;
+
+/// Errors reading datasets.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file cannot be read.
+    #[error("dataset {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A line does not fit the format.
+    #[error("dataset {path}:{line}: {reason}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Result type of claimex-train.
+pub type Result<T> = std::result::Result<T, Error>;
