@@ -1,1 +1,7 @@
+//! Workspace-level end-to-end tests: they drive the built `claimex` binary on small corpora
+//! written by the tests themselves, through a real (tiny, random) model.
 
+mod cli;
+mod run;
+mod seed;
+mod util;

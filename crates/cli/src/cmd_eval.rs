@@ -1,10 +1,10 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Args;
 use claimex_core::Sentence;
 use claimex_ner::{NerConfig, NerModel};
 use claimex_train::{read_conll, score_spans, EvalReport, TypedSpan};
+use clap::Args;
 
 use crate::parallelism;
 
@@ -29,20 +29,38 @@ pub struct EvalNerArgs {
 
 pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let model = NerModel::load(&args.model, NerConfig { batch_size: args.batch_size, ..NerConfig::default() })
-        .with_context(|| format!("loading NER model from {}", args.model.display()))?;
+    let model = NerModel::load(
+        &args.model,
+        NerConfig {
+            batch_size: args.batch_size,
+            ..NerConfig::default()
+        },
+    )
+    .with_context(|| format!("loading NER model from {}", args.model.display()))?;
     let data = read_conll(&args.data)?;
     let sentences: Vec<Sentence> = data
         .iter()
         .map(|s| {
             let (text, _) = s.text();
-            Sentence { start: 0, end: text.chars().count(), text }
+            Sentence {
+                start: 0,
+                end: text.chars().count(),
+                text,
+            }
         })
         .collect();
     let predicted: Vec<Vec<TypedSpan>> = model
         .recognize(&sentences)?
         .into_iter()
-        .map(|ents| ents.into_iter().map(|e| TypedSpan { start: e.start, end: e.end, label: e.label }).collect())
+        .map(|ents| {
+            ents.into_iter()
+                .map(|e| TypedSpan {
+                    start: e.start,
+                    end: e.end,
+                    label: e.label,
+                })
+                .collect()
+        })
         .collect();
     let gold: Vec<Vec<TypedSpan>> = data.iter().map(|s| s.entities()).collect();
     let report = score_spans(&gold, &predicted);
@@ -58,12 +76,25 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
 }
 
 fn print_table(r: &EvalReport, model: &str, data: &std::path::Path) {
-    println!("model {model} on {} ({} sentences), strict span match", data.display(), r.sentences);
-    println!("{:<8} {:>9} {:>9} {:>9} {:>8} {:>9}", "type", "precision", "recall", "f1", "support", "predicted");
+    println!(
+        "model {model} on {} ({} sentences), strict span match",
+        data.display(),
+        r.sentences
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>8} {:>9}",
+        "type", "precision", "recall", "f1", "support", "predicted"
+    );
     for (label, s) in &r.per_type {
-        println!("{label:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}", s.precision, s.recall, s.f1, s.support, s.predicted);
+        println!(
+            "{label:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
+            s.precision, s.recall, s.f1, s.support, s.predicted
+        );
     }
     let support: usize = r.per_type.values().map(|s| s.support).sum();
     let predicted: usize = r.per_type.values().map(|s| s.predicted).sum();
-    println!("{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}", "micro", r.precision, r.recall, r.f1, support, predicted);
+    println!(
+        "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
+        "micro", r.precision, r.recall, r.f1, support, predicted
+    );
 }

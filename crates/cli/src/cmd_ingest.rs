@@ -3,9 +3,9 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Args;
 use claimex_core::{DocStatus, DocumentRecord, Sentence};
 use claimex_ingest::{sentences_of, DuplicateFilter};
+use clap::Args;
 use serde::Serialize;
 
 use crate::ledger::{self, Ledger};
@@ -35,8 +35,13 @@ struct IngestedDocument<'a> {
 pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     let reader = args.reader.reader()?;
     let out_str = args.out.to_string_lossy().into_owned();
-    let mut ledger = Ledger::create(&args.ledger.unwrap_or_else(|| ledger::default_path(&out_str)))?;
-    let file = File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let mut ledger = Ledger::create(
+        &args
+            .ledger
+            .unwrap_or_else(|| ledger::default_path(&out_str)),
+    )?;
+    let file =
+        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::new(file);
     let mut dedup = DuplicateFilter::new();
     for item in reader {
@@ -60,7 +65,8 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
             sentences: &sentences,
         };
         serde_json::to_writer(&mut out, &line)?;
-        out.write_all(b"\n").with_context(|| format!("writing {}", args.out.display()))?;
+        out.write_all(b"\n")
+            .with_context(|| format!("writing {}", args.out.display()))?;
         ledger.record(&DocumentRecord {
             doc_id: Some(doc.id.clone()),
             source: doc.source.clone(),
@@ -71,7 +77,8 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
             claims: 0,
         })?;
     }
-    out.flush().with_context(|| format!("writing {}", args.out.display()))?;
+    out.flush()
+        .with_context(|| format!("writing {}", args.out.display()))?;
     let ledger_path = ledger.path().to_path_buf();
     let t = ledger.finish()?;
     eprintln!(

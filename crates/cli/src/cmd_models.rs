@@ -1,8 +1,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, Subcommand};
 use claimex_ner::{NerConfig, NerModel, RandomModelSpec};
+use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
 pub enum ModelsCommand {
@@ -30,6 +30,9 @@ pub struct InitRandomArgs {
     /// Transformer layers.
     #[arg(long, default_value_t = 2)]
     layers: i64,
+    /// Added to the O label's bias: higher means fewer (random) entities.
+    #[arg(long, default_value_t = 3.0)]
+    outside_bias: f64,
 }
 
 pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
@@ -40,6 +43,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                 hidden_size: args.hidden,
                 intermediate_size: args.hidden * 2,
                 layers: args.layers,
+                outside_bias: args.outside_bias,
                 ..RandomModelSpec::default()
             };
             claimex_ner::write_random_model(&args.out, &spec)

@@ -3,11 +3,11 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Args;
 use claimex_core::{Claim, DocStatus, Document, DocumentRecord, Sentence};
 use claimex_export::{open_sink, ClaimSink, RunInfo};
 use claimex_ingest::{sentences_of, DuplicateFilter, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -60,7 +60,10 @@ impl FromStr for Shard {
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || format!("`{s}` is not a shard: write i/N with 0 <= i < N, for example 0/4");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if count == 0 || index >= count {
             return Err(bad());
         }
@@ -70,7 +73,10 @@ impl FromStr for Shard {
 
 /// A document on its way through the stages, or the record of one that stopped early.
 enum Item {
-    Ready { doc: Document, sentences: Vec<Sentence> },
+    Ready {
+        doc: Document,
+        sentences: Vec<Sentence>,
+    },
     Done(DocumentRecord),
 }
 
@@ -80,8 +86,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let threads = parallelism::configure(args.threads)?;
     let model_dir = resolve_model(args.model.as_deref())?;
-    let model = NerModel::load(&model_dir, NerConfig { batch_size: args.batch_size, ..NerConfig::default() })
-        .with_context(|| format!("loading NER model from {}", model_dir.display()))?;
+    let model = NerModel::load(
+        &model_dir,
+        NerConfig {
+            batch_size: args.batch_size,
+            ..NerConfig::default()
+        },
+    )
+    .with_context(|| format!("loading NER model from {}", model_dir.display()))?;
     let info = model.info().clone();
     if !info.trained {
         eprintln!(
@@ -101,11 +113,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         create_parent(target)?;
         sinks.push(open_sink(target, &run_info)?);
     }
-    let ledger_path = args.ledger.clone().unwrap_or_else(|| ledger::default_path(&args.outs[0]));
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| ledger::default_path(&args.outs[0]));
     let mut ledger = Ledger::create(&ledger_path)?;
 
     let progress = ProgressBar::new_spinner();
-    progress.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     let started = Instant::now();
     let mut dedup = DuplicateFilter::new();
     let mut chunk: Vec<ReadItem> = Vec::with_capacity(args.chunk_docs);
@@ -117,7 +135,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     for item in items {
         chunk.push(item);
         if chunk.len() >= args.chunk_docs.max(1) {
-            process_chunk(std::mem::take(&mut chunk), &model, &mut dedup, &mut sinks, &mut ledger)?;
+            process_chunk(
+                std::mem::take(&mut chunk),
+                &model,
+                &mut dedup,
+                &mut sinks,
+                &mut ledger,
+            )?;
             report_progress(&progress, &ledger.tally, started);
         }
     }
@@ -135,10 +159,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         t.processed, t.skipped, t.duplicates, t.sentences, t.entities, t.claims, secs,
         t.sentences as f64 / secs.max(1e-9)
     );
-    eprintln!("  model:  {}{}", info.id, if info.trained { "" } else { " (random weights, NOT trained)" });
+    eprintln!(
+        "  model:  {}{}",
+        info.id,
+        if info.trained {
+            ""
+        } else {
+            " (random weights, NOT trained)"
+        }
+    );
     eprintln!("  claims: {}", targets.join(", "));
-    eprintln!("  ledger: {} (every input document with its status{})", ledger_path.display(),
-        if t.skipped > 0 { "; see it for why documents were skipped" } else { "" });
+    eprintln!(
+        "  ledger: {} (every input document with its status{})",
+        ledger_path.display(),
+        if t.skipped > 0 {
+            "; see it for why documents were skipped"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }
 

@@ -28,12 +28,24 @@ pub struct Ledger {
 impl Ledger {
     pub fn create(path: &Path) -> anyhow::Result<Ledger> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating folder {} for the document ledger", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!(
+                    "creating folder {} for the document ledger",
+                    parent.display()
+                )
+            })?;
         }
-        let file = File::create(path)
-            .with_context(|| format!("creating document ledger {} (pass --ledger to put it elsewhere)", path.display()))?;
-        Ok(Ledger { path: path.to_path_buf(), out: BufWriter::new(file), tally: Tally::default() })
+        let file = File::create(path).with_context(|| {
+            format!(
+                "creating document ledger {} (pass --ledger to put it elsewhere)",
+                path.display()
+            )
+        })?;
+        Ok(Ledger {
+            path: path.to_path_buf(),
+            out: BufWriter::new(file),
+            tally: Tally::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -56,7 +68,9 @@ impl Ledger {
     }
 
     pub fn finish(mut self) -> anyhow::Result<Tally> {
-        self.out.flush().with_context(|| format!("writing document ledger {}", self.path.display()))?;
+        self.out
+            .flush()
+            .with_context(|| format!("writing document ledger {}", self.path.display()))?;
         Ok(self.tally)
     }
 }
@@ -64,5 +78,7 @@ impl Ledger {
 /// Default ledger location: `documents.jsonl` beside the first output file.
 pub fn default_path(first_out: &str) -> PathBuf {
     let path = Path::new(first_out.strip_prefix("sqlite://").unwrap_or(first_out));
-    path.parent().unwrap_or(Path::new("")).join("documents.jsonl")
+    path.parent()
+        .unwrap_or(Path::new(""))
+        .join("documents.jsonl")
 }

@@ -84,7 +84,9 @@ struct ExportArgs {
 }
 
 fn not_built(command: &str, issue: &str) -> anyhow::Result<()> {
-    anyhow::bail!("`claimex {command}` is not built yet ({issue}); see README.md for what works today")
+    anyhow::bail!(
+        "`claimex {command}` is not built yet ({issue}); see README.md for what works today"
+    )
 }
 
 fn main() -> ExitCode {
@@ -92,11 +94,19 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run::run(args),
         Command::Ingest(args) => cmd_ingest::run(args),
-        Command::Train(TrainCommand::Ner(_)) => not_built("train ner", "planned in the fine-tuning issue"),
+        Command::Train(TrainCommand::Ner(_)) => {
+            not_built("train ner", "planned in the fine-tuning issue")
+        }
         Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
-        Command::Eval(EvalCommand::Relations(_)) => not_built("eval relations", "planned in the claims issue"),
-        Command::Eval(EvalCommand::Openie(_)) => not_built("eval openie", "planned in the claims issue"),
-        Command::Eval(EvalCommand::Claims(_)) => not_built("eval claims", "planned in the claims issue"),
+        Command::Eval(EvalCommand::Relations(_)) => {
+            not_built("eval relations", "planned in the claims issue")
+        }
+        Command::Eval(EvalCommand::Openie(_)) => {
+            not_built("eval openie", "planned in the claims issue")
+        }
+        Command::Eval(EvalCommand::Claims(_)) => {
+            not_built("eval claims", "planned in the claims issue")
+        }
         Command::Export(_) => not_built("export", "planned in the export issue"),
         Command::Models(cmd) => cmd_models::run(cmd),
     };

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
-use clap::Args;
 use claimex_ingest::{expand_inputs, DocumentReader, ReaderConfig};
+use clap::Args;
 
 /// Input options shared by `run` and `ingest`.
 #[derive(Args, Debug)]

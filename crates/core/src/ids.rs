@@ -67,18 +67,27 @@ mod tests {
 
     #[test]
     fn claim_id_is_deterministic() {
-        assert_eq!(id_with_object("Abraham Accords"), id_with_object("Abraham Accords"));
+        assert_eq!(
+            id_with_object("Abraham Accords"),
+            id_with_object("Abraham Accords")
+        );
         assert_eq!(id_with_object("Abraham Accords").len(), 32);
     }
 
     #[test]
     fn claim_id_changes_with_the_triple() {
-        assert_ne!(id_with_object("Abraham Accords"), id_with_object("Camp David"));
+        assert_ne!(
+            id_with_object("Abraham Accords"),
+            id_with_object("Camp David")
+        );
     }
 
     #[test]
     fn claim_id_ignores_case_of_the_triple() {
-        assert_eq!(id_with_object("Abraham Accords"), id_with_object("abraham accords"));
+        assert_eq!(
+            id_with_object("Abraham Accords"),
+            id_with_object("abraham accords")
+        );
     }
 
     #[test]

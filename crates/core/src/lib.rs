@@ -11,7 +11,9 @@ mod error;
 mod ids;
 mod offsets;
 
-pub use claim::{Argument, Attribution, Claim, EntitySpan, Modality, ModelIds, Predicate, Sentence};
+pub use claim::{
+    Argument, Attribution, Claim, EntitySpan, Modality, ModelIds, Predicate, Sentence,
+};
 pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
 pub use error::{Error, Result};
 pub use ids::{claim_id, content_doc_id};

@@ -75,7 +75,10 @@ impl TextIndex {
 
     /// Character span of the byte range `start..end`; both ends must be character boundaries.
     pub fn span_of_bytes(&self, start: usize, end: usize) -> Option<Span> {
-        Some(Span::new(self.char_of_byte(start)?, self.char_of_byte(end)?))
+        Some(Span::new(
+            self.char_of_byte(start)?,
+            self.char_of_byte(end)?,
+        ))
     }
 
     /// Byte range of a character span.

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The `--out` target names no known sink.
-    #[error("output {0}: unknown sink (use a path ending in .jsonl, .db, .sqlite, or sqlite://PATH)")]
+    #[error(
+        "output {0}: unknown sink (use a path ending in .jsonl, .db, .sqlite, or sqlite://PATH)"
+    )]
     UnknownTarget(String),
     /// A file could not be written.
     #[error("output {path}: {source} (check that the folder exists and is writable)")]

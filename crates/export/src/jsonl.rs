@@ -18,12 +18,22 @@ impl JsonlSink {
     /// Starts writing to `path` (replaced when the run finishes).
     pub fn create(path: &Path) -> Result<JsonlSink> {
         let partial = partial_path(path);
-        let file = File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
-        Ok(JsonlSink { path: path.to_path_buf(), partial, out: BufWriter::new(file) })
+        let file = File::create(&partial).map_err(|source| Error::Io {
+            path: partial.clone(),
+            source,
+        })?;
+        Ok(JsonlSink {
+            path: path.to_path_buf(),
+            partial,
+            out: BufWriter::new(file),
+        })
     }
 
     fn io(&self, source: std::io::Error) -> Error {
-        Error::Io { path: self.partial.clone(), source }
+        Error::Io {
+            path: self.partial.clone(),
+            source,
+        }
     }
 }
 
@@ -45,7 +55,10 @@ impl ClaimSink for JsonlSink {
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.out.flush().map_err(|e| self.io(e))?;
         self.out.get_ref().sync_all().map_err(|e| self.io(e))?;
-        std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io { path: self.path.clone(), source })
+        std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     fn target(&self) -> String {

@@ -45,7 +45,12 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
         return Ok(Box::new(SqliteSink::open(Path::new(path), run)?));
     }
     let path = Path::new(target);
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("jsonl" | "ndjson") => Ok(Box::new(JsonlSink::create(path)?)),
         Some("db" | "sqlite" | "sqlite3") => Ok(Box::new(SqliteSink::open(path, run)?)),
         _ => Err(Error::UnknownTarget(target.to_string())),
@@ -58,13 +63,20 @@ mod tests {
     use claimex_core::{Argument, DocStatus, Modality, ModelIds, Predicate, Sentence, SourceRef};
 
     fn run() -> RunInfo {
-        RunInfo { ner_model: "ner@1".into(), relations_model: "rules-v0".into(), config: "test".into() }
+        RunInfo {
+            ner_model: "ner@1".into(),
+            relations_model: "rules-v0".into(),
+            config: "test".into(),
+        }
     }
 
     fn record(line: u64, claims: usize) -> DocumentRecord {
         DocumentRecord {
             doc_id: Some(format!("d{line}")),
-            source: SourceRef { path: "in.jsonl".into(), line: Some(line) },
+            source: SourceRef {
+                path: "in.jsonl".into(),
+                line: Some(line),
+            },
             status: DocStatus::Processed,
             reason: None,
             sentences: 1,
@@ -74,19 +86,37 @@ mod tests {
     }
 
     fn claim(id: &str, sentence: &str) -> Claim {
-        let arg = |text: &str| Argument { text: text.into(), label: Some("ORG".into()), start: 0, end: 1, score: 0.9 };
+        let arg = |text: &str| Argument {
+            text: text.into(),
+            label: Some("ORG".into()),
+            start: 0,
+            end: 1,
+            score: 0.9,
+        };
         Claim {
             claim_id: id.into(),
             doc_id: "d1".into(),
-            sentence: Sentence { start: 0, end: sentence.chars().count(), text: sentence.into() },
+            sentence: Sentence {
+                start: 0,
+                end: sentence.chars().count(),
+                text: sentence.into(),
+            },
             subject: arg("Acme"),
-            predicate: Predicate { text: "bought".into(), lemma: "buy".into(), start: 5, end: 11 },
+            predicate: Predicate {
+                text: "bought".into(),
+                lemma: "buy".into(),
+                start: 5,
+                end: 11,
+            },
             object: Some(arg("Beta")),
             relation: None,
             modality: Modality::Asserted,
             attribution: None,
             confidence: 0.5,
-            model: ModelIds { ner: "ner@1".into(), relations: "rules-v0".into() },
+            model: ModelIds {
+                ner: "ner@1".into(),
+                relations: "rules-v0".into(),
+            },
         }
     }
 
@@ -97,7 +127,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)]).unwrap();
+        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)])
+            .unwrap();
         sink.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 1);
@@ -110,7 +141,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", "x")]).unwrap();
+        sink.write_document(&record(1, 1), &[claim("a", "x")])
+            .unwrap();
         assert!(!path.exists());
         sink.finish().unwrap();
         assert!(path.exists());
@@ -121,10 +153,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)]).unwrap();
+        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)])
+            .unwrap();
         sink.finish().unwrap();
         let conn = rusqlite::Connection::open(&path).unwrap();
-        let text: String = conn.query_row("SELECT sentence_text FROM claims", [], |r| r.get(0)).unwrap();
+        let text: String = conn
+            .query_row("SELECT sentence_text FROM claims", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(text, HOSTILE);
     }
 
@@ -134,21 +169,28 @@ mod tests {
         let target = format!("sqlite://{}", dir.path().join("c.db").display());
         for _ in 0..2 {
             let mut sink = open_sink(&target, &run()).unwrap();
-            sink.write_document(&record(1, 2), &[claim("a", "x"), claim("b", "y")]).unwrap();
+            sink.write_document(&record(1, 2), &[claim("a", "x"), claim("b", "y")])
+                .unwrap();
             sink.finish().unwrap();
         }
         let conn = rusqlite::Connection::open(dir.path().join("c.db")).unwrap();
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(count("SELECT count(*) FROM claims"), 2);
         assert_eq!(count("SELECT count(*) FROM documents"), 1);
-        assert_eq!(count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL"), 2);
+        assert_eq!(
+            count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL"),
+            2
+        );
     }
 
     #[test]
     fn sqlite_refuses_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
-        rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 99")
+            .unwrap();
         let err = open_sink(path.to_str().unwrap(), &run()).err().unwrap();
         assert!(err.to_string().contains("schema version 99"));
     }
@@ -161,7 +203,9 @@ mod tests {
 
     #[test]
     fn unwritable_target_is_a_clear_error() {
-        let err = open_sink("/no/such/dir/claims.jsonl", &run()).err().unwrap();
+        let err = open_sink("/no/such/dir/claims.jsonl", &run())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("/no/such/dir/claims.jsonl"));
     }
 }

@@ -89,17 +89,30 @@ pub struct SqliteSink {
 impl SqliteSink {
     /// Opens or creates the database at `path`, migrates it, and records a new run.
     pub fn open(path: &Path, run: &RunInfo) -> Result<SqliteSink> {
-        let db = |source| Error::Sqlite { path: path.to_path_buf(), source };
+        let db = |source| Error::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
         let conn = Connection::open(path).map_err(db)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
         if version > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+            return Err(Error::SchemaTooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         if version < 1 {
-            conn.execute_batch(&format!("BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"))
-                .map_err(db)?;
+            conn.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
+            ))
+            .map_err(db)?;
         }
         conn.execute(
             "INSERT INTO runs (ner_model, relations_model, config) VALUES (?1, ?2, ?3)",
@@ -108,11 +121,21 @@ impl SqliteSink {
         .map_err(db)?;
         let run_id = conn.last_insert_rowid();
         conn.execute_batch("BEGIN").map_err(db)?;
-        Ok(SqliteSink { path: path.to_path_buf(), conn, run_id, docs_in_transaction: 0, documents: 0, claims: 0 })
+        Ok(SqliteSink {
+            path: path.to_path_buf(),
+            conn,
+            run_id,
+            docs_in_transaction: 0,
+            documents: 0,
+            claims: 0,
+        })
     }
 
     fn db(&self, source: rusqlite::Error) -> Error {
-        Error::Sqlite { path: self.path.clone(), source }
+        Error::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn insert(&mut self, record: &DocumentRecord, claims: &[Claim]) -> rusqlite::Result<()> {
@@ -188,7 +211,9 @@ impl ClaimSink for SqliteSink {
         self.claims += claims.len() as i64;
         self.docs_in_transaction += 1;
         if self.docs_in_transaction >= DOCS_PER_TRANSACTION {
-            self.conn.execute_batch("COMMIT; BEGIN").map_err(|e| self.db(e))?;
+            self.conn
+                .execute_batch("COMMIT; BEGIN")
+                .map_err(|e| self.db(e))?;
             self.docs_in_transaction = 0;
         }
         Ok(())

@@ -26,7 +26,13 @@ pub fn clean_text(raw: &str) -> String {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .nfc()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
 
     let mut out = String::with_capacity(normalised.len());
@@ -60,12 +66,18 @@ mod tests {
 
     #[test]
     fn drops_select_language_chrome_line() {
-        assert_eq!(clean_text("Select Language:\nKazakhstan joins."), "Kazakhstan joins.");
+        assert_eq!(
+            clean_text("Select Language:\nKazakhstan joins."),
+            "Kazakhstan joins."
+        );
     }
 
     #[test]
     fn keeps_paragraph_breaks_and_folds_blank_runs() {
-        assert_eq!(clean_text("One.\n\n\n\nTwo.\nThree.\n\n"), "One.\n\nTwo.\nThree.");
+        assert_eq!(
+            clean_text("One.\n\n\n\nTwo.\nThree.\n\n"),
+            "One.\n\nTwo.\nThree."
+        );
     }
 
     #[test]

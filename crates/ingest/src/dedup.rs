@@ -47,7 +47,10 @@ mod tests {
             id: id.into(),
             text: text.into(),
             title: None,
-            source: SourceRef { path: "t.jsonl".into(), line: None },
+            source: SourceRef {
+                path: "t.jsonl".into(),
+                line: None,
+            },
             warnings: vec![],
         }
     }

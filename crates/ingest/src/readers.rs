@@ -64,8 +64,17 @@ impl InputFile {
         if self.is_stdin() {
             return Format::Jsonl;
         }
-        let inner = if self.gzipped() { self.path.with_extension("") } else { self.path.clone() };
-        match inner.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        let inner = if self.gzipped() {
+            self.path.with_extension("")
+        } else {
+            self.path.clone()
+        };
+        match inner
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("txt" | "md" | "markdown") => Format::Text,
             Some("jsonl" | "ndjson") => Format::Jsonl,
             _ => Format::Unsupported,
@@ -84,7 +93,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
-            files.push(InputFile { path: input.clone() });
+            files.push(InputFile {
+                path: input.clone(),
+            });
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|source| Error::Input {
@@ -94,14 +105,19 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
         if meta.is_dir() {
             walk(input, &mut files)?;
         } else {
-            files.push(InputFile { path: input.clone() });
+            files.push(InputFile {
+                path: input.clone(),
+            });
         }
     }
     Ok(files)
 }
 
 fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
-    let io_err = |source| Error::Input { path: dir.to_path_buf(), source };
+    let io_err = |source| Error::Input {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io_err)?
         .map(|e| e.map(|e| e.path()))
@@ -109,7 +125,10 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
         .map_err(io_err)?;
     entries.sort();
     for path in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -139,7 +158,11 @@ struct OpenJsonl {
 impl DocumentReader {
     /// A reader over `files`, in order.
     pub fn new(files: Vec<InputFile>, config: ReaderConfig) -> Self {
-        DocumentReader { config, files: files.into(), current: None }
+        DocumentReader {
+            config,
+            files: files.into(),
+            current: None,
+        }
     }
 
     fn open(&self, file: &InputFile) -> std::io::Result<Box<dyn BufRead + Send>> {
@@ -148,24 +171,39 @@ impl DocumentReader {
         } else {
             Box::new(File::open(&file.path)?)
         };
-        let raw: Box<dyn Read + Send> =
-            if file.gzipped() { Box::new(MultiGzDecoder::new(raw)) } else { raw };
+        let raw: Box<dyn Read + Send> = if file.gzipped() {
+            Box::new(MultiGzDecoder::new(raw))
+        } else {
+            raw
+        };
         Ok(Box::new(BufReader::with_capacity(1 << 16, raw)))
     }
 
     fn read_text_file(&self, file: &InputFile) -> ReadItem {
-        let source = SourceRef { path: file.display(), line: None };
+        let source = SourceRef {
+            path: file.display(),
+            line: None,
+        };
         let mut bytes = Vec::new();
         let limit = self.config.max_doc_bytes as u64 + 1;
-        let read = self.open(file).and_then(|r| r.take(limit).read_to_end(&mut bytes));
+        let read = self
+            .open(file)
+            .and_then(|r| r.take(limit).read_to_end(&mut bytes));
         if let Err(e) = read {
-            return Err(DocumentRecord::skipped(None, source, format!("cannot read file: {e}")));
+            return Err(DocumentRecord::skipped(
+                None,
+                source,
+                format!("cannot read file: {e}"),
+            ));
         }
         if bytes.len() > self.config.max_doc_bytes {
             return Err(DocumentRecord::skipped(
                 None,
                 source,
-                format!("document larger than {} bytes; raise --max-doc-bytes to read it", self.config.max_doc_bytes),
+                format!(
+                    "document larger than {} bytes; raise --max-doc-bytes to read it",
+                    self.config.max_doc_bytes
+                ),
             ));
         }
         let (text, warnings) = decode(bytes);
@@ -184,7 +222,10 @@ impl DocumentReader {
             Ok(_) => open.line_no += 1,
             Err(e) => {
                 open.line_no += 1;
-                let source = SourceRef { path: open.file.display(), line: Some(open.line_no) };
+                let source = SourceRef {
+                    path: open.file.display(),
+                    line: Some(open.line_no),
+                };
                 self.current = None;
                 return Some(Err(DocumentRecord::skipped(
                     None,
@@ -193,7 +234,10 @@ impl DocumentReader {
                 )));
             }
         }
-        let source = SourceRef { path: open.file.display(), line: Some(open.line_no) };
+        let source = SourceRef {
+            path: open.file.display(),
+            line: Some(open.line_no),
+        };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             // Blank lines (a trailing newline, spacing) are layout, not documents.
             return self.next_jsonl();
@@ -202,7 +246,10 @@ impl DocumentReader {
             return Some(Err(DocumentRecord::skipped(
                 None,
                 source,
-                format!("line longer than {} bytes; raise --max-doc-bytes to read it", self.config.max_doc_bytes),
+                format!(
+                    "line longer than {} bytes; raise --max-doc-bytes to read it",
+                    self.config.max_doc_bytes
+                ),
             )));
         }
         let (line, warnings) = decode(bytes);
@@ -213,11 +260,19 @@ impl DocumentReader {
         let value: Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                return Err(DocumentRecord::skipped(None, source, format!("malformed JSON: {e}")))
+                return Err(DocumentRecord::skipped(
+                    None,
+                    source,
+                    format!("malformed JSON: {e}"),
+                ))
             }
         };
         let Value::Object(obj) = value else {
-            return Err(DocumentRecord::skipped(None, source, "line is not a JSON object"));
+            return Err(DocumentRecord::skipped(
+                None,
+                source,
+                "line is not a JSON object",
+            ));
         };
         let id = match obj.get(&self.config.id_field) {
             None | Some(Value::Null) => None,
@@ -227,7 +282,10 @@ impl DocumentReader {
                 return Err(DocumentRecord::skipped(
                     None,
                     source,
-                    format!("field `{}` must be a string or number, found {other}", self.config.id_field),
+                    format!(
+                        "field `{}` must be a string or number, found {other}",
+                        self.config.id_field
+                    ),
                 ))
             }
         };
@@ -251,7 +309,10 @@ impl DocumentReader {
                 ))
             }
         };
-        let title = obj.get(&self.config.title_field).and_then(Value::as_str).map(str::to_string);
+        let title = obj
+            .get(&self.config.title_field)
+            .and_then(Value::as_str)
+            .map(str::to_string);
         self.document(id, text, title, source, warnings)
     }
 
@@ -273,7 +334,13 @@ impl DocumentReader {
             return Err(DocumentRecord::skipped(id, source, reason));
         }
         let id = id.unwrap_or_else(|| content_doc_id(&text));
-        Ok(Document { id, text, title, source, warnings })
+        Ok(Document {
+            id,
+            text,
+            title,
+            source,
+            warnings,
+        })
     }
 }
 
@@ -292,9 +359,18 @@ impl Iterator for DocumentReader {
             match file.format() {
                 Format::Text => return Some(self.read_text_file(&file)),
                 Format::Jsonl => match self.open(&file) {
-                    Ok(lines) => self.current = Some(OpenJsonl { file, lines, line_no: 0 }),
+                    Ok(lines) => {
+                        self.current = Some(OpenJsonl {
+                            file,
+                            lines,
+                            line_no: 0,
+                        })
+                    }
                     Err(e) => {
-                        let source = SourceRef { path: file.display(), line: None };
+                        let source = SourceRef {
+                            path: file.display(),
+                            line: None,
+                        };
                         return Some(Err(DocumentRecord::skipped(
                             None,
                             source,
@@ -303,7 +379,10 @@ impl Iterator for DocumentReader {
                     }
                 },
                 Format::Unsupported => {
-                    let source = SourceRef { path: file.display(), line: None };
+                    let source = SourceRef {
+                        path: file.display(),
+                        line: None,
+                    };
                     return Some(Err(DocumentRecord::skipped(
                         None,
                         source,
@@ -322,7 +401,10 @@ fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            (text, vec![format!("invalid UTF-8 from byte {at} replaced with U+FFFD")])
+            (
+                text,
+                vec![format!("invalid UTF-8 from byte {at} replaced with U+FFFD")],
+            )
         }
     }
 }
@@ -355,7 +437,11 @@ mod tests {
     #[test]
     fn reads_jsonl_lines_with_given_ids_and_line_numbers() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.jsonl", b"{\"id\":\"x1\",\"text\":\"One.\"}\n\n{\"id\":7,\"text\":\"Two.\"}\n");
+        write(
+            dir.path(),
+            "a.jsonl",
+            b"{\"id\":\"x1\",\"text\":\"One.\"}\n\n{\"id\":7,\"text\":\"Two.\"}\n",
+        );
         let items = read_all(dir.path());
         assert_eq!(items.len(), 2);
         let second = items[1].as_ref().unwrap();
@@ -367,7 +453,8 @@ mod tests {
     fn reads_gzipped_jsonl() {
         let dir = tempfile::tempdir().unwrap();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(b"{\"id\":\"g\",\"text\":\"Zipped news.\"}\n").unwrap();
+        gz.write_all(b"{\"id\":\"g\",\"text\":\"Zipped news.\"}\n")
+            .unwrap();
         write(dir.path(), "a.jsonl.gz", &gz.finish().unwrap());
         let items = read_all(dir.path());
         assert_eq!(items[0].as_ref().unwrap().text, "Zipped news.");
@@ -389,7 +476,11 @@ mod tests {
     #[test]
     fn rejects_jsonl_line_without_text_field() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.jsonl", b"{\"id\":\"a\",\"body\":\"Text elsewhere.\"}\n");
+        write(
+            dir.path(),
+            "a.jsonl",
+            b"{\"id\":\"a\",\"body\":\"Text elsewhere.\"}\n",
+        );
         let bad = read_all(dir.path()).remove(0).unwrap_err();
         assert_eq!(bad.doc_id.as_deref(), Some("a"));
         assert!(bad.reason.unwrap().contains("--text-field"));
@@ -398,9 +489,16 @@ mod tests {
     #[test]
     fn reads_text_from_a_configured_field() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.jsonl", b"{\"id\":\"a\",\"body\":\"Text elsewhere.\"}\n");
+        write(
+            dir.path(),
+            "a.jsonl",
+            b"{\"id\":\"a\",\"body\":\"Text elsewhere.\"}\n",
+        );
         let files = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
-        let config = ReaderConfig { text_field: "body".into(), ..Default::default() };
+        let config = ReaderConfig {
+            text_field: "body".into(),
+            ..Default::default()
+        };
         let doc = DocumentReader::new(files, config).next().unwrap().unwrap();
         assert_eq!(doc.text, "Text elsewhere.");
     }
@@ -427,8 +525,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "a.txt", &vec![b'a'; 2048]);
         let files = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
-        let config = ReaderConfig { max_doc_bytes: 1024, ..Default::default() };
-        let bad = DocumentReader::new(files, config).next().unwrap().unwrap_err();
+        let config = ReaderConfig {
+            max_doc_bytes: 1024,
+            ..Default::default()
+        };
+        let bad = DocumentReader::new(files, config)
+            .next()
+            .unwrap()
+            .unwrap_err();
         assert!(bad.reason.unwrap().contains("--max-doc-bytes"));
     }
 

@@ -3,8 +3,8 @@ use claimex_core::Span;
 /// Abbreviations after which a period never ends a sentence: they precede a name or a number.
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "rev",
-    "hon", "st", "mt", "ft", "vs", "no", "nos", "pres", "adm", "cmdr", "maj", "brig", "messrs", "e.g",
-    "i.e", "approx", "fig", "ca",
+    "hon", "st", "mt", "ft", "vs", "no", "nos", "pres", "adm", "cmdr", "maj", "brig", "messrs",
+    "e.g", "i.e", "approx", "fig", "ca",
 ];
 
 /// Abbreviations that may end a sentence ("... opened an office in the U.S. The firm ...") but
@@ -16,10 +16,53 @@ const MAY_END: &[&str] = &[
 
 /// Words that, capitalised after one of [`MAY_END`], show that a new sentence has begun.
 const SENTENCE_STARTERS: &[&str] = &[
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at",
-    "this", "that", "these", "those", "his", "her", "its", "their", "our", "there", "as", "after",
-    "before", "while", "when", "meanwhile", "however", "officials", "analysts", "if", "for", "no",
-    "some", "many", "most", "both", "each", "under", "since", "still", "yet", "so",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "there",
+    "as",
+    "after",
+    "before",
+    "while",
+    "when",
+    "meanwhile",
+    "however",
+    "officials",
+    "analysts",
+    "if",
+    "for",
+    "no",
+    "some",
+    "many",
+    "most",
+    "both",
+    "each",
+    "under",
+    "since",
+    "still",
+    "yet",
+    "so",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
@@ -106,7 +149,11 @@ fn word_before(chars: &[char], i: usize) -> String {
     while s > 0 && (chars[s - 1].is_alphabetic() || (chars[s - 1] == '.' && s - 1 > 0)) {
         s -= 1;
     }
-    chars[s..i].iter().collect::<String>().trim_start_matches('.').to_string()
+    chars[s..i]
+        .iter()
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
 }
 
 /// The word starting at `k`, skipping opening quotes and brackets.
@@ -146,14 +193,20 @@ mod tests {
 
     #[test]
     fn splits_plain_sentences() {
-        assert_eq!(split("One here. Two there! Three?"), ["One here.", "Two there!", "Three?"]);
+        assert_eq!(
+            split("One here. Two there! Three?"),
+            ["One here.", "Two there!", "Three?"]
+        );
     }
 
     #[test]
     fn keeps_titles_and_initials_inside_sentences() {
         assert_eq!(
             split("Mr. Rubio met Dr. Ana K. Lim in Astana. Talks went well."),
-            ["Mr. Rubio met Dr. Ana K. Lim in Astana.", "Talks went well."]
+            [
+                "Mr. Rubio met Dr. Ana K. Lim in Astana.",
+                "Talks went well."
+            ]
         );
     }
 
@@ -169,7 +222,10 @@ mod tests {
     fn keeps_us_before_a_noun_but_splits_before_a_new_sentence() {
         assert_eq!(
             split("U.S. officials said the talks moved to the U.S. The deal is close."),
-            ["U.S. officials said the talks moved to the U.S.", "The deal is close."]
+            [
+                "U.S. officials said the talks moved to the U.S.",
+                "The deal is close."
+            ]
         );
     }
 
@@ -177,7 +233,11 @@ mod tests {
     fn closing_quote_stays_with_its_sentence() {
         assert_eq!(
             split("\"We will sign,\" he said. \"It is done.\" Markets rose."),
-            ["\"We will sign,\" he said.", "\"It is done.\"", "Markets rose."]
+            [
+                "\"We will sign,\" he said.",
+                "\"It is done.\"",
+                "Markets rose."
+            ]
         );
     }
 
@@ -191,7 +251,10 @@ mod tests {
 
     #[test]
     fn ellipsis_before_lowercase_does_not_split() {
-        assert_eq!(split("He paused... and went on. Done."), ["He paused... and went on.", "Done."]);
+        assert_eq!(
+            split("He paused... and went on. Done."),
+            ["He paused... and went on.", "Done."]
+        );
     }
 
     #[test]
@@ -212,7 +275,7 @@ mod tests {
                 last_end = s.end;
                 let slice = index.slice(&text, *s).unwrap();
                 prop_assert_eq!(slice.trim(), slice);
-                for c in s.start..s.end { covered[c] = true; }
+                covered[s.start..s.end].fill(true);
             }
             for (c, ch) in text.chars().enumerate() {
                 prop_assert!(ch.is_whitespace() || covered[c], "char {} {:?} not covered", c, ch);

@@ -31,8 +31,14 @@ impl Tag {
         };
         let label = rest.to_string();
         match prefix {
-            "B" => Tag::Begin { label, single: false },
-            "U" | "S" => Tag::Begin { label, single: true },
+            "B" => Tag::Begin {
+                label,
+                single: false,
+            },
+            "U" | "S" => Tag::Begin {
+                label,
+                single: true,
+            },
             "L" | "E" => Tag::Inside { label, last: true },
             _ => Tag::Inside { label, last: false },
         }
@@ -61,7 +67,11 @@ pub fn decode_words(tags: &[Tag]) -> Vec<WordSpan> {
             Tag::Outside => spans.extend(open.take()),
             Tag::Begin { label, single } => {
                 spans.extend(open.take());
-                let span = WordSpan { start: i, end: i + 1, label: label.clone() };
+                let span = WordSpan {
+                    start: i,
+                    end: i + 1,
+                    label: label.clone(),
+                };
                 if *single {
                     spans.push(span);
                 } else {
@@ -73,7 +83,11 @@ pub fn decode_words(tags: &[Tag]) -> Vec<WordSpan> {
                     Some(span) if span.label == *label => span.end = i + 1,
                     _ => {
                         spans.extend(open.take());
-                        open = Some(WordSpan { start: i, end: i + 1, label: label.clone() });
+                        open = Some(WordSpan {
+                            start: i,
+                            end: i + 1,
+                            label: label.clone(),
+                        });
                     }
                 }
                 if *last {
@@ -92,7 +106,10 @@ mod tests {
 
     fn decode(labels: &[&str]) -> Vec<(usize, usize, String)> {
         let tags: Vec<Tag> = labels.iter().map(|l| Tag::parse(l)).collect();
-        decode_words(&tags).into_iter().map(|s| (s.start, s.end, s.label)).collect()
+        decode_words(&tags)
+            .into_iter()
+            .map(|s| (s.start, s.end, s.label))
+            .collect()
     }
 
     #[test]
@@ -110,19 +127,29 @@ mod tests {
 
     #[test]
     fn inside_of_another_type_starts_a_new_entity() {
-        assert_eq!(decode(&["B-PER", "I-LOC"]), [(0, 1, "PER".into()), (1, 2, "LOC".into())]);
+        assert_eq!(
+            decode(&["B-PER", "I-LOC"]),
+            [(0, 1, "PER".into()), (1, 2, "LOC".into())]
+        );
     }
 
     #[test]
     fn begin_after_begin_of_same_type_splits() {
-        assert_eq!(decode(&["B-LOC", "B-LOC"]), [(0, 1, "LOC".into()), (1, 2, "LOC".into())]);
+        assert_eq!(
+            decode(&["B-LOC", "B-LOC"]),
+            [(0, 1, "LOC".into()), (1, 2, "LOC".into())]
+        );
     }
 
     #[test]
     fn decodes_bilou_entities() {
         assert_eq!(
             decode(&["U-LOC", "B-ORG", "I-ORG", "L-ORG", "I-ORG"]),
-            [(0, 1, "LOC".into()), (1, 4, "ORG".into()), (4, 5, "ORG".into())]
+            [
+                (0, 1, "LOC".into()),
+                (1, 4, "ORG".into()),
+                (4, 5, "ORG".into())
+            ]
         );
     }
 

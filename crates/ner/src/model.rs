@@ -25,7 +25,10 @@ pub struct NerConfig {
 
 impl Default for NerConfig {
     fn default() -> Self {
-        NerConfig { batch_size: 32, max_tokens: 256 }
+        NerConfig {
+            batch_size: 32,
+            max_tokens: 256,
+        }
     }
 }
 
@@ -89,17 +92,26 @@ impl NerModel {
     /// Loads a model directory. Every missing or inconsistent file is an error naming it.
     pub fn load(dir: &Path, config: NerConfig) -> Result<NerModel> {
         if !dir.is_dir() {
-            return Err(Error::MissingFile { dir: dir.to_path_buf(), what: "the directory itself".into() });
+            return Err(Error::MissingFile {
+                dir: dir.to_path_buf(),
+                what: "the directory itself".into(),
+            });
         }
         let config_path = dir.join("config.json");
         let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
             dir: dir.to_path_buf(),
             what: "config.json".into(),
         })?;
-        let bad_config = |reason: String| Error::BadFile { path: config_path.clone(), reason };
+        let bad_config = |reason: String| Error::BadFile {
+            path: config_path.clone(),
+            reason,
+        };
         let value: serde_json::Value =
             serde_json::from_str(&raw).map_err(|e| bad_config(format!("invalid JSON: {e}")))?;
-        let model_type = value.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert");
+        let model_type = value
+            .get("model_type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("bert");
         if model_type != "bert" {
             return Err(bad_config(format!(
                 "model_type `{model_type}` is not supported yet (supported: bert)"
@@ -143,9 +155,16 @@ impl NerModel {
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "model".into());
-        let name = card.as_ref().and_then(|c| c.name.clone()).unwrap_or(dir_name);
+        let name = card
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .unwrap_or(dir_name);
         let hash = file_sha256_prefix(&weights)?;
-        let window = config.max_tokens.min(bert_config.max_position_embeddings as usize).max(4) - 2;
+        let window = config
+            .max_tokens
+            .min(bert_config.max_position_embeddings as usize)
+            .max(4)
+            - 2;
         Ok(NerModel {
             tags: labels.iter().map(|l| Tag::parse(l)).collect(),
             info: ModelInfo {
@@ -188,8 +207,10 @@ impl NerModel {
         // Longest first, so each batch pads to a similar length.
         windows.sort_by_key(|w| std::cmp::Reverse(w.end - w.start));
 
-        let mut predictions: Vec<Vec<Prediction>> =
-            encodings.iter().map(|e| vec![Prediction::default(); e.len()]).collect();
+        let mut predictions: Vec<Vec<Prediction>> = encodings
+            .iter()
+            .map(|e| vec![Prediction::default(); e.len()])
+            .collect();
         for batch in windows.chunks(self.config.batch_size.max(1)) {
             self.predict_batch(batch, &encodings, &mut predictions)?;
         }
@@ -225,17 +246,20 @@ impl NerModel {
         let ids = Tensor::from_slice(&ids).view(shape);
         let mask = Tensor::from_slice(&mask).view(shape);
         let (probs, labels) = tch::no_grad(|| {
-            let logits = self.model.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits;
+            let logits = self
+                .model
+                .forward_t(Some(&ids), Some(&mask), None, None, None, false)
+                .logits;
             logits.softmax(-1, Kind::Float).max_dim(-1, false)
         });
         let probs: Vec<f32> = Vec::try_from(probs.flatten(0, -1))?;
         let labels: Vec<i64> = Vec::try_from(labels.flatten(0, -1))?;
 
         for (row, w) in batch.iter().enumerate() {
-            for t in w.start..w.end {
-                let at = row * len + 1 + (t - w.start);
-                let centrality = (t - w.start).min(w.end - 1 - t);
-                let slot = &mut predictions[w.sentence][t];
+            let slots = &mut predictions[w.sentence][w.start..w.end];
+            for (k, slot) in slots.iter_mut().enumerate() {
+                let at = row * len + 1 + k;
+                let centrality = k.min(w.end - w.start - 1 - k);
                 if slot.centrality.map_or(true, |c| centrality > c) {
                     *slot = Prediction {
                         label: labels[at] as usize,
@@ -250,7 +274,12 @@ impl NerModel {
 
     /// Aggregates word pieces to words (a word takes its first piece's label and probability),
     /// decodes entities over words, and maps them to document character offsets.
-    fn entities_of(&self, sentence: &Sentence, enc: &Encoding, preds: &[Prediction]) -> Vec<EntitySpan> {
+    fn entities_of(
+        &self,
+        sentence: &Sentence,
+        enc: &Encoding,
+        preds: &[Prediction],
+    ) -> Vec<EntitySpan> {
         // (first piece, last piece) of each word, in order.
         let mut words: Vec<(usize, usize)> = Vec::new();
         let mut last_word = None;
@@ -267,7 +296,12 @@ impl NerModel {
         }
         let tags: Vec<Tag> = words
             .iter()
-            .map(|&(first, _)| self.tags.get(preds[first].label).cloned().unwrap_or(Tag::Outside))
+            .map(|&(first, _)| {
+                self.tags
+                    .get(preds[first].label)
+                    .cloned()
+                    .unwrap_or(Tag::Outside)
+            })
             .collect();
 
         let text = sentence.text.as_str();
@@ -278,9 +312,13 @@ impl NerModel {
             .filter_map(|span| {
                 let first_piece = words[span.start].0;
                 let last_piece = words[span.end - 1].1;
-                let (start, end) = widen_to_word(text, offsets[first_piece].0, offsets[last_piece].1);
+                let (start, end) =
+                    widen_to_word(text, offsets[first_piece].0, offsets[last_piece].1);
                 let chars = index.span_of_bytes(start, end)?;
-                let probs: Vec<f32> = words[span.start..span.end].iter().map(|&(f, _)| preds[f].prob).collect();
+                let probs: Vec<f32> = words[span.start..span.end]
+                    .iter()
+                    .map(|&(f, _)| preds[f].prob)
+                    .collect();
                 Some(EntitySpan {
                     text: text[start..end].to_string(),
                     label: span.label,
@@ -301,14 +339,22 @@ fn windows_of(sentence: usize, n: usize, size: usize) -> Vec<Window> {
         return vec![];
     }
     if n <= size {
-        return vec![Window { sentence, start: 0, end: n }];
+        return vec![Window {
+            sentence,
+            start: 0,
+            end: n,
+        }];
     }
     let stride = (size / 2).max(1);
     let mut out = Vec::new();
     let mut start = 0;
     loop {
         let end = (start + size).min(n);
-        out.push(Window { sentence, start, end });
+        out.push(Window {
+            sentence,
+            start,
+            end,
+        });
         if end == n {
             return out;
         }
@@ -319,7 +365,11 @@ fn windows_of(sentence: usize, n: usize, size: usize) -> Vec<Window> {
 /// Grows a byte range so that it does not start or end inside an alphanumeric word: a model that
 /// tags only "Kazakh" in "Kazakhstan" still yields "Kazakhstan".
 fn widen_to_word(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
-    while let Some(c) = text[..start].chars().next_back().filter(|c| c.is_alphanumeric()) {
+    while let Some(c) = text[..start]
+        .chars()
+        .next_back()
+        .filter(|c| c.is_alphanumeric())
+    {
         start -= c.len_utf8();
     }
     while let Some(c) = text[end..].chars().next().filter(|c| c.is_alphanumeric()) {
@@ -335,16 +385,26 @@ fn labels_of(config: &BertConfig) -> std::result::Result<Vec<String>, String> {
         .as_ref()
         .ok_or("no id2label: a token-classification model must list its labels")?;
     (0..map.len() as i64)
-        .map(|i| map.get(&i).cloned().ok_or(format!("id2label has no label for class {i}")))
+        .map(|i| {
+            map.get(&i)
+                .cloned()
+                .ok_or(format!("id2label has no label for class {i}"))
+        })
         .collect()
 }
 
 fn file_sha256_prefix(path: &Path) -> Result<String> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     std::io::copy(&mut file, &mut hasher).map_err(io)?;
-    Ok(hasher.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher.finalize()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use tokenizers::Tokenizer;
 use crate::{Error, Result};
 
 /// The CoNLL-2003 label set in IOB2, in the order most public CoNLL models use.
-pub const CONLL_LABELS: [&str; 9] =
-    ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+pub const CONLL_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
 
 /// Shape of a randomly initialised token-classification model: for tests and for running the
 /// pipeline before a trained model exists. Its predictions mean nothing.
@@ -62,14 +63,21 @@ impl Default for RandomModelSpec {
 /// A cased WordPiece vocabulary: special tokens, printable ASCII and Latin-1 letters, common
 /// typographic punctuation, their `##` continuations, and `extra_words`.
 fn vocabulary(extra_words: &[String]) -> Vec<String> {
-    let mut vocab: Vec<String> =
-        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].iter().map(|s| s.to_string()).collect();
+    let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let chars: Vec<char> = ('!'..='~')
         .chain('À'..='ÿ')
         .chain(['‘', '’', '“', '”', '–', '—', '…', '€', '£'])
         .collect();
     vocab.extend(chars.iter().map(|c| c.to_string()));
-    vocab.extend(chars.iter().filter(|c| c.is_alphanumeric()).map(|c| format!("##{c}")));
+    vocab.extend(
+        chars
+            .iter()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| format!("##{c}")),
+    );
     for word in extra_words {
         if !vocab.contains(word) {
             vocab.push(word.clone());
@@ -88,8 +96,12 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let vocab = vocabulary(&spec.extra_words);
 
-    let id2label: HashMap<i64, String> =
-        spec.labels.iter().enumerate().map(|(i, l)| (i as i64, l.clone())).collect();
+    let id2label: HashMap<i64, String> = spec
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i as i64, l.clone()))
+        .collect();
     let config = BertConfig {
         hidden_act: Activation::gelu,
         attention_probs_dropout_prob: 0.1,
@@ -108,14 +120,24 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         label2id: Some(id2label.iter().map(|(i, l)| (l.clone(), *i)).collect()),
         id2label: Some(id2label),
     };
-    let mut config_json = serde_json::to_value(&config).map_err(|e| Error::Tokenizer(e.to_string()))?;
+    let mut config_json =
+        serde_json::to_value(&config).map_err(|e| Error::Tokenizer(e.to_string()))?;
     config_json["model_type"] = "bert".into();
     config_json["architectures"] = serde_json::json!(["BertForTokenClassification"]);
-    write_file(&dir.join("config.json"), &serde_json::to_string_pretty(&config_json).unwrap_or_default())?;
+    write_file(
+        &dir.join("config.json"),
+        &serde_json::to_string_pretty(&config_json).unwrap_or_default(),
+    )?;
     write_file(&dir.join("vocab.txt"), &(vocab.join("\n") + "\n"))?;
 
     let model = WordPiece::builder()
-        .vocab(vocab.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect())
+        .vocab(
+            vocab
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect(),
+        )
         .unk_token("[UNK]".into())
         .build()
         .map_err(|e| Error::Tokenizer(e.to_string()))?;
@@ -150,10 +172,16 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         "note": "Randomly initialised by `claimex models init-random`: its entities are noise. It exists to run and test the pipeline before a trained model is available.",
         "seed": spec.seed,
     });
-    write_file(&dir.join("claimex-model.json"), &serde_json::to_string_pretty(&card).unwrap_or_default())?;
+    write_file(
+        &dir.join("claimex-model.json"),
+        &serde_json::to_string_pretty(&card).unwrap_or_default(),
+    )?;
     Ok(())
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<()> {
-    std::fs::write(path, contents).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    std::fs::write(path, contents).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -73,7 +73,12 @@ fn wordpiece_from_vocab(vocab: &Path) -> Result<Tokenizer> {
         })?;
     let mut tokenizer = Tokenizer::new(model);
     tokenizer
-        .with_normalizer(Some(BertNormalizer::new(true, true, Some(lowercase), lowercase)))
+        .with_normalizer(Some(BertNormalizer::new(
+            true,
+            true,
+            Some(lowercase),
+            lowercase,
+        )))
         .with_pre_tokenizer(Some(BertPreTokenizer));
     Ok(tokenizer)
 }

@@ -43,7 +43,9 @@ pub fn claims_of_sentence(
             continue;
         }
         let gap = (subject.end - sentence.start, object.start - sentence.start);
-        let Some(phrase) = find_predicate(&chars, gap.0, gap.1) else { continue };
+        let Some(phrase) = find_predicate(&chars, gap.0, gap.1) else {
+            continue;
+        };
         let predicate = Predicate {
             text: chars[phrase.start..phrase.end].iter().collect(),
             lemma: phrase.lemma.clone(),
@@ -72,7 +74,10 @@ pub fn claims_of_sentence(
             modality,
             attribution: None,
             confidence,
-            model: ModelIds { ner: ner_model.to_string(), relations: METHOD_ID.to_string() },
+            model: ModelIds {
+                ner: ner_model.to_string(),
+                relations: METHOD_ID.to_string(),
+            },
         });
     }
     claims
@@ -97,7 +102,11 @@ mod tests {
     }
 
     fn sentence(doc: &str) -> Sentence {
-        Sentence { start: 0, end: doc.chars().count(), text: doc.into() }
+        Sentence {
+            start: 0,
+            end: doc.chars().count(),
+            text: doc.into(),
+        }
     }
 
     const SEED: &str = "Kazakhstan is in the final stages of joining the Abraham Accords, which aim to normalize relations between Israel and Muslim-majority countries.";
@@ -138,7 +147,11 @@ mod tests {
         let claims = claims_of_sentence("d", &s, &ents, "m");
         assert!(!claims.is_empty());
         for c in &claims {
-            let slice = |start, end| index.slice(doc, claimex_core::Span::new(start, end)).unwrap();
+            let slice = |start, end| {
+                index
+                    .slice(doc, claimex_core::Span::new(start, end))
+                    .unwrap()
+            };
             assert_eq!(slice(c.sentence.start, c.sentence.end), c.sentence.text);
             assert_eq!(slice(c.subject.start, c.subject.end), c.subject.text);
             assert_eq!(slice(c.predicate.start, c.predicate.end), c.predicate.text);
@@ -151,7 +164,10 @@ mod tests {
     #[test]
     fn no_claim_without_a_verb_between_entities() {
         let doc = "Israel and Bahrain.";
-        let ents = [entity("Israel", doc, "LOC", 0.9), entity("Bahrain", doc, "LOC", 0.9)];
+        let ents = [
+            entity("Israel", doc, "LOC", 0.9),
+            entity("Bahrain", doc, "LOC", 0.9),
+        ];
         assert!(claims_of_sentence("d", &sentence(doc), &ents, "m").is_empty());
     }
 

@@ -1,15 +1,37 @@
 use claimex_core::Modality;
 
-const NEGATION: &[&str] = &["not", "never", "no", "n't", "denied", "denies", "deny", "nor"];
+const NEGATION: &[&str] = &[
+    "not", "never", "no", "n't", "denied", "denies", "deny", "nor",
+];
 const HEDGES: &[&str] = &[
-    "may", "might", "could", "reportedly", "possibly", "likely", "allegedly", "perhaps",
-    "apparently", "unconfirmed",
+    "may",
+    "might",
+    "could",
+    "reportedly",
+    "possibly",
+    "likely",
+    "allegedly",
+    "perhaps",
+    "apparently",
+    "unconfirmed",
 ];
 const FUTURE_WORDS: &[&str] = &["will", "would", "shall", "'ll", "soon", "upcoming"];
 const FUTURE_PHRASES: &[&str] = &[
-    "is set to", "are set to", "was set to", "plans to", "planned to", "plan to", "expected to",
-    "going to", "about to", "in the final stages of", "intends to", "is due to", "are due to",
-    "poised to", "preparing to",
+    "is set to",
+    "are set to",
+    "was set to",
+    "plans to",
+    "planned to",
+    "plan to",
+    "expected to",
+    "going to",
+    "about to",
+    "in the final stages of",
+    "intends to",
+    "is due to",
+    "are due to",
+    "poised to",
+    "preparing to",
 ];
 
 /// Modality of a predicate phrase at `chars[start..end]` (sentence offsets), from cue words in the
@@ -23,15 +45,25 @@ pub fn modality_of(chars: &[char], start: usize, end: usize) -> Modality {
             words_before += 1;
         }
     }
-    let window: String = chars[from..end].iter().collect::<String>().to_lowercase().replace('’', "'");
+    let window: String = chars[from..end]
+        .iter()
+        .collect::<String>()
+        .to_lowercase()
+        .replace('’', "'");
     let padded = format!(" {} ", window.replace("n't", " n't"));
-    let words: Vec<&str> = padded.split(|c: char| !(c.is_alphanumeric() || c == '\'')).collect();
+    let words: Vec<&str> = padded
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     if has(NEGATION) {
         Modality::Negated
     } else if has(HEDGES) {
         Modality::Hedged
-    } else if has(FUTURE_WORDS) || FUTURE_PHRASES.iter().any(|p| padded.contains(&format!(" {p} "))) {
+    } else if has(FUTURE_WORDS)
+        || FUTURE_PHRASES
+            .iter()
+            .any(|p| padded.contains(&format!(" {p} ")))
+    {
         Modality::Future
     } else {
         Modality::Asserted
@@ -51,27 +83,51 @@ mod tests {
 
     #[test]
     fn final_stages_of_is_future() {
-        assert_eq!(modality("Kazakhstan is in the final stages of joining the accords", "is in the final stages of joining"), Modality::Future);
+        assert_eq!(
+            modality(
+                "Kazakhstan is in the final stages of joining the accords",
+                "is in the final stages of joining"
+            ),
+            Modality::Future
+        );
     }
 
     #[test]
     fn would_soon_is_future() {
-        assert_eq!(modality("Kazakhstan would soon officially join the accords", "would soon officially join"), Modality::Future);
+        assert_eq!(
+            modality(
+                "Kazakhstan would soon officially join the accords",
+                "would soon officially join"
+            ),
+            Modality::Future
+        );
     }
 
     #[test]
     fn negation_is_negated() {
-        assert_eq!(modality("Acme did not buy Beta", "did not buy"), Modality::Negated);
-        assert_eq!(modality("Acme didn't buy Beta", "didn't buy"), Modality::Negated);
+        assert_eq!(
+            modality("Acme did not buy Beta", "did not buy"),
+            Modality::Negated
+        );
+        assert_eq!(
+            modality("Acme didn't buy Beta", "didn't buy"),
+            Modality::Negated
+        );
     }
 
     #[test]
     fn hedge_before_the_verb_is_hedged() {
-        assert_eq!(modality("Acme reportedly bought Beta", "bought"), Modality::Hedged);
+        assert_eq!(
+            modality("Acme reportedly bought Beta", "bought"),
+            Modality::Hedged
+        );
     }
 
     #[test]
     fn plain_past_is_asserted() {
-        assert_eq!(modality("Trump also met with four leaders", "met with four"), Modality::Asserted);
+        assert_eq!(
+            modality("Trump also met with four leaders", "met with four"),
+            Modality::Asserted
+        );
     }
 }

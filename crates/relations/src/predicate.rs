@@ -23,7 +23,9 @@ const TRAILING_FUNCTION_WORDS: &[&str] = &["the", "a", "an", "its", "their", "hi
 /// (`;`, `:`, brackets, a second comma) or a long gap means no predicate.
 pub fn find_predicate(chars: &[char], from: usize, to: usize) -> Option<PredicatePhrase> {
     let gap = &chars[from..to];
-    if gap.iter().any(|c| matches!(c, ';' | ':' | '(' | ')' | '"' | '“' | '”'))
+    if gap
+        .iter()
+        .any(|c| matches!(c, ';' | ':' | '(' | ')' | '"' | '“' | '”'))
         || gap.iter().filter(|&&c| c == ',').count() > 1
     {
         return None;
@@ -34,11 +36,19 @@ pub fn find_predicate(chars: &[char], from: usize, to: usize) -> Option<Predicat
     }
     let lemmas: Vec<Option<String>> = words.iter().map(|w| lemma_of_verb(&w.2)).collect();
     let first_verb = lemmas.iter().position(Option::is_some)?;
-    let is_aux = |i: usize| AUXILIARIES.iter().any(|(form, _)| *form == words[i].2.to_lowercase());
+    let is_aux = |i: usize| {
+        AUXILIARIES
+            .iter()
+            .any(|(form, _)| *form == words[i].2.to_lowercase())
+    };
     let head = (first_verb..words.len())
         .rev()
         .find(|&i| lemmas[i].is_some() && !is_aux(i))
-        .or_else(|| (first_verb..words.len()).rev().find(|&i| lemmas[i].is_some()))?;
+        .or_else(|| {
+            (first_verb..words.len())
+                .rev()
+                .find(|&i| lemmas[i].is_some())
+        })?;
 
     let mut last = words.len() - 1;
     while last > head && TRAILING_FUNCTION_WORDS.contains(&words[last].2.to_lowercase().as_str()) {
@@ -90,7 +100,10 @@ mod tests {
 
     #[test]
     fn copula_alone_is_the_head() {
-        assert_eq!(predicate(" is a member of "), Some(("is a member of".into(), "be".into())));
+        assert_eq!(
+            predicate(" is a member of "),
+            Some(("is a member of".into(), "be".into()))
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ impl ConllSentence {
         let mut out: Vec<TypedSpan> = Vec::new();
         for (i, tag) in self.tags.iter().enumerate() {
             if let Some(label) = tag.strip_prefix("B-") {
-                out.push(TypedSpan { start: token_spans[i].start, end: token_spans[i].end, label: label.into() });
+                out.push(TypedSpan {
+                    start: token_spans[i].start,
+                    end: token_spans[i].end,
+                    label: label.into(),
+                });
             } else if tag.starts_with("I-") {
                 if let Some(last) = out.last_mut() {
                     last.end = token_spans[i].end;
@@ -57,10 +61,17 @@ impl ConllSentence {
 /// in the last, blank lines between sentences, `-DOCSTART-` lines ignored. IOB1 tags are converted
 /// to IOB2 (an `I-X` that does not continue an `X` entity becomes `B-X`).
 pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
     let mut sentences = Vec::new();
-    let mut current = ConllSentence { tokens: vec![], tags: vec![], line: 0 };
+    let mut current = ConllSentence {
+        tokens: vec![],
+        tags: vec![],
+        line: 0,
+    };
     for (n, line) in reader.lines().enumerate() {
         let line = line.map_err(io)?;
         let line_no = n + 1;
@@ -69,7 +80,11 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
             if !current.tokens.is_empty() {
                 sentences.push(std::mem::replace(
                     &mut current,
-                    ConllSentence { tokens: vec![], tags: vec![], line: 0 },
+                    ConllSentence {
+                        tokens: vec![],
+                        tags: vec![],
+                        line: 0,
+                    },
                 ));
             }
             continue;
@@ -94,7 +109,9 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
             current.line = line_no;
         }
         let tag = match (tag.strip_prefix("I-"), current.tags.last()) {
-            (Some(label), Some(prev)) if prev.get(2..) == Some(label) && prev != "O" => tag.to_string(),
+            (Some(label), Some(prev)) if prev.get(2..) == Some(label) && prev != "O" => {
+                tag.to_string()
+            }
             (Some(label), _) => format!("B-{label}"),
             (None, _) => tag.to_string(),
         };
@@ -120,7 +137,10 @@ mod tests {
 
     #[test]
     fn reads_sentences_and_skips_docstart() {
-        let s = read("-DOCSTART- -X- -X- O\n\nAcme NNP B-NP B-ORG\nwins VBZ B-VP O\n\nZed NNP B-NP B-PER\n").unwrap();
+        let s = read(
+            "-DOCSTART- -X- -X- O\n\nAcme NNP B-NP B-ORG\nwins VBZ B-VP O\n\nZed NNP B-NP B-PER\n",
+        )
+        .unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tokens, ["Acme", "wins"]);
         assert_eq!(s[0].line, 3);
@@ -128,7 +148,8 @@ mod tests {
 
     #[test]
     fn converts_iob1_to_iob2() {
-        let s = read("New I-LOC\nYork I-LOC\nBoston B-LOC\nfans O\nlove O\nBoston I-LOC\n").unwrap();
+        let s =
+            read("New I-LOC\nYork I-LOC\nBoston B-LOC\nfans O\nlove O\nBoston I-LOC\n").unwrap();
         assert_eq!(s[0].tags, ["B-LOC", "I-LOC", "B-LOC", "O", "O", "B-LOC"]);
     }
 
@@ -137,13 +158,23 @@ mod tests {
         let s = read("In O\nNew B-LOC\nYork I-LOC\n").unwrap();
         let (text, _) = s[0].text();
         let e = &s[0].entities()[0];
-        assert_eq!(text.chars().skip(e.start).take(e.end - e.start).collect::<String>(), "New York");
+        assert_eq!(
+            text.chars()
+                .skip(e.start)
+                .take(e.end - e.start)
+                .collect::<String>(),
+            "New York"
+        );
     }
 
     #[test]
     fn bad_line_names_file_and_line() {
         let err = read("Acme B-ORG\nlonely\n").unwrap_err();
-        assert!(err.to_string().ends_with(":2: expected `TOKEN ... TAG` columns, found \"lonely\""), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with(":2: expected `TOKEN ... TAG` columns, found \"lonely\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -34,8 +34,19 @@ impl TypeScores {
     fn from_counts(correct: usize, predicted: usize, support: usize) -> Self {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let (p, r) = (ratio(correct, predicted), ratio(correct, support));
-        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-        TypeScores { precision: p, recall: r, f1, support, predicted, correct }
+        let f1 = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        TypeScores {
+            precision: p,
+            recall: r,
+            f1,
+            support,
+            predicted,
+            correct,
+        }
     }
 }
 
@@ -70,14 +81,19 @@ pub fn score_spans(gold: &[Vec<TypedSpan>], predicted: &[Vec<TypedSpan>]) -> Eva
             }
         }
     }
-    let total = counts.values().fold((0, 0, 0), |t, c| (t.0 + c.0, t.1 + c.1, t.2 + c.2));
+    let total = counts
+        .values()
+        .fold((0, 0, 0), |t, c| (t.0 + c.0, t.1 + c.1, t.2 + c.2));
     let micro = TypeScores::from_counts(total.0, total.1, total.2);
     EvalReport {
         precision: micro.precision,
         recall: micro.recall,
         f1: micro.f1,
         sentences: gold.len(),
-        per_type: counts.into_iter().map(|(k, (c, p, s))| (k, TypeScores::from_counts(c, p, s))).collect(),
+        per_type: counts
+            .into_iter()
+            .map(|(k, (c, p, s))| (k, TypeScores::from_counts(c, p, s)))
+            .collect(),
     }
 }
 
@@ -86,13 +102,21 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, label: &str) -> TypedSpan {
-        TypedSpan { start, end, label: label.into() }
+        TypedSpan {
+            start,
+            end,
+            label: label.into(),
+        }
     }
 
     #[test]
     fn exact_matches_only_count() {
         let gold = vec![vec![span(0, 5, "PER"), span(10, 15, "LOC")]];
-        let pred = vec![vec![span(0, 5, "PER"), span(10, 14, "LOC"), span(20, 25, "ORG")]];
+        let pred = vec![vec![
+            span(0, 5, "PER"),
+            span(10, 14, "LOC"),
+            span(20, 25, "ORG"),
+        ]];
         let r = score_spans(&gold, &pred);
         assert!((r.precision - 1.0 / 3.0).abs() < 1e-9);
         assert!((r.recall - 0.5).abs() < 1e-9);

@@ -1,0 +1,254 @@
+//! NER through the real rust-bert loading and inference code, on tiny random models built here.
+
+use std::path::Path;
+
+use claimex_core::{Sentence, Span, TextIndex};
+use claimex_ner::{write_random_model, NerConfig, NerModel, RandomModelSpec};
+
+/// A random model that tags many tokens as entities (no bias towards O), so spans get exercised.
+fn model_dir(dir: &Path) {
+    tch::set_num_threads(1);
+    let spec = RandomModelSpec {
+        outside_bias: 0.0,
+        seed: 7,
+        ..RandomModelSpec::default()
+    };
+    write_random_model(dir, &spec).unwrap();
+}
+
+fn load(dir: &Path, batch_size: usize, max_tokens: usize) -> NerModel {
+    NerModel::load(
+        dir,
+        NerConfig {
+            batch_size,
+            max_tokens,
+        },
+    )
+    .unwrap()
+}
+
+/// Sentences of `text` as one per line, with document offsets.
+fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let len = line.chars().count();
+        out.push(Sentence {
+            start,
+            end: start + len,
+            text: line.to_string(),
+        });
+        start += len + 1;
+    }
+    out
+}
+
+const MULTILINGUAL: &str = "Zoë Ünal met Kassym-Jomart Tokayev in Astana.\n“We will sign,” said Ángel Pérez of Córdoba’s council 🙂.\n東京 and Zürich hosted the U.S. delegation on Jan. 5.\nPlain ASCII sentence about Acme Corp. and Beta Ltd.";
+
+#[test]
+fn every_entity_slices_back_into_the_document_text() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 4, 256);
+    let doc = MULTILINGUAL;
+    let index = TextIndex::new(doc);
+    let found = model.recognize(&sentences(doc)).unwrap();
+    let total: usize = found.iter().map(Vec::len).sum();
+    assert!(
+        total > 5,
+        "an unbiased random model should tag plenty of spans, got {total}"
+    );
+    for entity in found.iter().flatten() {
+        assert_eq!(
+            index
+                .slice(doc, Span::new(entity.start, entity.end))
+                .unwrap(),
+            entity.text
+        );
+        assert!(!entity.text.contains("##"));
+        assert!(entity.min_score <= entity.score && entity.score <= 1.0 && entity.min_score > 0.0);
+    }
+}
+
+#[test]
+fn entities_never_start_or_end_inside_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 8, 256);
+    let doc = MULTILINGUAL;
+    let chars: Vec<char> = doc.chars().collect();
+    for entity in model.recognize(&sentences(doc)).unwrap().iter().flatten() {
+        let before = entity.start.checked_sub(1).map(|i| chars[i]);
+        let after = chars.get(entity.end).copied();
+        assert!(
+            !before.is_some_and(char::is_alphanumeric),
+            "{entity:?} starts inside a word"
+        );
+        assert!(
+            !after.is_some_and(char::is_alphanumeric),
+            "{entity:?} ends inside a word"
+        );
+    }
+}
+
+#[test]
+fn batch_size_does_not_change_the_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let input = sentences(MULTILINGUAL);
+    let one = load(dir.path(), 1, 256).recognize(&input).unwrap();
+    let many = load(dir.path(), 32, 256).recognize(&input).unwrap();
+    let key = |r: &Vec<Vec<claimex_core::EntitySpan>>| -> Vec<Vec<(usize, usize, String)>> {
+        r.iter()
+            .map(|s| {
+                s.iter()
+                    .map(|e| (e.start, e.end, e.label.clone()))
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(key(&one), key(&many));
+    for (a, b) in one.iter().flatten().zip(many.iter().flatten()) {
+        assert!((a.score - b.score).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn long_sentences_are_windowed_not_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    // About 600 word pieces with this character-level vocabulary, far past a 32-piece window.
+    let long: String = (0..60)
+        .map(|i| format!("Word{i} "))
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    let input = sentences(&long);
+    let windowed = load(dir.path(), 8, 32).recognize(&input).unwrap();
+    let last_entity_end = windowed[0].iter().map(|e| e.end).max().unwrap_or(0);
+    assert!(
+        last_entity_end > long.chars().count() * 3 / 4,
+        "entities should reach the end of a long sentence, last ends at {last_entity_end}"
+    );
+}
+
+#[test]
+fn empty_sentence_list_and_empty_sentences_are_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 8, 256);
+    assert!(model.recognize(&[]).unwrap().is_empty());
+    let out = model
+        .recognize(&[Sentence {
+            start: 0,
+            end: 0,
+            text: String::new(),
+        }])
+        .unwrap();
+    assert_eq!(out, vec![vec![]]);
+}
+
+#[test]
+fn falls_back_to_vocab_txt_without_tokenizer_json() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let input = sentences(MULTILINGUAL);
+    let with_json = load(dir.path(), 8, 256).recognize(&input).unwrap();
+    std::fs::remove_file(dir.path().join("tokenizer.json")).unwrap();
+    let with_vocab = load(dir.path(), 8, 256).recognize(&input).unwrap();
+    assert_eq!(with_json, with_vocab);
+}
+
+#[test]
+fn model_id_names_the_model_and_its_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 8, 256);
+    assert!(model.info().id.starts_with("tiny-random@"));
+    assert!(!model.info().trained);
+    assert_eq!(model.info().labels.len(), 9);
+}
+
+fn load_error(dir: &Path) -> String {
+    match NerModel::load(dir, NerConfig::default()) {
+        Ok(_) => panic!("loading {} should fail", dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn missing_weights_is_an_error_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let err = load_error(dir.path());
+    assert!(err.contains("model.safetensors or rust_model.ot"), "{err}");
+}
+
+#[test]
+fn missing_config_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    std::fs::remove_file(dir.path().join("config.json")).unwrap();
+    assert!(load_error(dir.path()).contains("missing config.json"));
+}
+
+#[test]
+fn missing_tokenizer_is_an_error_naming_both_choices() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    std::fs::remove_file(dir.path().join("tokenizer.json")).unwrap();
+    std::fs::remove_file(dir.path().join("vocab.txt")).unwrap();
+    assert!(load_error(dir.path()).contains("tokenizer.json or vocab.txt"));
+}
+
+#[test]
+fn weights_of_another_shape_are_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let bigger = RandomModelSpec {
+        hidden_size: 64,
+        ..RandomModelSpec::default()
+    };
+    write_random_model(other.path(), &bigger).unwrap();
+    std::fs::copy(
+        other.path().join("model.safetensors"),
+        dir.path().join("model.safetensors"),
+    )
+    .unwrap();
+    let err = load_error(dir.path());
+    assert!(
+        err.contains("model.safetensors") && err.contains("do not fit config.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_without_labels_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let path = dir.path().join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config.as_object_mut().unwrap().remove("id2label");
+    std::fs::write(&path, config.to_string()).unwrap();
+    assert!(load_error(dir.path()).contains("id2label"));
+}
+
+#[test]
+fn unsupported_architecture_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let path = dir.path().join("config.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"model_type\": \"bert\"", "\"model_type\": \"gpt2\"");
+    std::fs::write(&path, text).unwrap();
+    assert!(load_error(dir.path()).contains("model_type `gpt2` is not supported"));
+}
+
+#[test]
+fn missing_directory_is_named() {
+    assert!(load_error(Path::new("/no/such/model")).contains("/no/such/model"));
+}

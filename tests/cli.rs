@@ -1,0 +1,74 @@
+use crate::util::{run, run_ok, stderr};
+
+#[test]
+fn help_lists_every_subcommand() {
+    let out = run_ok(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for sub in ["run", "ingest", "train", "eval", "export", "models"] {
+        assert!(help.contains(sub), "--help lacks {sub}:\n{help}");
+    }
+}
+
+#[test]
+fn unbuilt_subcommands_say_so_and_fail() {
+    for args in [
+        &["train", "ner"][..],
+        &["eval", "relations", "--data", "x.json"],
+        &["eval", "openie"],
+        &["eval", "claims"],
+        &["export", "--from", "a.db", "--to", "b.jsonl"],
+    ] {
+        let out = run(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&out).contains("not built yet"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn missing_model_directory_is_named_and_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Acme hired Zed.").unwrap();
+    let out_path = dir.path().join("c.jsonl");
+    let out = run(&[
+        "run",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_path.to_str().unwrap(),
+        "--model",
+        "/no/such/model/dir",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("/no/such/model/dir"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_input_is_named_and_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("c.jsonl");
+    let model = crate::util::model_dir().to_str().unwrap();
+    let out = run(&[
+        "run",
+        "/no/such/corpus",
+        "--out",
+        out_path.to_str().unwrap(),
+        "--model",
+        model,
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("/no/such/corpus"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_shard_is_explained() {
+    let out = run(&["run", "x", "--out", "c.jsonl", "--shard", "3/2"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("0 <= i < N"), "{}", stderr(&out));
+}

@@ -1,0 +1,271 @@
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{model_dir, read_jsonl, run_ok, slice_chars, workspace_root};
+
+/// The sample corpus plus a folder of broken input: a JSONL file with a malformed line and a line
+/// without text, a file with invalid UTF-8, an empty file, and a duplicate of a corpus article.
+fn messy_inputs(dir: &Path) -> Vec<String> {
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("mixed.jsonl"),
+        "{\"id\":\"ok-1\",\"text\":\"Acme Corp. hired Zed Okafor in Lagos.\"}\n{broken json\n{\"id\":\"no-text\",\"body\":\"x\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join("latin1.txt"),
+        b"Caf\xe9 owners in Lyon met the mayor.",
+    )
+    .unwrap();
+    std::fs::write(bad.join("empty.txt"), b"").unwrap();
+    let corpus = workspace_root().join("corpus");
+    std::fs::copy(
+        corpus.join("sport-marathon-record.txt"),
+        bad.join("copy.txt"),
+    )
+    .unwrap();
+    vec![
+        corpus.to_str().unwrap().to_string(),
+        bad.to_str().unwrap().to_string(),
+    ]
+}
+
+fn run_pipeline(inputs: &[String], out_dir: &Path, extra: &[&str]) -> (Vec<Value>, Vec<Value>) {
+    let jsonl = out_dir.join("claims.jsonl");
+    let db = out_dir.join("claims.db");
+    let mut args: Vec<&str> = vec!["run"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend([
+        "--out",
+        jsonl.to_str().unwrap(),
+        "--out",
+        db.to_str().unwrap(),
+    ]);
+    args.extend(["--model", model_dir().to_str().unwrap(), "--threads", "1"]);
+    args.extend(extra);
+    run_ok(&args);
+    (
+        read_jsonl(&jsonl),
+        read_jsonl(&out_dir.join("documents.jsonl")),
+    )
+}
+
+/// Stored texts by document id, as `claimex ingest` writes them.
+fn stored_texts(inputs: &[String], dir: &Path) -> HashMap<String, String> {
+    let out = dir.join("ingested.jsonl");
+    let ledger = dir.join("ingest-ledger.jsonl");
+    let mut args = vec!["ingest"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend([
+        "--out",
+        out.to_str().unwrap(),
+        "--ledger",
+        ledger.to_str().unwrap(),
+    ]);
+    run_ok(&args);
+    read_jsonl(&out)
+        .into_iter()
+        .map(|d| {
+            (
+                d["doc_id"].as_str().unwrap().to_string(),
+                d["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn source_key(record: &Value) -> String {
+    format!(
+        "{}:{}",
+        record["source"]["path"].as_str().unwrap(),
+        record["source"]["line"]
+    )
+}
+
+#[test]
+fn every_input_document_is_in_the_ledger_with_its_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = messy_inputs(dir.path());
+    let (_, ledger) = run_pipeline(&inputs, &dir.path().join("out"), &[]);
+    let corpus_files = std::fs::read_dir(workspace_root().join("corpus"))
+        .unwrap()
+        .count();
+    // Corpus: one record per file, except articles.jsonl which holds 6; bad/: 3 JSONL lines + 3 files.
+    assert_eq!(ledger.len(), corpus_files - 1 + 6 + 3 + 3);
+    let status_of = |needle: &str| -> Vec<(String, String)> {
+        ledger
+            .iter()
+            .filter(|r| source_key(r).contains(needle))
+            .map(|r| {
+                (
+                    r["status"].as_str().unwrap().to_string(),
+                    r["reason"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let mixed = status_of("mixed.jsonl");
+    assert_eq!(mixed[0].0, "processed");
+    assert_eq!(mixed[1].0, "skipped");
+    assert!(mixed[1].1.contains("malformed JSON"), "{mixed:?}");
+    assert!(mixed[2].1.contains("no `text` field"), "{mixed:?}");
+    assert_eq!(
+        status_of("empty.txt")[0],
+        ("skipped".into(), "empty document".into())
+    );
+    let latin1 = &status_of("latin1.txt")[0];
+    assert_eq!(latin1.0, "processed");
+    assert!(latin1.1.contains("invalid UTF-8"), "{latin1:?}");
+    assert_eq!(status_of("copy.txt")[0].0, "duplicate");
+}
+
+#[test]
+fn every_emitted_span_slices_back_to_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = messy_inputs(dir.path());
+    let (claims, _) = run_pipeline(&inputs, &dir.path().join("out"), &[]);
+    assert!(
+        claims.len() > 5,
+        "the seeded test model should yield claims, got {}",
+        claims.len()
+    );
+    let texts = stored_texts(&inputs, dir.path());
+    for claim in &claims {
+        let text = &texts[claim["doc_id"].as_str().unwrap()];
+        for part in ["sentence", "subject", "predicate", "object"] {
+            let span = &claim[part];
+            if span.is_null() {
+                continue;
+            }
+            let (start, end) = (
+                span["start"].as_u64().unwrap(),
+                span["end"].as_u64().unwrap(),
+            );
+            assert_eq!(
+                slice_chars(text, start, end),
+                span["text"].as_str().unwrap(),
+                "{part} of {claim}"
+            );
+        }
+        let confidence = claim["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&confidence));
+        assert!(claim["model"]["ner"]
+            .as_str()
+            .unwrap()
+            .starts_with("tiny-random@"));
+    }
+}
+
+#[test]
+fn sqlite_holds_the_same_claims_and_a_rerun_adds_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = messy_inputs(dir.path());
+    let out = dir.path().join("out");
+    let (first, ledger) = run_pipeline(&inputs, &out, &[]);
+    let (second, _) = run_pipeline(&inputs, &out, &[]);
+    let ids = |claims: &[Value]| -> BTreeSet<String> {
+        claims
+            .iter()
+            .map(|c| c["claim_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&first), ids(&second), "claim ids must be deterministic");
+
+    let conn = rusqlite::Connection::open(out.join("claims.db")).unwrap();
+    let db_ids: BTreeSet<String> = conn
+        .prepare("SELECT claim_id FROM claims")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(db_ids, ids(&first));
+    let documents: i64 = conn
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(documents as usize, ledger.len());
+    let runs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(runs, 2);
+}
+
+#[test]
+fn shards_partition_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = messy_inputs(dir.path());
+    let (_, all) = run_pipeline(&inputs, &dir.path().join("all"), &[]);
+    let (_, a) = run_pipeline(&inputs, &dir.path().join("s0"), &["--shard", "0/2"]);
+    let (_, b) = run_pipeline(&inputs, &dir.path().join("s1"), &["--shard", "1/2"]);
+    let keys = |records: &[Value]| -> BTreeSet<String> { records.iter().map(source_key).collect() };
+    assert!(keys(&a).is_disjoint(&keys(&b)));
+    assert_eq!(
+        keys(&a).union(&keys(&b)).cloned().collect::<BTreeSet<_>>(),
+        keys(&all)
+    );
+}
+
+#[test]
+fn reads_jsonl_from_standard_input() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claims.jsonl");
+    let mut child = crate::util::claimex()
+        .args([
+            "run",
+            "-",
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            model_dir().to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\":\"s1\",\"text\":\"Acme hired Zed.\"}\n{\"id\":\"s2\",\"text\":\"Beta fired Ann.\"}\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let ledger = read_jsonl(&dir.path().join("documents.jsonl"));
+    let ids: Vec<&str> = ledger
+        .iter()
+        .map(|r| r["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["s1", "s2"]);
+    assert_eq!(ledger[1]["source"]["path"], "-");
+}
+
+#[test]
+fn ingest_writes_sentences_that_slice_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = workspace_root().join("corpus");
+    let out = dir.path().join("sentences.jsonl");
+    run_ok(&[
+        "ingest",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let docs = read_jsonl(&out);
+    assert!(docs.len() >= 20);
+    for doc in &docs {
+        let text = doc["text"].as_str().unwrap();
+        let sentences = doc["sentences"].as_array().unwrap();
+        assert!(!sentences.is_empty());
+        for s in sentences {
+            let (start, end) = (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap());
+            assert_eq!(slice_chars(text, start, end), s["text"].as_str().unwrap());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The binary under test.
+pub fn claimex() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimex"));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `claimex` with `args`, returning its output whatever the exit status.
+pub fn run(args: &[&str]) -> Output {
+    claimex().args(args).output().expect("claimex binary runs")
+}
+
+/// Runs `claimex` and insists that it succeeds.
+pub fn run_ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "claimex {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A tiny random model built once per test binary by `claimex models init-random`.
+pub fn model_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-tiny-random-model");
+        run_ok(&[
+            "models",
+            "init-random",
+            "--out",
+            dir.to_str().unwrap(),
+            "--seed",
+            "3",
+            "--outside-bias",
+            "1.5",
+        ]);
+        dir
+    })
+}
+
+/// Parses a JSONL file into values.
+pub fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// `text[start..end]` in characters.
+pub fn slice_chars(text: &str, start: u64, end: u64) -> String {
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
+}
+
+/// Root of the workspace (the tests' package is crates/cli).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
