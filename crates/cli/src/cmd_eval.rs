@@ -2,8 +2,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_core::Sentence;
+use claimex_ingest::split_sentences;
 use claimex_ner::{NerConfig, NerModel};
-use claimex_train::{read_conll, score_spans, EvalReport, TypedSpan};
+use claimex_train::{
+    read_conll, read_conll_documents, rebuild_documents, score_boundaries, score_spans, EvalReport,
+    Layout, TypedSpan,
+};
 use clap::Args;
 
 use crate::parallelism;
@@ -97,4 +101,82 @@ fn print_table(r: &EvalReport, model: &str, data: &std::path::Path) {
         "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
         "micro", r.precision, r.recall, r.f1, support, predicted
     );
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Headlines and datelines (sentences without final punctuation) on their own lines.
+    News,
+    /// All sentences separated by single spaces.
+    Flat,
+}
+
+#[derive(Args)]
+pub struct EvalSentencesArgs {
+    /// CoNLL column file with -DOCSTART- lines; each document is rebuilt as text from its tokens.
+    #[arg(long)]
+    data: PathBuf,
+    /// How to lay out the rebuilt documents.
+    #[arg(long, value_enum, default_value = "news")]
+    layout: LayoutArg,
+    /// Print one JSON object (precision, recall, f1, ...) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Print up to this many missed or spurious boundaries, with context.
+    #[arg(long, default_value_t = 0)]
+    show_errors: usize,
+}
+
+/// Sentence-boundary precision/recall/F1 of claimex's splitter on rebuilt CoNLL documents.
+pub fn sentences(args: EvalSentencesArgs) -> anyhow::Result<()> {
+    let layout = match args.layout {
+        LayoutArg::News => Layout::News,
+        LayoutArg::Flat => Layout::Flat,
+    };
+    let docs = rebuild_documents(&read_conll_documents(&args.data)?, layout);
+    let predicted: Vec<Vec<usize>> = docs
+        .iter()
+        .map(|d| split_sentences(&d.text).iter().map(|s| s.end).collect())
+        .collect();
+    let gold: Vec<Vec<usize>> = docs.iter().map(|d| d.sentence_ends.clone()).collect();
+    let report = score_boundaries(&gold, &predicted);
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["data"] = args.data.display().to_string().into();
+        value["layout"] = format!("{layout:?}").to_lowercase().into();
+        println!("{value}");
+    } else {
+        println!(
+            "sentence boundaries on {} ({} documents, {:?} layout): precision {:.4} recall {:.4} f1 {:.4} (gold {}, predicted {})",
+            args.data.display(), report.documents, layout, report.precision, report.recall, report.f1, report.gold, report.predicted
+        );
+    }
+    let mut shown = 0;
+    for ((doc, g), p) in docs.iter().zip(&gold).zip(&predicted) {
+        let chars: Vec<char> = doc.text.chars().collect();
+        let context = |at: usize| -> String {
+            let from = at.saturating_sub(40);
+            let to = (at + 40).min(chars.len());
+            format!(
+                "{}⟂{}",
+                chars[from..at].iter().collect::<String>(),
+                chars[at..to].iter().collect::<String>()
+            )
+            .replace('\n', "↵")
+        };
+        let inner = |v: &Vec<usize>| v[..v.len().saturating_sub(1)].to_vec();
+        for at in inner(g).into_iter().filter(|e| !p.contains(e)) {
+            if shown < args.show_errors {
+                println!("missed:   {}", context(at));
+                shown += 1;
+            }
+        }
+        for at in inner(p).into_iter().filter(|e| !g.contains(e)) {
+            if shown < args.show_errors {
+                println!("spurious: {}", context(at));
+                shown += 1;
+            }
+        }
+    }
+    Ok(())
 }

@@ -3,10 +3,9 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_core::{DocStatus, DocumentRecord, Sentence};
-use claimex_ingest::{sentences_of, DuplicateFilter};
+use claimex_core::{DocStatus, Document, DocumentRecord, Sentence};
+use claimex_ingest::{prepare_all, DuplicateFilter, ReadItem};
 use clap::Args;
-use serde::Serialize;
 
 use crate::ledger::{self, Ledger};
 use crate::reader_args::ReaderArgs;
@@ -23,13 +22,16 @@ pub struct IngestArgs {
     ledger: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct IngestedDocument<'a> {
-    doc_id: &'a str,
-    source: &'a claimex_core::SourceRef,
-    title: Option<&'a str>,
-    text: &'a str,
-    sentences: &'a [Sentence],
+/// One output line: the document's fields (its id as `doc_id`) and its sentences.
+fn ingested_line(doc: &Document, sentences: &[Sentence]) -> anyhow::Result<serde_json::Value> {
+    let mut line = serde_json::to_value(doc)?;
+    if let Some(obj) = line.as_object_mut() {
+        if let Some(id) = obj.remove("id") {
+            obj.insert("doc_id".into(), id);
+        }
+        obj.insert("sentences".into(), serde_json::to_value(sentences)?);
+    }
+    Ok(line)
 }
 
 pub fn run(args: IngestArgs) -> anyhow::Result<()> {
@@ -44,38 +46,35 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::new(file);
     let mut dedup = DuplicateFilter::new();
-    for item in reader {
-        let doc = match item {
-            Ok(doc) => doc,
-            Err(record) => {
+    let mut reader = reader.peekable();
+    while reader.peek().is_some() {
+        let chunk: Vec<ReadItem> = reader.by_ref().take(256).collect();
+        for item in prepare_all(chunk) {
+            let prepared = match item {
+                Ok(p) => p,
+                Err(record) => {
+                    ledger.record(&record)?;
+                    continue;
+                }
+            };
+            let doc = &prepared.doc;
+            if let Some(record) = dedup.check(doc) {
                 ledger.record(&record)?;
                 continue;
             }
-        };
-        if let Some(record) = dedup.check(&doc) {
-            ledger.record(&record)?;
-            continue;
+            serde_json::to_writer(&mut out, &ingested_line(doc, &prepared.sentences)?)?;
+            out.write_all(b"\n")
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            ledger.record(&DocumentRecord {
+                doc_id: Some(doc.id.clone()),
+                source: doc.source.clone(),
+                status: DocStatus::Processed,
+                reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
+                sentences: prepared.sentences.len(),
+                entities: 0,
+                claims: 0,
+            })?;
         }
-        let sentences = sentences_of(&doc);
-        let line = IngestedDocument {
-            doc_id: &doc.id,
-            source: &doc.source,
-            title: doc.title.as_deref(),
-            text: &doc.text,
-            sentences: &sentences,
-        };
-        serde_json::to_writer(&mut out, &line)?;
-        out.write_all(b"\n")
-            .with_context(|| format!("writing {}", args.out.display()))?;
-        ledger.record(&DocumentRecord {
-            doc_id: Some(doc.id.clone()),
-            source: doc.source.clone(),
-            status: DocStatus::Processed,
-            reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
-            sentences: sentences.len(),
-            entities: 0,
-            claims: 0,
-        })?;
     }
     out.flush()
         .with_context(|| format!("writing {}", args.out.display()))?;

@@ -3,9 +3,9 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use claimex_core::{Claim, DocStatus, Document, DocumentRecord, Sentence};
+use claimex_core::{Claim, DocStatus, DocumentRecord, Sentence};
 use claimex_export::{open_sink, ClaimSink, RunInfo};
-use claimex_ingest::{sentences_of, DuplicateFilter, ReadItem};
+use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,15 +69,6 @@ impl FromStr for Shard {
         }
         Ok(Shard { index, count })
     }
-}
-
-/// A document on its way through the stages, or the record of one that stopped early.
-enum Item {
-    Ready {
-        doc: Document,
-        sentences: Vec<Sentence>,
-    },
-    Done(DocumentRecord),
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -188,25 +179,14 @@ fn process_chunk(
     sinks: &mut [Box<dyn ClaimSink>],
     ledger: &mut Ledger,
 ) -> anyhow::Result<()> {
-    // Duplicate detection needs input order, so it runs before the parallel stages.
-    let items: Vec<Result<Document, DocumentRecord>> = chunk
+    // Cleaning and splitting run in parallel; duplicate detection then needs input order.
+    let items: Vec<Result<PreparedDocument, DocumentRecord>> = prepare_all(chunk)
         .into_iter()
-        .map(|item| match item {
-            Ok(doc) => match dedup.check(&doc) {
+        .map(|item| {
+            item.and_then(|p| match dedup.check(&p.doc) {
                 Some(record) => Err(record),
-                None => Ok(doc),
-            },
-            Err(record) => Err(record),
-        })
-        .collect();
-    let items: Vec<Item> = items
-        .into_par_iter()
-        .map(|item| match item {
-            Ok(doc) => {
-                let sentences = sentences_of(&doc);
-                Item::Ready { doc, sentences }
-            }
-            Err(record) => Item::Done(record),
+                None => Ok(p),
+            })
         })
         .collect();
 
@@ -214,8 +194,8 @@ fn process_chunk(
     let all_sentences: Vec<Sentence> = items
         .iter()
         .flat_map(|item| match item {
-            Item::Ready { sentences, .. } => sentences.clone(),
-            Item::Done(_) => vec![],
+            Ok(p) => p.sentences.clone(),
+            Err(_) => vec![],
         })
         .collect();
     let mut entities = model.recognize(&all_sentences)?.into_iter();
@@ -224,11 +204,11 @@ fn process_chunk(
     let mut per_doc = Vec::with_capacity(items.len());
     for item in items {
         match item {
-            Item::Ready { doc, sentences } => {
+            Ok(PreparedDocument { doc, sentences }) => {
                 let ents: Vec<_> = entities.by_ref().take(sentences.len()).collect();
                 per_doc.push(Ok((doc, sentences, ents)));
             }
-            Item::Done(record) => per_doc.push(Err(record)),
+            Err(record) => per_doc.push(Err(record)),
         }
     }
     let results: Vec<(DocumentRecord, Vec<Claim>)> = per_doc

@@ -57,6 +57,8 @@ enum TrainCommand {
 enum EvalCommand {
     /// Strict span precision/recall/F1 of an NER model on a CoNLL column file.
     Ner(cmd_eval::EvalNerArgs),
+    /// Sentence-boundary precision/recall/F1 of the splitter on a CoNLL file's documents.
+    Sentences(cmd_eval::EvalSentencesArgs),
     /// Relation extraction on CoNLL04 JSON (not built yet).
     Relations(NotBuiltArgs),
     /// Open IE on a CaRB folder (not built yet).
@@ -98,6 +100,7 @@ fn main() -> ExitCode {
             not_built("train ner", "planned in the fine-tuning issue")
         }
         Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
+        Command::Eval(EvalCommand::Sentences(args)) => cmd_eval::sentences(args),
         Command::Eval(EvalCommand::Relations(_)) => {
             not_built("eval relations", "planned in the claims issue")
         }

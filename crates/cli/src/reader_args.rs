@@ -6,7 +6,7 @@ use clap::Args;
 /// Input options shared by `run` and `ingest`.
 #[derive(Args, Debug)]
 pub struct ReaderArgs {
-    /// Input files or folders (.txt .md .jsonl .ndjson, optionally .gz), or - for JSONL on stdin.
+    /// Input files or folders (.txt .md .html .jsonl .ndjson, optionally .gz), or - for JSONL on stdin.
     #[arg(required = true, value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
     /// JSONL field holding the article text.
@@ -31,6 +31,7 @@ impl ReaderArgs {
             text_field: self.text_field.clone(),
             title_field: self.title_field.clone(),
             max_doc_bytes: self.max_doc_bytes,
+            ..ReaderConfig::default()
         };
         Ok(DocumentReader::new(files, config))
     }

@@ -31,6 +31,15 @@ pub struct Document {
     pub title: Option<String>,
     /// Where it was read from.
     pub source: SourceRef,
+    /// Article URL, if the input gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication time as given in the input (not parsed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    /// Publisher or outlet, from the input's `source` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
     /// Non-fatal problems met while reading it (for example invalid UTF-8 replaced).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

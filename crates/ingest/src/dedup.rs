@@ -51,6 +51,9 @@ mod tests {
                 path: "t.jsonl".into(),
                 line: None,
             },
+            url: None,
+            published_at: None,
+            publisher: None,
             warnings: vec![],
         }
     }

@@ -3,11 +3,16 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use claimex_core::{content_doc_id, Document, DocumentRecord, SourceRef};
+use claimex_core::{DocumentRecord, SourceRef};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 
-use crate::{clean_text, Error, ReadItem, Result};
+use crate::prepare::{RawDocument, RawFormat};
+use crate::{Error, Result};
+
+/// One item read from the inputs: a raw document to prepare, or the record of one that could not
+/// be read.
+pub type ReadItem = std::result::Result<RawDocument, DocumentRecord>;
 
 /// Field names and limits for reading documents.
 #[derive(Debug, Clone)]
@@ -18,6 +23,12 @@ pub struct ReaderConfig {
     pub text_field: String,
     /// JSONL field holding an optional headline.
     pub title_field: String,
+    /// JSONL field holding an optional article URL.
+    pub url_field: String,
+    /// JSONL field holding an optional publication time.
+    pub published_field: String,
+    /// JSONL field holding an optional publisher name.
+    pub publisher_field: String,
     /// Documents longer than this many bytes (after decompression) are skipped and recorded.
     pub max_doc_bytes: usize,
 }
@@ -28,6 +39,9 @@ impl Default for ReaderConfig {
             id_field: "id".into(),
             text_field: "text".into(),
             title_field: "title".into(),
+            url_field: "url".into(),
+            published_field: "published_at".into(),
+            publisher_field: "source".into(),
             max_doc_bytes: 10 * 1024 * 1024,
         }
     }
@@ -38,6 +52,8 @@ impl Default for ReaderConfig {
 enum Format {
     /// Whole file is one document (.txt, .md).
     Text,
+    /// Whole file is one HTML page (.html, .htm).
+    Html,
     /// One JSON object per line (.jsonl, .ndjson, and standard input).
     Jsonl,
     /// Not readable by claimex.
@@ -76,6 +92,7 @@ impl InputFile {
             .as_deref()
         {
             Some("txt" | "md" | "markdown") => Format::Text,
+            Some("html" | "htm" | "xhtml") => Format::Html,
             Some("jsonl" | "ndjson") => Format::Jsonl,
             _ => Format::Unsupported,
         }
@@ -179,7 +196,7 @@ impl DocumentReader {
         Ok(Box::new(BufReader::with_capacity(1 << 16, raw)))
     }
 
-    fn read_text_file(&self, file: &InputFile) -> ReadItem {
+    fn read_whole_file(&self, file: &InputFile, format: RawFormat) -> ReadItem {
         let source = SourceRef {
             path: file.display(),
             line: None,
@@ -207,7 +224,11 @@ impl DocumentReader {
             ));
         }
         let (text, warnings) = decode(bytes);
-        self.document(None, text, None, source, warnings)
+        Ok(RawDocument {
+            format,
+            warnings,
+            ..RawDocument::new(source, text)
+        })
     }
 
     /// Next line of the open JSONL file as a document, or `None` at its end.
@@ -309,37 +330,18 @@ impl DocumentReader {
                 ))
             }
         };
-        let title = obj
-            .get(&self.config.title_field)
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        self.document(id, text, title, source, warnings)
-    }
-
-    fn document(
-        &self,
-        id: Option<String>,
-        raw: String,
-        title: Option<String>,
-        source: SourceRef,
-        warnings: Vec<String>,
-    ) -> ReadItem {
-        let text = clean_text(&raw);
-        if text.is_empty() {
-            let reason = if raw.trim().is_empty() {
-                "empty document"
-            } else {
-                "no text left after cleaning"
-            };
-            return Err(DocumentRecord::skipped(id, source, reason));
-        }
-        let id = id.unwrap_or_else(|| content_doc_id(&text));
-        Ok(Document {
+        let field = |name: &str| match obj.get(name) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => None,
+        };
+        Ok(RawDocument {
             id,
-            text,
-            title,
-            source,
+            title: field(&self.config.title_field),
+            url: field(&self.config.url_field),
+            published_at: field(&self.config.published_field),
+            publisher: field(&self.config.publisher_field),
             warnings,
+            ..RawDocument::new(source, text)
         })
     }
 }
@@ -357,7 +359,8 @@ impl Iterator for DocumentReader {
             }
             let file = self.files.pop_front()?;
             match file.format() {
-                Format::Text => return Some(self.read_text_file(&file)),
+                Format::Text => return Some(self.read_whole_file(&file, RawFormat::Text)),
+                Format::Html => return Some(self.read_whole_file(&file, RawFormat::Html)),
                 Format::Jsonl => match self.open(&file) {
                     Ok(lines) => {
                         self.current = Some(OpenJsonl {
@@ -386,7 +389,7 @@ impl Iterator for DocumentReader {
                     return Some(Err(DocumentRecord::skipped(
                         None,
                         source,
-                        "unsupported file type (claimex reads .txt, .md, .jsonl, .ndjson, optionally .gz)",
+                        "unsupported file type (claimex reads .txt, .md, .html, .jsonl, .ndjson, optionally .gz)",
                     )));
                 }
             }
@@ -412,12 +415,16 @@ fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use claimex_core::DocStatus;
+    use crate::prepare;
+    use claimex_core::{DocStatus, Document};
     use std::io::Write;
 
-    fn read_all(dir: &Path) -> Vec<ReadItem> {
+    /// Reads and prepares everything under `dir`.
+    fn read_all(dir: &Path) -> Vec<std::result::Result<Document, DocumentRecord>> {
         let files = expand_inputs(&[dir.to_path_buf()]).unwrap();
-        DocumentReader::new(files, ReaderConfig::default()).collect()
+        DocumentReader::new(files, ReaderConfig::default())
+            .map(|item| item.and_then(prepare).map(|p| p.doc))
+            .collect()
     }
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -447,6 +454,26 @@ mod tests {
         let second = items[1].as_ref().unwrap();
         assert_eq!(second.id, "7");
         assert_eq!(second.source.line, Some(3));
+    }
+
+    #[test]
+    fn reads_html_file_as_article_text() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.html", b"<html><head><title>T</title></head><body><nav>Menu</nav><p>Astana hosted talks.</p></body></html>");
+        let doc = read_all(dir.path()).remove(0).unwrap();
+        assert_eq!(doc.text, "Astana hosted talks.");
+        assert_eq!(doc.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn keeps_optional_jsonl_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.jsonl", br#"{"id":"a","text":"News.","title":"H","url":"https://example.org/a","published_at":"2026-11-02","source":"Wire"}"#);
+        let doc = read_all(dir.path()).remove(0).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("H"));
+        assert_eq!(doc.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(doc.published_at.as_deref(), Some("2026-11-02"));
+        assert_eq!(doc.publisher.as_deref(), Some("Wire"));
     }
 
     #[test]

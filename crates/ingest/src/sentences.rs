@@ -11,7 +11,7 @@ const TITLES: &[&str] = &[
 /// usually do not ("U.S. officials", "Acme Corp. shares").
 const MAY_END: &[&str] = &[
     "inc", "corp", "ltd", "co", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "etc", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "u.s.a",
+    "sept", "oct", "nov", "dec", "etc", "u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a",
 ];
 
 /// Words that, capitalised after one of [`MAY_END`], show that a new sentence has begun.
@@ -132,10 +132,11 @@ fn boundary_after(chars: &[char], i: usize) -> Option<usize> {
     if single_period {
         let before = word_before(chars, i).to_lowercase();
         let is_initial = before.chars().count() == 1 && before.chars().all(char::is_alphabetic);
-        if is_initial || TITLES.contains(&before.as_str()) {
+        if TITLES.contains(&before.as_str()) {
             return None;
         }
-        if MAY_END.contains(&before.as_str()) {
+        // "J. R. Okello" goes on; "called Plan B. It failed." ends.
+        if is_initial || MAY_END.contains(&before.as_str()) {
             let starter = next_word.to_lowercase();
             return SENTENCE_STARTERS.contains(&starter.as_str()).then_some(j);
         }

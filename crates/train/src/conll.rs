@@ -57,6 +57,109 @@ impl ConllSentence {
     }
 }
 
+/// How sentences of a rebuilt CoNLL document are laid out in its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// As a news page shows them: a sentence without final punctuation (headline, dateline,
+    /// byline) stands on its own line; other sentences follow each other separated by a space.
+    News,
+    /// Every sentence separated by one space, headlines included: the hardest case.
+    Flat,
+}
+
+/// A document rebuilt from a CoNLL file as running text, with the gold sentence boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RebuiltDocument {
+    /// Detokenised text.
+    pub text: String,
+    /// Character offset where each sentence ends (exclusive), in order.
+    pub sentence_ends: Vec<usize>,
+}
+
+/// Tokens that attach to the previous token without a space.
+const NO_SPACE_BEFORE: &[&str] = &[
+    ".", ",", ";", ":", "?", "!", ")", "]", "}", "%", "'s", "'S", "n't", "'re", "'ve", "'ll", "'d",
+    "'m", "...",
+];
+/// Tokens that attach to the next token without a space.
+const NO_SPACE_AFTER: &[&str] = &["(", "[", "{", "$"];
+
+/// Joins CoNLL documents' tokens into text the way it was printed: punctuation attached, quotes
+/// paired, sentences separated as `layout` says.
+pub fn rebuild_documents(docs: &[Vec<ConllSentence>], layout: Layout) -> Vec<RebuiltDocument> {
+    docs.iter()
+        .map(|sentences| {
+            let mut text = String::new();
+            let mut len = 0;
+            let mut ends = Vec::new();
+            for (k, sentence) in sentences.iter().enumerate() {
+                if k > 0 {
+                    let previous_last = sentences[k - 1].tokens.last().map(String::as_str);
+                    let terminal = matches!(previous_last, Some("." | "?" | "!" | "\"" | "'"));
+                    text.push(if layout == Layout::News && !terminal {
+                        '\n'
+                    } else {
+                        ' '
+                    });
+                    len += 1;
+                }
+                let mut open_quote = false;
+                let mut glue_next = false;
+                for (i, token) in sentence.tokens.iter().enumerate() {
+                    let token = token.as_str();
+                    let closing_quote = token == "\"" && open_quote;
+                    let space =
+                        i > 0 && !glue_next && !NO_SPACE_BEFORE.contains(&token) && !closing_quote;
+                    if space {
+                        text.push(' ');
+                        len += 1;
+                    }
+                    text.push_str(token);
+                    len += token.chars().count();
+                    glue_next = NO_SPACE_AFTER.contains(&token) || (token == "\"" && !open_quote);
+                    if token == "\"" {
+                        open_quote = !open_quote;
+                    }
+                }
+                ends.push(len);
+            }
+            RebuiltDocument {
+                text,
+                sentence_ends: ends,
+            }
+        })
+        .collect()
+}
+
+/// Reads a CoNLL file as documents (split at `-DOCSTART-`), each a list of sentences.
+pub fn read_conll_documents(path: &Path) -> Result<Vec<Vec<ConllSentence>>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    // Sentence line numbers tell which document each sentence belongs to.
+    let starts: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("-DOCSTART-"))
+        .map(|(n, _)| n + 1)
+        .collect();
+    let mut docs: Vec<Vec<ConllSentence>> = Vec::new();
+    let mut current_doc = None;
+    for sentence in read_conll(path)? {
+        let doc = starts.iter().filter(|&&s| s < sentence.line).count();
+        if current_doc != Some(doc) {
+            docs.push(Vec::new());
+            current_doc = Some(doc);
+        }
+        if let Some(last) = docs.last_mut() {
+            last.push(sentence);
+        }
+    }
+    Ok(docs)
+}
+
 /// Reads a CoNLL column file: one token per line, the token in the first column and its entity tag
 /// in the last, blank lines between sentences, `-DOCSTART-` lines ignored. IOB1 tags are converted
 /// to IOB2 (an `I-X` that does not continue an `X` entity becomes `B-X`).
@@ -165,6 +268,30 @@ mod tests {
                 .collect::<String>(),
             "New York"
         );
+    }
+
+    #[test]
+    fn rebuilds_documents_with_attached_punctuation_and_news_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.conll");
+        std::fs::write(
+            &path,
+            "-DOCSTART- O\n\nACME O\nWINS O\n\nBOSTON O\n\nAcme B-ORG\n( O\nAC O\n) O\nsaid O\n\" O\nyes O\n\" O\n. O\n\nIt O\nwon O\n. O\n\n-DOCSTART- O\n\nNext O\n. O\n",
+        )
+        .unwrap();
+        let docs = read_conll_documents(&path).unwrap();
+        assert_eq!(docs.len(), 2);
+        let rebuilt = rebuild_documents(&docs, Layout::News);
+        assert_eq!(
+            rebuilt[0].text,
+            "ACME WINS\nBOSTON\nAcme (AC) said \"yes\". It won."
+        );
+        assert_eq!(rebuilt[0].sentence_ends, [9, 16, 38, 46]);
+        assert_eq!(
+            rebuild_documents(&docs, Layout::Flat)[0].text,
+            "ACME WINS BOSTON Acme (AC) said \"yes\". It won."
+        );
+        assert_eq!(rebuilt[1].text, "Next.");
     }
 
     #[test]

@@ -8,6 +8,10 @@ mod conll;
 mod error;
 mod metrics;
 
-pub use conll::{read_conll, ConllSentence};
+pub use conll::{
+    read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
+};
 pub use error::{Error, Result};
-pub use metrics::{score_spans, EvalReport, TypeScores, TypedSpan};
+pub use metrics::{
+    score_boundaries, score_spans, BoundaryReport, EvalReport, TypeScores, TypedSpan,
+};

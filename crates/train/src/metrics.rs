@@ -97,6 +97,50 @@ pub fn score_spans(gold: &[Vec<TypedSpan>], predicted: &[Vec<TypedSpan>]) -> Eva
     }
 }
 
+/// Precision, recall and F1 of predicted sentence boundaries against gold ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoundaryReport {
+    /// Share of predicted boundaries that are gold boundaries.
+    pub precision: f64,
+    /// Share of gold boundaries predicted.
+    pub recall: f64,
+    /// Harmonic mean.
+    pub f1: f64,
+    /// Gold boundaries.
+    pub gold: usize,
+    /// Predicted boundaries.
+    pub predicted: usize,
+    /// Documents scored.
+    pub documents: usize,
+}
+
+/// Scores sentence boundaries per document. Each list holds the end offsets of a document's
+/// sentences; the end of the last sentence (the end of the text) is not a boundary and is ignored.
+pub fn score_boundaries(gold: &[Vec<usize>], predicted: &[Vec<usize>]) -> BoundaryReport {
+    let inner = |ends: &Vec<usize>| -> HashSet<usize> {
+        ends.iter()
+            .take(ends.len().saturating_sub(1))
+            .copied()
+            .collect()
+    };
+    let (mut correct, mut n_gold, mut n_pred) = (0, 0, 0);
+    for (g, p) in gold.iter().zip(predicted) {
+        let (g, p) = (inner(g), inner(p));
+        correct += g.intersection(&p).count();
+        n_gold += g.len();
+        n_pred += p.len();
+    }
+    let s = TypeScores::from_counts(correct, n_pred, n_gold);
+    BoundaryReport {
+        precision: s.precision,
+        recall: s.recall,
+        f1: s.f1,
+        gold: n_gold,
+        predicted: n_pred,
+        documents: gold.len(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +167,13 @@ mod tests {
         assert!((r.f1 - 0.4).abs() < 1e-9);
         assert_eq!(r.per_type["LOC"].correct, 0);
         assert_eq!(r.per_type["ORG"].support, 0);
+    }
+
+    #[test]
+    fn boundary_scores_ignore_the_end_of_text() {
+        let r = score_boundaries(&[vec![10, 20, 30]], &[vec![10, 25, 30]]);
+        assert_eq!((r.gold, r.predicted), (2, 2));
+        assert!((r.f1 - 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -1,0 +1,73 @@
+//! Ingest throughput (clean + split) in MB/s on the sample corpus replicated to about 50 MB, in one
+//! thread and in all threads. Run: `cargo bench -p claimex-ingest --bench ingest`.
+
+use std::path::Path;
+
+use claimex_core::SourceRef;
+use claimex_ingest::{
+    expand_inputs, prepare, prepare_all, DocumentReader, RawDocument, ReaderConfig,
+};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const TARGET_BYTES: usize = 50 * 1024 * 1024;
+
+/// The sample corpus's documents, repeated (each copy numbered so no two texts are equal) until
+/// they hold about 50 MB.
+fn corpus() -> Vec<RawDocument> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let files = expand_inputs(&[dir]).expect("corpus/ exists");
+    let base: Vec<RawDocument> = DocumentReader::new(files, ReaderConfig::default())
+        .filter_map(Result::ok)
+        .collect();
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    let mut copy = 0;
+    while bytes < TARGET_BYTES {
+        for doc in &base {
+            let text = format!("Copy {copy}.\n{}", doc.text);
+            bytes += text.len();
+            out.push(RawDocument {
+                text,
+                ..RawDocument::new(
+                    SourceRef {
+                        path: "bench".into(),
+                        line: None,
+                    },
+                    String::new(),
+                )
+            });
+        }
+        copy += 1;
+    }
+    out
+}
+
+fn ingest(c: &mut Criterion) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let mut group = c.benchmark_group("ingest");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("prepare_1_thread", |b| {
+        b.iter(|| {
+            docs.iter()
+                .cloned()
+                .map(prepare)
+                .filter(Result::is_ok)
+                .count()
+        })
+    });
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(all)
+        .build()
+        .expect("thread pool");
+    group.bench_function(format!("prepare_{all}_threads"), |b| {
+        b.iter(|| pool.install(|| prepare_all(docs.iter().cloned().map(Ok).collect()).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest);
+criterion_main!(benches);
