@@ -111,6 +111,36 @@ pub enum LayoutArg {
     Flat,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SplitterArg {
+    /// claimex-ingest's news splitter.
+    Claimex,
+    /// UAX #29 sentence boundaries.
+    Uax29,
+}
+
+fn splitter_name(splitter: SplitterArg) -> &'static str {
+    match splitter {
+        SplitterArg::Claimex => "claimex",
+        SplitterArg::Uax29 => "uax29",
+    }
+}
+
+/// Sentence end offsets (characters) that `splitter` finds in `text`.
+fn sentence_ends(text: &str, splitter: SplitterArg) -> Vec<usize> {
+    match splitter {
+        SplitterArg::Claimex => split_sentences(text).iter().map(|s| s.end).collect(),
+        SplitterArg::Uax29 => {
+            use unicode_segmentation::UnicodeSegmentation;
+            let index = claimex_core::TextIndex::new(text);
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .filter_map(|(b, s)| index.char_of_byte(b + s.trim_end().len()))
+                .collect()
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct EvalSentencesArgs {
     /// CoNLL column file with -DOCSTART- lines; each document is rebuilt as text from its tokens.
@@ -122,6 +152,10 @@ pub struct EvalSentencesArgs {
     /// Print one JSON object (precision, recall, f1, ...) instead of text.
     #[arg(long)]
     json: bool,
+    /// Which splitter to score: claimex's, or Unicode UAX #29 sentence boundaries (the
+    /// unicode-segmentation crate) for comparison.
+    #[arg(long, value_enum, default_value = "claimex")]
+    splitter: SplitterArg,
     /// Print up to this many missed or spurious boundaries, with context.
     #[arg(long, default_value_t = 0)]
     show_errors: usize,
@@ -136,7 +170,7 @@ pub fn sentences(args: EvalSentencesArgs) -> anyhow::Result<()> {
     let docs = rebuild_documents(&read_conll_documents(&args.data)?, layout);
     let predicted: Vec<Vec<usize>> = docs
         .iter()
-        .map(|d| split_sentences(&d.text).iter().map(|s| s.end).collect())
+        .map(|d| sentence_ends(&d.text, args.splitter))
         .collect();
     let gold: Vec<Vec<usize>> = docs.iter().map(|d| d.sentence_ends.clone()).collect();
     let report = score_boundaries(&gold, &predicted);
@@ -144,11 +178,12 @@ pub fn sentences(args: EvalSentencesArgs) -> anyhow::Result<()> {
         let mut value = serde_json::to_value(&report)?;
         value["data"] = args.data.display().to_string().into();
         value["layout"] = format!("{layout:?}").to_lowercase().into();
+        value["splitter"] = splitter_name(args.splitter).into();
         println!("{value}");
     } else {
         println!(
-            "sentence boundaries on {} ({} documents, {:?} layout): precision {:.4} recall {:.4} f1 {:.4} (gold {}, predicted {})",
-            args.data.display(), report.documents, layout, report.precision, report.recall, report.f1, report.gold, report.predicted
+            "sentence boundaries of the {} splitter on {} ({} documents, {:?} layout): precision {:.4} recall {:.4} f1 {:.4} (gold {}, predicted {})",
+            splitter_name(args.splitter), args.data.display(), report.documents, layout, report.precision, report.recall, report.f1, report.gold, report.predicted
         );
     }
     let mut shown = 0;

@@ -130,13 +130,23 @@ fn boundary_after(chars: &[char], i: usize) -> Option<usize> {
     // A single period (not "..." or "?!") may belong to an abbreviation.
     let single_period = chars[i] == '.' && !chars.get(i + 1).is_some_and(|c| TERMINALS.contains(c));
     if single_period {
-        let before = word_before(chars, i).to_lowercase();
-        let is_initial = before.chars().count() == 1 && before.chars().all(char::is_alphabetic);
-        if TITLES.contains(&before.as_str()) {
+        let (before, word_start) = word_before(chars, i);
+        let before = before.to_lowercase();
+        // "140s." is no abbreviation: the letters must start a word.
+        let starts_word = word_start == 0 || !chars[word_start - 1].is_alphanumeric();
+        let is_initial =
+            starts_word && before.chars().count() == 1 && before.chars().all(char::is_alphabetic);
+        if starts_word && TITLES.contains(&before.as_str()) {
             return None;
         }
-        // "J. R. Okello" goes on; "called Plan B. It failed." ends.
-        if is_initial || MAY_END.contains(&before.as_str()) {
+        if is_enumerator(chars, i) {
+            return None;
+        }
+        // "J. R. Okello" goes on, "called Plan B. It failed." ends; likewise dotted acronyms
+        // ("F.A. Cup" goes on) and abbreviations that may close a sentence.
+        // "at 4 p.m. Leaders left": a time closes a sentence when a capital follows.
+        let dotted = before.contains('.') && before != "a.m" && before != "p.m";
+        if is_initial || (starts_word && (dotted || MAY_END.contains(&before.as_str()))) {
             let starter = next_word.to_lowercase();
             return SENTENCE_STARTERS.contains(&starter.as_str()).then_some(j);
         }
@@ -144,17 +154,32 @@ fn boundary_after(chars: &[char], i: usize) -> Option<usize> {
     Some(j)
 }
 
-/// The letters-and-inner-periods word that ends just before `i` ("U.S" before "U.S.", "Mr").
-fn word_before(chars: &[char], i: usize) -> String {
+/// The letters-and-inner-periods word that ends just before `i` ("U.S" before "U.S.", "Mr"),
+/// and where it starts.
+fn word_before(chars: &[char], i: usize) -> (String, usize) {
     let mut s = i;
     while s > 0 && (chars[s - 1].is_alphabetic() || (chars[s - 1] == '.' && s - 1 > 0)) {
         s -= 1;
     }
-    chars[s..i]
-        .iter()
-        .collect::<String>()
-        .trim_start_matches('.')
-        .to_string()
+    while s < i && chars[s] == '.' {
+        s += 1;
+    }
+    (chars[s..i].iter().collect(), s)
+}
+
+/// True when the period at `i` closes a list number at the start of a line ("1. Jesper Ronnback").
+fn is_enumerator(chars: &[char], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && chars[s - 1].is_ascii_digit() {
+        s -= 1;
+    }
+    let digits = i - s;
+    (1..=3).contains(&digits)
+        && chars[..s]
+            .iter()
+            .rev()
+            .take_while(|c| **c != '\n')
+            .all(|c| c.is_whitespace())
 }
 
 /// The word starting at `k`, skipping opening quotes and brackets.

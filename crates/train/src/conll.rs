@@ -88,47 +88,47 @@ const NO_SPACE_AFTER: &[&str] = &["(", "[", "{", "$"];
 /// paired, sentences separated as `layout` says.
 pub fn rebuild_documents(docs: &[Vec<ConllSentence>], layout: Layout) -> Vec<RebuiltDocument> {
     docs.iter()
-        .map(|sentences| {
-            let mut text = String::new();
-            let mut len = 0;
-            let mut ends = Vec::new();
-            for (k, sentence) in sentences.iter().enumerate() {
-                if k > 0 {
-                    let previous_last = sentences[k - 1].tokens.last().map(String::as_str);
-                    let terminal = matches!(previous_last, Some("." | "?" | "!" | "\"" | "'"));
-                    text.push(if layout == Layout::News && !terminal {
-                        '\n'
-                    } else {
-                        ' '
-                    });
-                    len += 1;
-                }
-                let mut open_quote = false;
-                let mut glue_next = false;
-                for (i, token) in sentence.tokens.iter().enumerate() {
-                    let token = token.as_str();
-                    let closing_quote = token == "\"" && open_quote;
-                    let space =
-                        i > 0 && !glue_next && !NO_SPACE_BEFORE.contains(&token) && !closing_quote;
-                    if space {
-                        text.push(' ');
-                        len += 1;
-                    }
-                    text.push_str(token);
-                    len += token.chars().count();
-                    glue_next = NO_SPACE_AFTER.contains(&token) || (token == "\"" && !open_quote);
-                    if token == "\"" {
-                        open_quote = !open_quote;
-                    }
-                }
-                ends.push(len);
-            }
-            RebuiltDocument {
-                text,
-                sentence_ends: ends,
-            }
-        })
+        .map(|sentences| rebuild(sentences, layout))
         .collect()
+}
+
+fn rebuild(sentences: &[ConllSentence], layout: Layout) -> RebuiltDocument {
+    let mut text = String::new();
+    let mut len = 0;
+    let mut ends = Vec::new();
+    // Quotes often span sentences, so their pairing is tracked over the whole document.
+    let mut open_quote = false;
+    for (k, sentence) in sentences.iter().enumerate() {
+        if k > 0 {
+            let previous_last = sentences[k - 1].tokens.last().map(String::as_str);
+            let terminal = matches!(previous_last, Some("." | "?" | "!" | "\"" | "'"));
+            let line_break = layout == Layout::News && !terminal;
+            text.push(if line_break { '\n' } else { ' ' });
+            len += 1;
+        }
+        let mut glue_next = false;
+        for (i, token) in sentence.tokens.iter().enumerate() {
+            let token = token.as_str();
+            let quote = token == "\"";
+            let space =
+                i > 0 && !glue_next && !NO_SPACE_BEFORE.contains(&token) && !(quote && open_quote);
+            if space {
+                text.push(' ');
+                len += 1;
+            }
+            text.push_str(token);
+            len += token.chars().count();
+            glue_next = NO_SPACE_AFTER.contains(&token) || (quote && !open_quote);
+            if quote {
+                open_quote = !open_quote;
+            }
+        }
+        ends.push(len);
+    }
+    RebuiltDocument {
+        text,
+        sentence_ends: ends,
+    }
 }
 
 /// Reads a CoNLL file as documents (split at `-DOCSTART-`), each a list of sentences.
