@@ -21,6 +21,12 @@ fn messy_inputs(dir: &Path) -> Vec<String> {
     )
     .unwrap();
     std::fs::write(bad.join("empty.txt"), b"").unwrap();
+    std::fs::write(
+        bad.join("page.html"),
+        "<html><head><title>Port deal</title><script>track()</script></head><body><nav>Home | World</nav>\
+         <p>Maersk signed a lease with the Port of Tema on Monday.</p><footer>(c) Wire</footer></body></html>",
+    )
+    .unwrap();
     let corpus = workspace_root().join("corpus");
     std::fs::copy(
         corpus.join("sport-marathon-record.txt"),
@@ -93,8 +99,8 @@ fn every_input_document_is_in_the_ledger_with_its_outcome() {
     let corpus_files = std::fs::read_dir(workspace_root().join("corpus"))
         .unwrap()
         .count();
-    // Corpus: one record per file, except articles.jsonl which holds 6; bad/: 3 JSONL lines + 3 files.
-    assert_eq!(ledger.len(), corpus_files - 1 + 6 + 3 + 3);
+    // Corpus: one record per file, except articles.jsonl which holds 6; bad/: 3 JSONL lines + 4 files.
+    assert_eq!(ledger.len(), corpus_files - 1 + 6 + 3 + 4);
     let status_of = |needle: &str| -> Vec<(String, String)> {
         ledger
             .iter()
@@ -120,6 +126,7 @@ fn every_input_document_is_in_the_ledger_with_its_outcome() {
     assert_eq!(latin1.0, "processed");
     assert!(latin1.1.contains("invalid UTF-8"), "{latin1:?}");
     assert_eq!(status_of("copy.txt")[0].0, "duplicate");
+    assert_eq!(status_of("page.html")[0].0, "processed");
 }
 
 #[test]
@@ -133,6 +140,12 @@ fn every_emitted_span_slices_back_to_its_text() {
         claims.len()
     );
     let texts = stored_texts(&inputs, dir.path());
+    assert!(
+        texts
+            .values()
+            .any(|t| t == "Maersk signed a lease with the Port of Tema on Monday."),
+        "the HTML page should be stored as its article text only"
+    );
     for claim in &claims {
         let text = &texts[claim["doc_id"].as_str().unwrap()];
         for part in ["sentence", "subject", "predicate", "object"] {

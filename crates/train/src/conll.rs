@@ -111,7 +111,7 @@ fn rebuild(sentences: &[ConllSentence], layout: Layout) -> RebuiltDocument {
             let token = token.as_str();
             let quote = token == "\"";
             let space =
-                i > 0 && !glue_next && !NO_SPACE_BEFORE.contains(&token) && !(quote && open_quote);
+                i > 0 && !(glue_next || NO_SPACE_BEFORE.contains(&token) || (quote && open_quote));
             if space {
                 text.push(' ');
                 len += 1;
