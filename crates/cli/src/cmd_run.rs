@@ -146,8 +146,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let t = ledger.finish()?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "claimex: {} documents processed, {} skipped, {} duplicates; {} sentences, {} entities, {} claims in {:.1}s ({:.1} sentences/s, {threads} threads)",
-        t.processed, t.skipped, t.duplicates, t.sentences, t.entities, t.claims, secs,
+        "claimex: {} documents processed ({} repaired), {} skipped, {} duplicates; {} sentences, {} entities, {} claims in {:.1}s ({:.1} sentences/s, {threads} threads)",
+        t.processed, t.repaired, t.skipped, t.duplicates, t.sentences, t.entities, t.claims, secs,
         t.sentences as f64 / secs.max(1e-9)
     );
     eprintln!(
@@ -163,8 +163,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     eprintln!(
         "  ledger: {} (every input document with its status{})",
         ledger_path.display(),
-        if t.skipped > 0 {
-            "; see it for why documents were skipped"
+        if t.skipped + t.repaired > 0 {
+            "; its `reason` says why a document was skipped or repaired"
         } else {
             ""
         }

@@ -14,6 +14,8 @@ pub struct Tally {
     pub processed: usize,
     pub skipped: usize,
     pub duplicates: usize,
+    /// Processed documents that needed a repair (noted in their `reason`).
+    pub repaired: usize,
     pub sentences: usize,
     pub entities: usize,
     pub claims: usize,
@@ -54,7 +56,10 @@ impl Ledger {
 
     pub fn record(&mut self, record: &DocumentRecord) -> anyhow::Result<()> {
         match record.status {
-            DocStatus::Processed => self.tally.processed += 1,
+            DocStatus::Processed => {
+                self.tally.processed += 1;
+                self.tally.repaired += usize::from(record.reason.is_some());
+            }
             DocStatus::Skipped => self.tally.skipped += 1,
             DocStatus::Duplicate => self.tally.duplicates += 1,
         }
