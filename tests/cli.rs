@@ -12,8 +12,7 @@ fn help_lists_every_subcommand() {
 #[test]
 fn unbuilt_subcommands_say_so_and_fail() {
     for args in [
-        &["train", "ner"][..],
-        &["eval", "relations", "--data", "x.json"],
+        &["eval", "relations", "--data", "x.json"][..],
         &["eval", "openie"],
         &["eval", "claims"],
         &["export", "--from", "a.db", "--to", "b.jsonl"],
@@ -71,4 +70,66 @@ fn bad_shard_is_explained() {
     let out = run(&["run", "x", "--out", "c.jsonl", "--shard", "3/2"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("0 <= i < N"), "{}", stderr(&out));
+}
+
+#[test]
+fn train_ner_writes_a_trained_model_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = crate::util::workspace_root().join("crates/train/tests/fixtures/tiny.conll");
+    let fixture = fixture.to_str().unwrap();
+    let out = dir.path().join("tuned");
+    let model = crate::util::model_dir().to_str().unwrap();
+    let train = run_ok(&[
+        "train",
+        "ner",
+        "--base",
+        model,
+        "--train",
+        fixture,
+        "--dev",
+        fixture,
+        "--out",
+        out.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--batch-size",
+        "3",
+        "--lr",
+        "1e-3",
+        "--name",
+        "e2e-tuned",
+        "--threads",
+        "1",
+    ]);
+    assert!(stderr(&train).contains("dev P"), "{}", stderr(&train));
+    let info = run_ok(&["models", "info", out.to_str().unwrap()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains("e2e-tuned@") && info.contains("trained: true"),
+        "{info}"
+    );
+}
+
+#[test]
+fn train_ner_on_a_missing_file_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = crate::util::model_dir().to_str().unwrap();
+    let out = run(&[
+        "train",
+        "ner",
+        "--base",
+        model,
+        "--train",
+        "/no/such/train.conll",
+        "--dev",
+        "/no/such/dev.conll",
+        "--out",
+        dir.path().join("m").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("/no/such/train.conll"),
+        "{}",
+        stderr(&out)
+    );
 }

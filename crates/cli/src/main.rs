@@ -4,6 +4,7 @@ mod cmd_eval;
 mod cmd_ingest;
 mod cmd_models;
 mod cmd_run;
+mod cmd_train;
 mod ledger;
 mod parallelism;
 mod reader_args;
@@ -49,8 +50,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TrainCommand {
-    /// Fine-tune the NER model (not built yet).
-    Ner(NotBuiltArgs),
+    /// Fine-tune an NER model on a CoNLL file, scoring a dev file before and after.
+    Ner(cmd_train::TrainNerArgs),
 }
 
 #[derive(Subcommand)]
@@ -96,9 +97,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run::run(args),
         Command::Ingest(args) => cmd_ingest::run(args),
-        Command::Train(TrainCommand::Ner(_)) => {
-            not_built("train ner", "planned in the fine-tuning issue")
-        }
+        Command::Train(TrainCommand::Ner(args)) => cmd_train::ner(args),
         Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
         Command::Eval(EvalCommand::Sentences(args)) => cmd_eval::sentences(args),
         Command::Eval(EvalCommand::Relations(_)) => {

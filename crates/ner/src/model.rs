@@ -64,8 +64,8 @@ pub struct NerModel {
     info: ModelInfo,
     tokenizer: LoadedTokenizer,
     model: BertForTokenClassification,
-    // Owns the weights `model` points into.
-    _vs: VarStore,
+    /// Owns the weights `model` points into.
+    vs: VarStore,
     tags: Vec<Tag>,
     config: NerConfig,
     /// Word pieces per window, special tokens excluded.
@@ -176,7 +176,7 @@ impl NerModel {
             },
             tokenizer,
             model,
-            _vs: vs,
+            vs,
             config,
             window,
         })
@@ -192,12 +192,7 @@ impl NerModel {
     pub fn recognize(&self, sentences: &[Sentence]) -> Result<Vec<Vec<EntitySpan>>> {
         let encodings: Vec<Encoding> = sentences
             .iter()
-            .map(|s| {
-                self.tokenizer
-                    .tokenizer
-                    .encode(s.text.as_str(), false)
-                    .map_err(|e| Error::Tokenizer(e.to_string()))
-            })
+            .map(|s| self.encode(&s.text))
             .collect::<Result<_>>()?;
 
         let mut windows = Vec::new();
@@ -229,28 +224,15 @@ impl NerModel {
         encodings: &[Encoding],
         predictions: &mut [Vec<Prediction>],
     ) -> Result<()> {
-        let len = batch.iter().map(|w| w.end - w.start).max().unwrap_or(0) + 2;
-        let mut ids = vec![self.tokenizer.pad; batch.len() * len];
-        let mut mask = vec![0i64; batch.len() * len];
-        for (row, w) in batch.iter().enumerate() {
-            let pieces = &encodings[w.sentence].get_ids()[w.start..w.end];
-            let base = row * len;
-            ids[base] = self.tokenizer.cls;
-            for (k, &id) in pieces.iter().enumerate() {
-                ids[base + 1 + k] = i64::from(id);
-            }
-            ids[base + 1 + pieces.len()] = self.tokenizer.sep;
-            mask[base..base + pieces.len() + 2].fill(1);
-        }
-        let shape = [batch.len() as i64, len as i64];
-        let ids = Tensor::from_slice(&ids).view(shape);
-        let mask = Tensor::from_slice(&mask).view(shape);
+        let rows: Vec<&[u32]> = batch
+            .iter()
+            .map(|w| &encodings[w.sentence].get_ids()[w.start..w.end])
+            .collect();
+        let len = rows.iter().map(|r| r.len()).max().unwrap_or(0) + 2;
         let (probs, labels) = tch::no_grad(|| {
-            let logits = self
-                .model
-                .forward_t(Some(&ids), Some(&mask), None, None, None, false)
-                .logits;
-            logits.softmax(-1, Kind::Float).max_dim(-1, false)
+            self.logits(&rows, false)
+                .softmax(-1, Kind::Float)
+                .max_dim(-1, false)
         });
         let probs: Vec<f32> = Vec::try_from(probs.flatten(0, -1))?;
         let labels: Vec<i64> = Vec::try_from(labels.flatten(0, -1))?;
@@ -270,6 +252,84 @@ impl NerModel {
             }
         }
         Ok(())
+    }
+
+    /// Tokenises `text` without special tokens: piece ids, byte offsets and word ids.
+    pub fn encode(&self, text: &str) -> Result<Encoding> {
+        self.tokenizer
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| Error::Tokenizer(e.to_string()))
+    }
+
+    /// Longest row of word pieces one forward pass takes (special tokens excluded).
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
+    /// Logits `[rows, longest + 2, labels]` for rows of word-piece ids; `[CLS]`/`[SEP]` are added
+    /// and shorter rows padded and masked here. Position 0 is `[CLS]`, so piece `k` of a row is at
+    /// position `k + 1`. `train` switches dropout on and keeps the graph for gradients.
+    pub fn logits(&self, rows: &[&[u32]], train: bool) -> Tensor {
+        let len = rows.iter().map(|r| r.len()).max().unwrap_or(0) + 2;
+        let mut ids = vec![self.tokenizer.pad; rows.len() * len];
+        let mut mask = vec![0i64; rows.len() * len];
+        for (row, pieces) in rows.iter().enumerate() {
+            let base = row * len;
+            ids[base] = self.tokenizer.cls;
+            for (k, &id) in pieces.iter().enumerate() {
+                ids[base + 1 + k] = i64::from(id);
+            }
+            ids[base + 1 + pieces.len()] = self.tokenizer.sep;
+            mask[base..base + pieces.len() + 2].fill(1);
+        }
+        let shape = [rows.len() as i64, len as i64];
+        let ids = Tensor::from_slice(&ids).view(shape);
+        let mask = Tensor::from_slice(&mask).view(shape);
+        self.model
+            .forward_t(Some(&ids), Some(&mask), None, None, None, train)
+            .logits
+    }
+
+    /// The model's weights, for an optimiser.
+    pub fn var_store(&self) -> &VarStore {
+        &self.vs
+    }
+
+    /// Writes this model as a complete model directory (weights, config, tokenizer files, card
+    /// with `name` and `trained: true`). Files are written to `DIR.partial` and renamed into place,
+    /// so `dir` never holds a half-written model.
+    pub fn save(&self, dir: &Path, name: &str) -> Result<()> {
+        let mut partial_name = dir.file_name().unwrap_or_default().to_os_string();
+        partial_name.push(".partial");
+        let partial = dir.with_file_name(partial_name);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+        }
+        std::fs::create_dir_all(&partial).map_err(io(&partial))?;
+        for file in [
+            "config.json",
+            "tokenizer.json",
+            "vocab.txt",
+            "tokenizer_config.json",
+        ] {
+            let from = self.info.dir.join(file);
+            if from.is_file() {
+                std::fs::copy(&from, partial.join(file)).map_err(io(&from))?;
+            }
+        }
+        self.vs.save(partial.join("model.safetensors"))?;
+        let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
+        std::fs::write(partial.join("claimex-model.json"), card.to_string())
+            .map_err(io(&partial))?;
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+        }
+        std::fs::rename(&partial, dir).map_err(io(dir))
     }
 
     /// Aggregates word pieces to words (a word takes its first piece's label and probability),

@@ -21,6 +21,12 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Fine-tuning could not go on.
+    #[error("training: {0}")]
+    Training(String),
+    /// libtorch reported an error.
+    #[error("libtorch: {0}")]
+    Torch(#[from] tch::TchError),
 }
 
 /// Result type of claimex-train.

@@ -2,16 +2,19 @@
 //! entity spans strictly: a predicted entity counts only if its type and both ends match a gold
 //! entity exactly (the definition of seqeval's strict mode and of conlleval).
 //!
-//! Fine-tuning is not built yet.
+//! [`finetune`] trains a token-classification model from a base checkpoint with AdamW, warm-up and
+//! linear decay, and gradient clipping; [`evaluate`] scores it.
 
 mod conll;
 mod error;
+mod finetune;
 mod metrics;
 
 pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
 };
 pub use error::{Error, Result};
+pub use finetune::{evaluate, finetune, FinetuneSummary, StepReport, TrainConfig, TrainExample};
 pub use metrics::{
     score_boundaries, score_spans, BoundaryReport, EvalReport, TypeScores, TypedSpan,
 };

@@ -1,0 +1,116 @@
+use std::path::PathBuf;
+
+use anyhow::Context;
+use claimex_ner::{NerConfig, NerModel};
+use claimex_train::{evaluate, finetune, read_conll, EvalReport, TrainConfig, TrainExample};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::parallelism;
+
+#[derive(Args)]
+pub struct TrainNerArgs {
+    /// Model directory to start from (its labels must cover the data's).
+    #[arg(long)]
+    base: PathBuf,
+    /// Training data: CoNLL column file (token first, entity tag last).
+    #[arg(long)]
+    train: PathBuf,
+    /// Development data, scored before and after training.
+    #[arg(long)]
+    dev: PathBuf,
+    /// Directory to write the fine-tuned model to (replaced atomically at the end).
+    #[arg(long)]
+    out: PathBuf,
+    /// Name recorded in the model card and in every claim's model id.
+    #[arg(long, default_value = "claimex-ner")]
+    name: String,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Sentences per optimiser step.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Peak learning rate (AdamW, linear warm-up over 10% of steps, then linear decay).
+    #[arg(long, default_value_t = 5e-5)]
+    lr: f64,
+    /// Seed for initialisation, dropout and batch order.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Threads for libtorch [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn read_examples(path: &std::path::Path) -> anyhow::Result<Vec<TrainExample>> {
+    let sentences = read_conll(path)?;
+    anyhow::ensure!(
+        !sentences.is_empty(),
+        "{}: no sentences found",
+        path.display()
+    );
+    Ok(sentences.iter().map(TrainExample::from).collect())
+}
+
+fn line(r: &EvalReport) -> String {
+    format!("P {:.4} R {:.4} F1 {:.4}", r.precision, r.recall, r.f1)
+}
+
+pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
+    parallelism::configure(args.threads)?;
+    let model = NerModel::load(&args.base, NerConfig::default())
+        .with_context(|| format!("loading base model from {}", args.base.display()))?;
+    let train = read_examples(&args.train)?;
+    let dev = read_examples(&args.dev)?;
+    let before = evaluate(&model, &dev)?;
+    eprintln!(
+        "base {}: dev {} ({} dev sentences, {} training sentences)",
+        model.info().id,
+        line(&before),
+        dev.len(),
+        train.len()
+    );
+
+    let config = TrainConfig {
+        epochs: args.epochs,
+        batch_size: args.batch_size,
+        learning_rate: args.lr,
+        seed: args.seed,
+        ..TrainConfig::default()
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} steps, epoch {prefix}, {msg} [{elapsed_precise} < {eta_precise}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let summary = finetune(&model, &train, &config, |step| {
+        bar.set_length(step.total_steps as u64);
+        bar.set_position(step.step as u64);
+        bar.set_prefix(step.epoch.to_string());
+        bar.set_message(format!("loss {:.4}", step.loss));
+    })?;
+    bar.finish_and_clear();
+    if summary.too_long > 0 {
+        eprintln!(
+            "warning: {} training sentences longer than the model's window were skipped",
+            summary.too_long
+        );
+    }
+    let after = evaluate(&model, &dev)?;
+    model
+        .save(&args.out, &args.name)
+        .with_context(|| format!("writing model to {}", args.out.display()))?;
+    let saved = NerModel::load(&args.out, NerConfig::default())?;
+    let last = summary.losses.last().copied().unwrap_or(f64::NAN);
+    eprintln!(
+        "trained {} steps on {} sentences (last loss {last:.4}); dev {} (was {})",
+        summary.losses.len(),
+        summary.sentences,
+        line(&after),
+        line(&before)
+    );
+    eprintln!("wrote {} to {}", saved.info().id, args.out.display());
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Fine-tuning through the real training code on a tiny random model and a handful of fixture
+//! sentences (tests/fixtures/tiny.conll, written for this project): the loss must fall and the
+//! fixtures' F1 must rise.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use claimex_ner::{write_random_model, NerConfig, NerModel, RandomModelSpec};
+use claimex_train::{evaluate, finetune, read_conll, TrainConfig, TrainExample};
+
+/// libtorch's random generator is global to the process: tests that draw from it (initialisation,
+/// dropout) take this lock so that parallel tests cannot change each other's numbers.
+fn torch_rng() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn examples() -> Vec<TrainExample> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.conll");
+    read_conll(&path)
+        .unwrap()
+        .iter()
+        .map(TrainExample::from)
+        .collect()
+}
+
+fn random_model(dir: &Path) -> NerModel {
+    tch::set_num_threads(1);
+    let spec = RandomModelSpec {
+        hidden_size: 64,
+        intermediate_size: 128,
+        outside_bias: 0.0,
+        seed: 11,
+        ..RandomModelSpec::default()
+    };
+    write_random_model(dir, &spec).unwrap();
+    NerModel::load(dir, NerConfig::default()).unwrap()
+}
+
+fn config() -> TrainConfig {
+    TrainConfig {
+        epochs: 60,
+        batch_size: 3,
+        learning_rate: 3e-3,
+        ..TrainConfig::default()
+    }
+}
+
+#[test]
+fn loss_falls_and_fixture_f1_rises() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let model = random_model(dir.path());
+    let data = examples();
+    let before = evaluate(&model, &data).unwrap();
+    let summary = finetune(&model, &data, &config(), |_| {}).unwrap();
+    let after = evaluate(&model, &data).unwrap();
+
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let (first, last) = (
+        mean(&summary.losses[..6]),
+        mean(&summary.losses[summary.losses.len() - 6..]),
+    );
+    assert!(
+        last < first * 0.3,
+        "loss should fall: first {first:.3}, last {last:.3}"
+    );
+    assert!(
+        after.f1 > before.f1 + 0.5 && after.f1 > 0.7,
+        "fixture F1 should rise: before {:.3}, after {:.3}",
+        before.f1,
+        after.f1
+    );
+    assert_eq!(summary.sentences, data.len());
+}
+
+#[test]
+fn same_seed_gives_the_same_losses() {
+    let _rng = torch_rng();
+    let data = examples();
+    let short = TrainConfig {
+        epochs: 2,
+        ..config()
+    };
+    let run = || {
+        let dir = tempfile::tempdir().unwrap();
+        let model = random_model(dir.path());
+        finetune(&model, &data, &short, |_| {}).unwrap().losses
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn saved_model_reloads_with_the_same_predictions() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let model = random_model(&dir.path().join("base"));
+    let data = examples();
+    finetune(
+        &model,
+        &data,
+        &TrainConfig {
+            epochs: 5,
+            ..config()
+        },
+        |_| {},
+    )
+    .unwrap();
+    let out = dir.path().join("tuned");
+    model.save(&out, "tiny-tuned").unwrap();
+    let reloaded = NerModel::load(&out, NerConfig::default()).unwrap();
+    assert!(reloaded.info().trained);
+    assert!(reloaded.info().id.starts_with("tiny-tuned@"));
+    assert_eq!(
+        evaluate(&model, &data).unwrap(),
+        evaluate(&reloaded, &data).unwrap()
+    );
+}
+
+#[test]
+fn unknown_label_is_a_clear_error() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let model = random_model(dir.path());
+    let example = TrainExample {
+        text: "Acme sued Beta".into(),
+        entities: vec![claimex_train::TypedSpan {
+            start: 0,
+            end: 4,
+            label: "COMPANY".into(),
+        }],
+    };
+    let err = finetune(&model, &[example], &config(), |_| {}).unwrap_err();
+    assert!(err.to_string().contains("B-COMPANY"), "{err}");
+}
