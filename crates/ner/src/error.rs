@@ -19,6 +19,9 @@ pub enum Error {
         /// What is wrong with it and what to do.
         reason: String,
     },
+    /// The network could not be built or run.
+    #[error("model: {0}")]
+    Model(String),
     /// Tokenisation failed.
     #[error("tokenizer: {0}")]
     Tokenizer(String),

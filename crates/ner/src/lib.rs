@@ -8,11 +8,17 @@
 
 mod decode;
 mod error;
+mod import;
 mod model;
+mod network;
 mod random;
+mod shape;
 mod tokenizer;
 
 pub use decode::{decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
-pub use model::{ModelInfo, NerConfig, NerModel};
+pub use import::import_encoder;
+pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};
+pub use network::SHAPE_FEATURES_FIELD;
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
+pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};

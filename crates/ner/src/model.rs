@@ -2,13 +2,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use claimex_core::{EntitySpan, Sentence, TextIndex};
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use rust_bert::bert::BertConfig;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tch::{nn::VarStore, Device, Kind, Tensor};
 use tokenizers::Encoding;
 
 use crate::decode::{decode_words, Tag};
+use crate::network::{Network, SHAPE_FEATURES_FIELD};
+use crate::shape::piece_shapes;
 use crate::tokenizer::{load_tokenizer, LoadedTokenizer};
 use crate::{Error, Result};
 
@@ -30,6 +32,15 @@ impl Default for NerConfig {
             max_tokens: 256,
         }
     }
+}
+
+/// How weights are stored by [`NerModel::save`]. Loading converts either to f32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// 4 bytes a weight.
+    F32,
+    /// 2 bytes a weight: half the file, predictions within rounding of f32.
+    F16,
 }
 
 /// What a loaded model is: printed in summaries and stored with every claim.
@@ -63,13 +74,22 @@ fn yes() -> bool {
 pub struct NerModel {
     info: ModelInfo,
     tokenizer: LoadedTokenizer,
-    model: BertForTokenClassification,
+    model: Network,
     /// Owns the weights `model` points into.
     vs: VarStore,
     tags: Vec<Tag>,
     config: NerConfig,
     /// Word pieces per window, special tokens excluded.
     window: usize,
+}
+
+/// One row of model input: word-piece ids and their word shapes (same length).
+#[derive(Debug, Clone, Copy)]
+pub struct PieceRow<'a> {
+    /// Word-piece ids, without special tokens.
+    pub ids: &'a [u32],
+    /// Shape class of each piece.
+    pub shapes: &'a [i64],
 }
 
 /// One model input: word pieces `start..end` of sentence `sentence`.
@@ -117,6 +137,10 @@ impl NerModel {
                 "model_type `{model_type}` is not supported yet (supported: bert)"
             )));
         }
+        let shaped = value
+            .get(SHAPE_FEATURES_FIELD)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let bert_config: BertConfig = serde_json::from_value(value)
             .map_err(|e| bad_config(format!("not a BERT configuration: {e}")))?;
         let labels = labels_of(&bert_config).map_err(bad_config)?;
@@ -140,8 +164,7 @@ impl NerModel {
         }
 
         let mut vs = VarStore::new(Device::Cpu);
-        let model = BertForTokenClassification::new(vs.root(), &bert_config)
-            .map_err(|e| bad_config(e.to_string()))?;
+        let model = Network::new(&vs, &bert_config, shaped, labels.len() as i64)?;
         vs.load(&weights).map_err(|e| Error::BadFile {
             path: weights.clone(),
             reason: format!("weights do not fit config.json: {e}"),
@@ -195,6 +218,11 @@ impl NerModel {
             .map(|s| self.encode(&s.text))
             .collect::<Result<_>>()?;
 
+        let shapes: Vec<Vec<i64>> = sentences
+            .iter()
+            .zip(&encodings)
+            .map(|(s, e)| piece_shapes(&s.text, e))
+            .collect();
         let mut windows = Vec::new();
         for (sentence, enc) in encodings.iter().enumerate() {
             windows.extend(windows_of(sentence, enc.len(), self.window));
@@ -207,7 +235,7 @@ impl NerModel {
             .map(|e| vec![Prediction::default(); e.len()])
             .collect();
         for batch in windows.chunks(self.config.batch_size.max(1)) {
-            self.predict_batch(batch, &encodings, &mut predictions)?;
+            self.predict_batch(batch, &encodings, &shapes, &mut predictions)?;
         }
 
         Ok(sentences
@@ -222,18 +250,19 @@ impl NerModel {
         &self,
         batch: &[Window],
         encodings: &[Encoding],
+        shapes: &[Vec<i64>],
         predictions: &mut [Vec<Prediction>],
     ) -> Result<()> {
-        let rows: Vec<&[u32]> = batch
+        let rows: Vec<PieceRow> = batch
             .iter()
-            .map(|w| &encodings[w.sentence].get_ids()[w.start..w.end])
+            .map(|w| PieceRow {
+                ids: &encodings[w.sentence].get_ids()[w.start..w.end],
+                shapes: &shapes[w.sentence][w.start..w.end],
+            })
             .collect();
-        let len = rows.iter().map(|r| r.len()).max().unwrap_or(0) + 2;
-        let (probs, labels) = tch::no_grad(|| {
-            self.logits(&rows, false)
-                .softmax(-1, Kind::Float)
-                .max_dim(-1, false)
-        });
+        let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
+        let logits = tch::no_grad(|| self.logits(&rows, false))?;
+        let (probs, labels) = logits.softmax(-1, Kind::Float).max_dim(-1, false);
         let probs: Vec<f32> = Vec::try_from(probs.flatten(0, -1))?;
         let labels: Vec<i64> = Vec::try_from(labels.flatten(0, -1))?;
 
@@ -267,28 +296,36 @@ impl NerModel {
         self.window
     }
 
-    /// Logits `[rows, longest + 2, labels]` for rows of word-piece ids; `[CLS]`/`[SEP]` are added
+    /// Shape class of every word piece of `text` (see [`crate::shape_of`]), aligned with
+    /// [`NerModel::encode`]'s pieces.
+    pub fn shapes(&self, text: &str, enc: &Encoding) -> Vec<i64> {
+        piece_shapes(text, enc)
+    }
+
+    /// Logits `[rows, longest + 2, labels]` for rows of word pieces; `[CLS]`/`[SEP]` are added
     /// and shorter rows padded and masked here. Position 0 is `[CLS]`, so piece `k` of a row is at
     /// position `k + 1`. `train` switches dropout on and keeps the graph for gradients.
-    pub fn logits(&self, rows: &[&[u32]], train: bool) -> Tensor {
-        let len = rows.iter().map(|r| r.len()).max().unwrap_or(0) + 2;
+    pub fn logits(&self, rows: &[PieceRow], train: bool) -> Result<Tensor> {
+        let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
         let mut ids = vec![self.tokenizer.pad; rows.len() * len];
+        let mut shapes = vec![0i64; rows.len() * len];
         let mut mask = vec![0i64; rows.len() * len];
         for (row, pieces) in rows.iter().enumerate() {
             let base = row * len;
+            let n = pieces.ids.len();
             ids[base] = self.tokenizer.cls;
-            for (k, &id) in pieces.iter().enumerate() {
+            for (k, &id) in pieces.ids.iter().enumerate() {
                 ids[base + 1 + k] = i64::from(id);
             }
-            ids[base + 1 + pieces.len()] = self.tokenizer.sep;
-            mask[base..base + pieces.len() + 2].fill(1);
+            ids[base + 1 + n] = self.tokenizer.sep;
+            shapes[base + 1..base + 1 + n].copy_from_slice(pieces.shapes);
+            mask[base..base + n + 2].fill(1);
         }
-        let shape = [rows.len() as i64, len as i64];
-        let ids = Tensor::from_slice(&ids).view(shape);
-        let mask = Tensor::from_slice(&mask).view(shape);
-        self.model
-            .forward_t(Some(&ids), Some(&mask), None, None, None, train)
-            .logits
+        let dims = [rows.len() as i64, len as i64];
+        let ids = Tensor::from_slice(&ids).view(dims);
+        let shapes = Tensor::from_slice(&shapes).view(dims);
+        let mask = Tensor::from_slice(&mask).view(dims);
+        self.model.forward(&ids, &shapes, &mask, train)
     }
 
     /// The model's weights, for an optimiser.
@@ -299,7 +336,7 @@ impl NerModel {
     /// Writes this model as a complete model directory (weights, config, tokenizer files, card
     /// with `name` and `trained: true`). Files are written to `DIR.partial` and renamed into place,
     /// so `dir` never holds a half-written model.
-    pub fn save(&self, dir: &Path, name: &str) -> Result<()> {
+    pub fn save(&self, dir: &Path, name: &str, precision: Precision) -> Result<()> {
         let mut partial_name = dir.file_name().unwrap_or_default().to_os_string();
         partial_name.push(".partial");
         let partial = dir.with_file_name(partial_name);
@@ -322,7 +359,20 @@ impl NerModel {
                 std::fs::copy(&from, partial.join(file)).map_err(io(&from))?;
             }
         }
-        self.vs.save(partial.join("model.safetensors"))?;
+        let weights = partial.join("model.safetensors");
+        match precision {
+            Precision::F32 => self.vs.save(&weights)?,
+            Precision::F16 => {
+                let mut named: Vec<(String, Tensor)> = self
+                    .vs
+                    .variables()
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_kind(Kind::Half)))
+                    .collect();
+                named.sort_by(|a, b| a.0.cmp(&b.0));
+                Tensor::write_safetensors(&named, &weights)?;
+            }
+        }
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(io(&partial))?;

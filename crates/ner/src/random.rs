@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use rust_bert::bert::BertConfig;
 use rust_bert::Activation;
 use tch::{nn::VarStore, Device};
 use tokenizers::models::wordpiece::WordPiece;
@@ -9,6 +9,7 @@ use tokenizers::normalizers::BertNormalizer;
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::Tokenizer;
 
+use crate::network::{Network, SHAPE_FEATURES_FIELD};
 use crate::{Error, Result};
 
 /// The CoNLL-2003 label set in IOB2, in the order most public CoNLL models use.
@@ -41,6 +42,8 @@ pub struct RandomModelSpec {
     pub outside_bias: f64,
     /// Whole words to put in the vocabulary besides single characters.
     pub extra_words: Vec<String>,
+    /// Build the word-shape network instead of plain BERT token classification.
+    pub shape_features: bool,
 }
 
 impl Default for RandomModelSpec {
@@ -56,6 +59,7 @@ impl Default for RandomModelSpec {
             seed: 42,
             outside_bias: 3.0,
             extra_words: vec![],
+            shape_features: false,
         }
     }
 }
@@ -124,6 +128,7 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         serde_json::to_value(&config).map_err(|e| Error::Tokenizer(e.to_string()))?;
     config_json["model_type"] = "bert".into();
     config_json["architectures"] = serde_json::json!(["BertForTokenClassification"]);
+    config_json[SHAPE_FEATURES_FIELD] = spec.shape_features.into();
     write_file(
         &dir.join("config.json"),
         &serde_json::to_string_pretty(&config_json).unwrap_or_default(),
@@ -151,10 +156,15 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
 
     tch::manual_seed(spec.seed);
     let mut vs = VarStore::new(Device::Cpu);
-    BertForTokenClassification::new(vs.root(), &config).map_err(|e| Error::BadFile {
-        path: dir.join("config.json"),
-        reason: e.to_string(),
-    })?;
+    Network::new(&vs, &config, spec.shape_features, spec.labels.len() as i64)?;
+    if spec.shape_features {
+        // Imports start shapes at zero; a random test model gets random ones so the path matters.
+        if let Some(shapes) = vs.variables().get("shape_embeddings.weight") {
+            tch::no_grad(|| {
+                let _ = shapes.shallow_clone().copy_(&(shapes.randn_like() * 0.5));
+            });
+        }
+    }
     if spec.outside_bias != 0.0 {
         let vars = vs.variables();
         if let Some(bias) = vars.get("classifier.bias") {

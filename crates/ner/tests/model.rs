@@ -252,3 +252,119 @@ fn unsupported_architecture_is_named() {
 fn missing_directory_is_named() {
     assert!(load_error(Path::new("/no/such/model")).contains("/no/such/model"));
 }
+
+fn shaped_model_dir(dir: &Path) {
+    tch::set_num_threads(1);
+    let spec = RandomModelSpec {
+        outside_bias: 0.0,
+        seed: 5,
+        shape_features: true,
+        ..RandomModelSpec::default()
+    };
+    write_random_model(dir, &spec).unwrap();
+}
+
+#[test]
+fn shape_feature_model_spans_slice_back() {
+    let dir = tempfile::tempdir().unwrap();
+    shaped_model_dir(dir.path());
+    let model = load(dir.path(), 4, 256);
+    let index = TextIndex::new(MULTILINGUAL);
+    let found = model.recognize(&sentences(MULTILINGUAL)).unwrap();
+    assert!(found.iter().map(Vec::len).sum::<usize>() > 0);
+    for entity in found.iter().flatten() {
+        assert_eq!(
+            index
+                .slice(MULTILINGUAL, Span::new(entity.start, entity.end))
+                .unwrap(),
+            entity.text
+        );
+    }
+}
+
+#[test]
+fn word_shapes_change_the_logits_of_a_shape_model() {
+    let dir = tempfile::tempdir().unwrap();
+    shaped_model_dir(dir.path());
+    let model = load(dir.path(), 4, 256);
+    let ids = [40u32, 41, 42];
+    let logits = |shapes: &[i64]| {
+        tch::no_grad(|| model.logits(&[claimex_ner::PieceRow { ids: &ids, shapes }], false))
+            .unwrap()
+    };
+    let lower = logits(&[1, 1, 1]);
+    let title = logits(&[2, 1, 1]);
+    assert!((lower - title).abs().max().double_value(&[]) > 1e-4);
+}
+
+#[test]
+fn pieces_carry_their_whole_words_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 4, 256);
+    let text = "NATO met Zoë";
+    let enc = model.encode(text).unwrap();
+    let shapes = model.shapes(text, &enc);
+    // Character-level vocabulary: one piece per character, each with its word's shape.
+    assert_eq!(shapes, [3, 3, 3, 3, 1, 1, 1, 2, 2, 2]);
+}
+
+#[test]
+fn half_precision_save_reloads_with_the_same_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(&dir.path().join("base"));
+    let model = load(&dir.path().join("base"), 8, 256);
+    let (full, half) = (dir.path().join("f32"), dir.path().join("f16"));
+    model.save(&full, "m", claimex_ner::Precision::F32).unwrap();
+    model.save(&half, "m", claimex_ner::Precision::F16).unwrap();
+    let size = |d: &Path| {
+        std::fs::metadata(d.join("model.safetensors"))
+            .unwrap()
+            .len()
+    };
+    assert!(
+        size(&half) * 10 < size(&full) * 6,
+        "f16 file should be about half"
+    );
+    let input = sentences(MULTILINGUAL);
+    let spans = |d: &Path| -> Vec<Vec<(usize, usize, String)>> {
+        load(d, 8, 256)
+            .recognize(&input)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.into_iter().map(|e| (e.start, e.end, e.label)).collect())
+            .collect()
+    };
+    assert_eq!(spans(&full), spans(&half));
+}
+
+#[test]
+fn imports_encoder_weights_and_adds_a_fresh_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = dir.path().join("encoder");
+    model_dir(&encoder);
+    let out = dir.path().join("imported");
+    let labels: Vec<String> = ["O", "B-X", "I-X"].iter().map(|s| s.to_string()).collect();
+    let copied = claimex_ner::import_encoder(&encoder, &out, &labels, true, "imported", 1).unwrap();
+    assert!(copied > 10);
+    let source = load(&encoder, 8, 256);
+    let imported = load(&out, 8, 256);
+    assert_eq!(imported.info().labels, labels);
+    assert!(!imported.info().trained);
+    let name = "bert.encoder.layer.1.attention.self.query.weight";
+    let a = source.var_store().variables()[name].shallow_clone();
+    let b = imported.var_store().variables()[name].shallow_clone();
+    assert!(a.equal(&b));
+}
+
+#[test]
+fn importing_from_a_directory_without_weights_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = dir.path().join("encoder");
+    model_dir(&encoder);
+    std::fs::remove_file(encoder.join("model.safetensors")).unwrap();
+    let labels = vec!["O".to_string()];
+    let err = claimex_ner::import_encoder(&encoder, &dir.path().join("o"), &labels, false, "x", 1)
+        .unwrap_err();
+    assert!(err.to_string().contains("model.safetensors"), "{err}");
+}

@@ -1,5 +1,5 @@
 use claimex_core::Sentence;
-use claimex_ner::NerModel;
+use claimex_ner::{NerModel, PieceRow};
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
 
@@ -79,6 +79,7 @@ pub struct StepReport {
 /// A sentence turned into model input: word-piece ids and one target class per piece.
 struct Encoded {
     ids: Vec<u32>,
+    shapes: Vec<i64>,
     targets: Vec<i64>,
 }
 
@@ -125,6 +126,7 @@ fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
     }
     Ok(Encoded {
         ids: enc.get_ids().to_vec(),
+        shapes: model.shapes(&example.text, &enc),
         targets,
     })
 }
@@ -176,8 +178,16 @@ pub fn finetune(
             step += 1;
             let lr = config.learning_rate * schedule(step, warmup, total_steps);
             optimizer.set_lr(lr);
-            let rows: Vec<&[u32]> = batch.iter().map(|e| e.ids.as_slice()).collect();
-            let logits = model.logits(&rows, true);
+            let rows: Vec<PieceRow> = batch
+                .iter()
+                .map(|e| PieceRow {
+                    ids: &e.ids,
+                    shapes: &e.shapes,
+                })
+                .collect();
+            let logits = model
+                .logits(&rows, true)
+                .map_err(|e| Error::Training(e.to_string()))?;
             let (n, len, classes) = logits.size3()?;
             let mut targets = vec![IGNORE; (n * len) as usize];
             for (row, e) in batch.iter().enumerate() {

