@@ -14,9 +14,10 @@ pub struct TrainNerArgs {
     /// Model directory to start from (its labels must cover the data's).
     #[arg(long)]
     base: PathBuf,
-    /// Training data: CoNLL column file (token first, entity tag last).
-    #[arg(long)]
-    train: PathBuf,
+    /// Training data: CoNLL column file (token first, entity tag last); repeat to train on
+    /// several files.
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
     /// Development data, scored before and after training.
     #[arg(long)]
     dev: PathBuf,
@@ -64,7 +65,10 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
     let model = NerModel::load(&args.base, NerConfig::default())
         .with_context(|| format!("loading base model from {}", args.base.display()))?;
-    let train = read_examples(&args.train)?;
+    let mut train = Vec::new();
+    for path in &args.train {
+        train.extend(read_examples(path)?);
+    }
     let dev = read_examples(&args.dev)?;
     let before = evaluate(&model, &dev)?;
     eprintln!(

@@ -158,3 +158,117 @@ mod tests {
         assert_eq!(decode(&["PER", "PER", "O"]), [(0, 2, "PER".into())]);
     }
 }
+
+/// True when a word tagged `cur` may follow a word tagged `prev` (`None`: sentence start): an
+/// inside tag must continue an open entity of its own type.
+fn can_follow(prev: Option<&Tag>, cur: &Tag) -> bool {
+    match cur {
+        Tag::Inside { label, .. } => match prev {
+            Some(Tag::Begin {
+                label: l,
+                single: false,
+            })
+            | Some(Tag::Inside {
+                label: l,
+                last: false,
+            }) => l == label,
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// The most probable tag sequence in which every entity is well formed (no `I-X` after `O` or
+/// after another type), by Viterbi over per-word label distributions. `dists[w][c]` is the
+/// probability of label `c` for word `w`. Label sets without begin tags (IO schemes) have no
+/// constraint, so there each word simply takes its most probable label.
+pub fn constrained_labels(tags: &[Tag], dists: &[Vec<f32>]) -> Vec<usize> {
+    let n_labels = tags.len();
+    if dists.is_empty() || n_labels == 0 {
+        return vec![];
+    }
+    let constrained = tags.iter().any(|t| matches!(t, Tag::Begin { .. }));
+    let log = |p: f32| f64::from(p.max(1e-12)).ln();
+    let mut score: Vec<f64> = Vec::new();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(dists.len());
+    for (w, dist) in dists.iter().enumerate() {
+        let mut next = vec![f64::NEG_INFINITY; n_labels];
+        let mut from = vec![0; n_labels];
+        for (c, cur) in tags.iter().enumerate() {
+            let emit = log(dist.get(c).copied().unwrap_or(0.0));
+            if w == 0 {
+                if !constrained || can_follow(None, cur) {
+                    next[c] = emit;
+                }
+                continue;
+            }
+            for (p, prev) in tags.iter().enumerate() {
+                if constrained && !can_follow(Some(prev), cur) {
+                    continue;
+                }
+                let candidate = score[p] + emit;
+                if candidate > next[c] {
+                    next[c] = candidate;
+                    from[c] = p;
+                }
+            }
+        }
+        score = next;
+        back.push(from);
+    }
+    let Some(mut best) = (0..n_labels).max_by(|&a, &b| score[a].total_cmp(&score[b])) else {
+        return vec![];
+    };
+    let mut path = vec![0; dists.len()];
+    for w in (0..dists.len()).rev() {
+        path[w] = best;
+        best = back[w][best];
+    }
+    path
+}
+
+#[cfg(test)]
+mod viterbi_tests {
+    use super::*;
+
+    fn tags() -> Vec<Tag> {
+        ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+            .iter()
+            .map(|l| Tag::parse(l))
+            .collect()
+    }
+
+    #[test]
+    fn inside_after_outside_is_repaired_to_the_best_valid_sequence() {
+        // Argmax would give O, I-PER; the best valid sequence makes the entity start properly.
+        let dists = vec![
+            vec![0.9, 0.05, 0.02, 0.02, 0.01],
+            vec![0.3, 0.3, 0.35, 0.03, 0.02],
+        ];
+        assert_eq!(constrained_labels(&tags(), &dists), [0, 1]);
+    }
+
+    #[test]
+    fn inside_of_another_type_is_not_allowed() {
+        let dists = vec![vec![0.0, 0.9, 0.0, 0.1, 0.0], vec![0.1, 0.0, 0.2, 0.0, 0.7]];
+        let path = constrained_labels(&tags(), &dists);
+        assert_ne!(path, [1, 4]);
+        assert_eq!(path, [1, 2]);
+    }
+
+    #[test]
+    fn valid_argmax_is_kept() {
+        let dists = vec![
+            vec![0.1, 0.8, 0.1, 0.0, 0.0],
+            vec![0.1, 0.1, 0.8, 0.0, 0.0],
+            vec![0.9, 0.0, 0.0, 0.1, 0.0],
+        ];
+        assert_eq!(constrained_labels(&tags(), &dists), [1, 2, 0]);
+    }
+
+    #[test]
+    fn io_labels_are_unconstrained() {
+        let io: Vec<Tag> = ["O", "PER"].iter().map(|l| Tag::parse(l)).collect();
+        assert_eq!(constrained_labels(&io, &[vec![0.2, 0.8]]), [1]);
+    }
+}

@@ -15,7 +15,7 @@ mod random;
 mod shape;
 mod tokenizer;
 
-pub use decode::{decode_words, Tag, WordSpan};
+pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
 pub use import::import_encoder;
 pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tch::{nn::VarStore, Device, Kind, Tensor};
 use tokenizers::Encoding;
 
-use crate::decode::{decode_words, Tag};
+use crate::decode::{constrained_labels, decode_words, Tag};
 use crate::network::{Network, SHAPE_FEATURES_FIELD};
 use crate::shape::piece_shapes;
 use crate::tokenizer::{load_tokenizer, LoadedTokenizer};
@@ -101,10 +101,10 @@ struct Window {
 }
 
 /// Best prediction so far for one word piece, and how central it was in its window.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Prediction {
-    label: usize,
-    prob: f32,
+    /// Probability of every label.
+    dist: Vec<f32>,
     centrality: Option<usize>,
 }
 
@@ -262,19 +262,17 @@ impl NerModel {
             .collect();
         let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
         let logits = tch::no_grad(|| self.logits(&rows, false))?;
-        let (probs, labels) = logits.softmax(-1, Kind::Float).max_dim(-1, false);
-        let probs: Vec<f32> = Vec::try_from(probs.flatten(0, -1))?;
-        let labels: Vec<i64> = Vec::try_from(labels.flatten(0, -1))?;
+        let n_labels = self.tags.len();
+        let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
 
         for (row, w) in batch.iter().enumerate() {
             let slots = &mut predictions[w.sentence][w.start..w.end];
             for (k, slot) in slots.iter_mut().enumerate() {
-                let at = row * len + 1 + k;
+                let at = (row * len + 1 + k) * n_labels;
                 let centrality = k.min(w.end - w.start - 1 - k);
                 if slot.centrality.map_or(true, |c| centrality > c) {
                     *slot = Prediction {
-                        label: labels[at] as usize,
-                        prob: probs[at],
+                        dist: probs[at..at + n_labels].to_vec(),
                         centrality: Some(centrality),
                     };
                 }
@@ -404,15 +402,12 @@ impl NerModel {
                 last_word = Some(*word);
             }
         }
-        let tags: Vec<Tag> = words
+        let dists: Vec<Vec<f32>> = words
             .iter()
-            .map(|&(first, _)| {
-                self.tags
-                    .get(preds[first].label)
-                    .cloned()
-                    .unwrap_or(Tag::Outside)
-            })
+            .map(|&(first, _)| preds[first].dist.clone())
             .collect();
+        let labels = constrained_labels(&self.tags, &dists);
+        let tags: Vec<Tag> = labels.iter().map(|&c| self.tags[c].clone()).collect();
 
         let text = sentence.text.as_str();
         let index = TextIndex::new(text);
@@ -425,9 +420,8 @@ impl NerModel {
                 let (start, end) =
                     widen_to_word(text, offsets[first_piece].0, offsets[last_piece].1);
                 let chars = index.span_of_bytes(start, end)?;
-                let probs: Vec<f32> = words[span.start..span.end]
-                    .iter()
-                    .map(|&(f, _)| preds[f].prob)
+                let probs: Vec<f32> = (span.start..span.end)
+                    .map(|w| dists[w].get(labels[w]).copied().unwrap_or(0.0))
                     .collect();
                 Some(EntitySpan {
                     text: text[start..end].to_string(),
