@@ -57,3 +57,75 @@ fn seed_article_splits_into_its_natural_sentences_without_page_chrome() {
         );
     }
 }
+
+/// The shipped model on the seed article: its first sentence must give
+/// (Kazakhstan/LOC, join, Abraham Accords/MISC, future), and every span must slice back.
+#[test]
+fn seed_article_first_claim_with_the_default_model() {
+    let Some(seed) = seed_article() else { return };
+    let model = workspace_root().join("models/default");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claims.jsonl");
+    run_ok(&[
+        "run",
+        seed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let claims = read_jsonl(&out);
+    let first = &claims[0];
+    assert_eq!(first["subject"]["text"], "Kazakhstan");
+    assert_eq!(first["subject"]["type"], "LOC");
+    assert_eq!(first["predicate"]["lemma"], "join");
+    assert_eq!(
+        first["predicate"]["text"],
+        "is in the final stages of joining"
+    );
+    assert_eq!(first["object"]["text"], "Abraham Accords");
+    assert_eq!(first["object"]["type"], "MISC");
+    assert_eq!(first["modality"], "future");
+    assert_eq!(
+        (
+            first["sentence"]["start"].as_u64(),
+            first["subject"]["start"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    assert!(first["model"]["ner"]
+        .as_str()
+        .unwrap()
+        .starts_with("claimex-ner-minilm@"));
+
+    let ingested = dir.path().join("doc.jsonl");
+    run_ok(&[
+        "ingest",
+        seed.to_str().unwrap(),
+        "--out",
+        ingested.to_str().unwrap(),
+    ]);
+    let text = read_jsonl(&ingested)[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for claim in &claims {
+        for part in ["sentence", "subject", "predicate", "object"] {
+            let span = &claim[part];
+            if span.is_null() {
+                continue;
+            }
+            let (start, end) = (
+                span["start"].as_u64().unwrap(),
+                span["end"].as_u64().unwrap(),
+            );
+            assert_eq!(
+                slice_chars(&text, start, end),
+                span["text"].as_str().unwrap(),
+                "{part} of {claim}"
+            );
+        }
+    }
+}

@@ -169,6 +169,9 @@ impl NerModel {
             path: weights.clone(),
             reason: format!("weights do not fit config.json: {e}"),
         })?;
+        // Loading half-precision weights leaves half-precision variables, which CPUs run many
+        // times slower than f32: compute in f32 whatever the file holds.
+        vs.float();
 
         let card: Option<ModelCard> = std::fs::read_to_string(dir.join("claimex-model.json"))
             .ok()

@@ -336,6 +336,10 @@ fn half_precision_save_reloads_with_the_same_entities() {
             .collect()
     };
     assert_eq!(spans(&full), spans(&half));
+    let reloaded = load(&half, 8, 256);
+    for (name, var) in reloaded.var_store().variables() {
+        assert_eq!(var.kind(), tch::Kind::Float, "{name} must compute in f32");
+    }
 }
 
 #[test]
