@@ -148,21 +148,7 @@ fn every_emitted_span_slices_back_to_its_text() {
     );
     for claim in &claims {
         let text = &texts[claim["doc_id"].as_str().unwrap()];
-        for part in ["sentence", "subject", "predicate", "object"] {
-            let span = &claim[part];
-            if span.is_null() {
-                continue;
-            }
-            let (start, end) = (
-                span["start"].as_u64().unwrap(),
-                span["end"].as_u64().unwrap(),
-            );
-            assert_eq!(
-                slice_chars(text, start, end),
-                span["text"].as_str().unwrap(),
-                "{part} of {claim}"
-            );
-        }
+        crate::util::assert_claim_spans_slice_back(claim, text);
         let confidence = claim["confidence"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&confidence));
         assert!(claim["model"]["ner"]

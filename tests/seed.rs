@@ -112,20 +112,6 @@ fn seed_article_first_claim_with_the_default_model() {
         .unwrap()
         .to_string();
     for claim in &claims {
-        for part in ["sentence", "subject", "predicate", "object"] {
-            let span = &claim[part];
-            if span.is_null() {
-                continue;
-            }
-            let (start, end) = (
-                span["start"].as_u64().unwrap(),
-                span["end"].as_u64().unwrap(),
-            );
-            assert_eq!(
-                slice_chars(&text, start, end),
-                span["text"].as_str().unwrap(),
-                "{part} of {claim}"
-            );
-        }
+        crate::util::assert_claim_spans_slice_back(claim, &text);
     }
 }

@@ -74,3 +74,23 @@ pub fn workspace_root() -> PathBuf {
         .canonicalize()
         .unwrap()
 }
+
+/// Asserts that every span of a claim (sentence, subject, predicate, object) slices back to its
+/// text in the stored document text.
+pub fn assert_claim_spans_slice_back(claim: &Value, text: &str) {
+    for part in ["sentence", "subject", "predicate", "object"] {
+        let span = &claim[part];
+        if span.is_null() {
+            continue;
+        }
+        let (start, end) = (
+            span["start"].as_u64().unwrap(),
+            span["end"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            slice_chars(text, start, end),
+            span["text"].as_str().unwrap(),
+            "{part} of {claim}"
+        );
+    }
+}

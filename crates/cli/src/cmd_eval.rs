@@ -1,12 +1,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_core::Sentence;
 use claimex_ingest::split_sentences;
 use claimex_ner::{NerConfig, NerModel};
 use claimex_train::{
-    read_conll, read_conll_documents, rebuild_documents, score_boundaries, score_spans, EvalReport,
-    Layout, TypedSpan,
+    evaluate, read_conll, read_conll_documents, rebuild_documents, score_boundaries, EvalReport,
+    Layout, TrainExample,
 };
 use clap::Args;
 
@@ -41,33 +40,11 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
         },
     )
     .with_context(|| format!("loading NER model from {}", args.model.display()))?;
-    let data = read_conll(&args.data)?;
-    let sentences: Vec<Sentence> = data
+    let examples: Vec<TrainExample> = read_conll(&args.data)?
         .iter()
-        .map(|s| {
-            let (text, _) = s.text();
-            Sentence {
-                start: 0,
-                end: text.chars().count(),
-                text,
-            }
-        })
+        .map(TrainExample::from)
         .collect();
-    let predicted: Vec<Vec<TypedSpan>> = model
-        .recognize(&sentences)?
-        .into_iter()
-        .map(|ents| {
-            ents.into_iter()
-                .map(|e| TypedSpan {
-                    start: e.start,
-                    end: e.end,
-                    label: e.label,
-                })
-                .collect()
-        })
-        .collect();
-    let gold: Vec<Vec<TypedSpan>> = data.iter().map(|s| s.entities()).collect();
-    let report = score_spans(&gold, &predicted);
+    let report = evaluate(&model, &examples)?;
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         value["model"] = model.info().id.clone().into();
