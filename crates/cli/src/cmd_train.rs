@@ -18,7 +18,8 @@ pub struct TrainNerArgs {
     /// several files.
     #[arg(long, required = true)]
     train: Vec<PathBuf>,
-    /// Development data, scored before and after training.
+    /// Development data: scored before training and after every epoch; the best epoch's weights
+    /// are kept.
     #[arg(long)]
     dev: PathBuf,
     /// Directory to write the fine-tuned model to (replaced atomically at the end).
@@ -36,6 +37,9 @@ pub struct TrainNerArgs {
     /// Peak learning rate (AdamW, linear warm-up over 10% of steps, then linear decay).
     #[arg(long, default_value_t = 5e-5)]
     lr: f64,
+    /// Stop after this many epochs without a better dev F1.
+    #[arg(long, default_value_t = 2)]
+    patience: usize,
     /// Seed for initialisation, dropout and batch order.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -84,6 +88,7 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         batch_size: args.batch_size,
         learning_rate: args.lr,
         seed: args.seed,
+        patience: args.patience,
         ..TrainConfig::default()
     };
     let bar = ProgressBar::new(0);
@@ -96,23 +101,33 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     // Logs (not a terminal) get a plain line every 50 steps instead of the bar.
     let plain = !std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
-    let summary = finetune(&model, &train, &config, |step| {
-        if plain && (step.step % 50 == 0 || step.step == step.total_steps) {
-            eprintln!(
-                "step {}/{} epoch {} loss {:.4} lr {:.2e} ({:.0}s)",
-                step.step,
-                step.total_steps,
-                step.epoch,
-                step.loss,
-                step.learning_rate,
-                started.elapsed().as_secs_f64()
-            );
-        }
-        bar.set_length(step.total_steps as u64);
-        bar.set_position(step.step as u64);
-        bar.set_prefix(step.epoch.to_string());
-        bar.set_message(format!("loss {:.4}", step.loss));
-    })?;
+    let on_epoch = |epoch: usize, report: &EvalReport| {
+        bar.suspend(|| eprintln!("epoch {epoch}: dev {}", line(report)));
+    };
+    let summary = finetune(
+        &model,
+        &train,
+        Some(&dev),
+        &config,
+        |step| {
+            if plain && (step.step % 50 == 0 || step.step == step.total_steps) {
+                eprintln!(
+                    "step {}/{} epoch {} loss {:.4} lr {:.2e} ({:.0}s)",
+                    step.step,
+                    step.total_steps,
+                    step.epoch,
+                    step.loss,
+                    step.learning_rate,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            bar.set_length(step.total_steps as u64);
+            bar.set_position(step.step as u64);
+            bar.set_prefix(step.epoch.to_string());
+            bar.set_message(format!("loss {:.4}", step.loss));
+        },
+        on_epoch,
+    )?;
     bar.finish_and_clear();
     if summary.too_long > 0 {
         eprintln!(
@@ -135,9 +150,12 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     let saved = NerModel::load(&args.out, NerConfig::default())?;
     let last = summary.losses.last().copied().unwrap_or(f64::NAN);
     eprintln!(
-        "trained {} steps on {} sentences (last loss {last:.4}); dev {} (was {})",
+        "trained {} steps on {} sentences (last loss {last:.4}); kept epoch {}: dev {} (was {})",
         summary.losses.len(),
         summary.sentences,
+        summary
+            .best_epoch
+            .map_or("last".to_string(), |e| e.to_string()),
         line(&after),
         line(&before)
     );

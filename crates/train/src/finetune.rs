@@ -45,6 +45,9 @@ pub struct TrainConfig {
     pub max_grad_norm: f64,
     /// Seeds libtorch (dropout, initialisation) and the batch order.
     pub seed: u64,
+    /// With a dev set: stop after this many epochs without a better dev F1. The weights of the
+    /// best epoch are restored at the end either way.
+    pub patience: usize,
 }
 
 impl Default for TrainConfig {
@@ -57,6 +60,7 @@ impl Default for TrainConfig {
             weight_decay: 0.01,
             max_grad_norm: 1.0,
             seed: 42,
+            patience: 2,
         }
     }
 }
@@ -134,12 +138,16 @@ fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
 /// Fine-tunes `model` in place on `train` with AdamW, linear warm-up and decay, and gradient
 /// clipping. Batches hold sentences of similar length (sorted, then shuffled as blocks by the
 /// seed). Sentences longer than the model's window are skipped and counted in the result.
-/// `on_step` sees every step.
+/// With `dev`, every epoch ends with a dev evaluation; training stops early after
+/// `config.patience` epochs without improvement and the best epoch's weights are kept.
+/// `on_step` sees every step, `on_epoch` every dev evaluation.
 pub fn finetune(
     model: &NerModel,
     train: &[TrainExample],
+    dev: Option<&[TrainExample]>,
     config: &TrainConfig,
     mut on_step: impl FnMut(&StepReport),
+    mut on_epoch: impl FnMut(usize, &EvalReport),
 ) -> Result<FinetuneSummary> {
     tch::manual_seed(config.seed as i64);
     let mut encoded = Vec::with_capacity(train.len());
@@ -172,6 +180,8 @@ pub fn finetune(
     let mut rng = SplitMix64(config.seed);
     let mut step = 0;
     let mut losses = Vec::with_capacity(total_steps);
+    let mut dev_f1 = Vec::new();
+    let mut best: Option<(usize, f64, Vec<(String, Tensor)>)> = None;
     for epoch in 1..=config.epochs {
         shuffle(&mut batches, &mut rng);
         for batch in &batches {
@@ -213,9 +223,40 @@ pub fn finetune(
                 learning_rate: lr,
             });
         }
+        let Some(dev) = dev else { continue };
+        let report = evaluate(model, dev)?;
+        on_epoch(epoch, &report);
+        dev_f1.push(report.f1);
+        if best.as_ref().map_or(true, |b| report.f1 > b.1) {
+            let weights = model
+                .var_store()
+                .variables()
+                .into_iter()
+                .map(|(name, t)| (name, t.detach().copy()))
+                .collect();
+            best = Some((epoch, report.f1, weights));
+        } else if best
+            .as_ref()
+            .is_some_and(|b| epoch - b.0 >= config.patience.max(1))
+        {
+            break;
+        }
+    }
+    let best_epoch = best.as_ref().map(|b| b.0);
+    if let Some((_, _, weights)) = best {
+        let vars = model.var_store().variables();
+        tch::no_grad(|| {
+            for (name, saved) in &weights {
+                if let Some(var) = vars.get(name) {
+                    var.shallow_clone().copy_(saved);
+                }
+            }
+        });
     }
     Ok(FinetuneSummary {
         losses,
+        dev_f1,
+        best_epoch,
         sentences: encoded.len(),
         too_long,
     })
@@ -226,6 +267,10 @@ pub fn finetune(
 pub struct FinetuneSummary {
     /// Loss at every step.
     pub losses: Vec<f64>,
+    /// Dev F1 after each epoch run (empty without a dev set).
+    pub dev_f1: Vec<f64>,
+    /// Epoch whose weights the model holds now, when a dev set chose it.
+    pub best_epoch: Option<usize>,
     /// Sentences trained on.
     pub sentences: usize,
     /// Sentences skipped for being longer than the model's window.

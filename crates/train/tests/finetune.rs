@@ -53,7 +53,7 @@ fn loss_falls_and_fixture_f1_rises() {
     let model = random_model(dir.path());
     let data = examples();
     let before = evaluate(&model, &data).unwrap();
-    let summary = finetune(&model, &data, &config(), |_| {}).unwrap();
+    let summary = finetune(&model, &data, None, &config(), |_| {}, |_, _| {}).unwrap();
     let after = evaluate(&model, &data).unwrap();
 
     let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
@@ -85,7 +85,9 @@ fn same_seed_gives_the_same_losses() {
     let run = || {
         let dir = tempfile::tempdir().unwrap();
         let model = random_model(dir.path());
-        finetune(&model, &data, &short, |_| {}).unwrap().losses
+        finetune(&model, &data, None, &short, |_| {}, |_, _| {})
+            .unwrap()
+            .losses
     };
     assert_eq!(run(), run());
 }
@@ -99,11 +101,13 @@ fn saved_model_reloads_with_the_same_predictions() {
     finetune(
         &model,
         &data,
+        None,
         &TrainConfig {
             epochs: 5,
             ..config()
         },
         |_| {},
+        |_, _| {},
     )
     .unwrap();
     let out = dir.path().join("tuned");
@@ -130,6 +134,36 @@ fn unknown_label_is_a_clear_error() {
             label: "COMPANY".into(),
         }],
     };
-    let err = finetune(&model, &[example], &config(), |_| {}).unwrap_err();
+    let err = finetune(&model, &[example], None, &config(), |_| {}, |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("B-COMPANY"), "{err}");
+}
+
+#[test]
+fn dev_set_keeps_the_best_epoch_and_stops_early() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let model = random_model(dir.path());
+    let data = examples();
+    let mut seen = Vec::new();
+    let summary = finetune(
+        &model,
+        &data,
+        Some(&data),
+        &TrainConfig {
+            epochs: 40,
+            patience: 3,
+            ..config()
+        },
+        |_| {},
+        |epoch, r| seen.push((epoch, r.f1)),
+    )
+    .unwrap();
+    assert_eq!(seen.len(), summary.dev_f1.len());
+    let best = summary.dev_f1.iter().copied().fold(f64::MIN, f64::max);
+    let best_epoch = summary.best_epoch.unwrap();
+    assert_eq!(summary.dev_f1[best_epoch - 1], best);
+    // The model now holds the best epoch's weights.
+    assert!((evaluate(&model, &data).unwrap().f1 - best).abs() < 1e-9);
+    // Stopped no later than `patience` epochs after the best one.
+    assert!(summary.dev_f1.len() <= best_epoch + 3);
 }
