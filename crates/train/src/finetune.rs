@@ -181,7 +181,7 @@ pub fn finetune(
     let mut step = 0;
     let mut losses = Vec::with_capacity(total_steps);
     let mut dev_f1 = Vec::new();
-    let mut best: Option<(usize, f64, Vec<(String, Tensor)>)> = None;
+    let mut best: Option<BestEpoch> = None;
     for epoch in 1..=config.epochs {
         shuffle(&mut batches, &mut rng);
         for batch in &batches {
@@ -227,23 +227,27 @@ pub fn finetune(
         let report = evaluate(model, dev)?;
         on_epoch(epoch, &report);
         dev_f1.push(report.f1);
-        if best.as_ref().map_or(true, |b| report.f1 > b.1) {
+        if best.as_ref().map_or(true, |b| report.f1 > b.f1) {
             let weights = model
                 .var_store()
                 .variables()
                 .into_iter()
                 .map(|(name, t)| (name, t.detach().copy()))
                 .collect();
-            best = Some((epoch, report.f1, weights));
+            best = Some(BestEpoch {
+                epoch,
+                f1: report.f1,
+                weights,
+            });
         } else if best
             .as_ref()
-            .is_some_and(|b| epoch - b.0 >= config.patience.max(1))
+            .is_some_and(|b| epoch - b.epoch >= config.patience.max(1))
         {
             break;
         }
     }
-    let best_epoch = best.as_ref().map(|b| b.0);
-    if let Some((_, _, weights)) = best {
+    let best_epoch = best.as_ref().map(|b| b.epoch);
+    if let Some(BestEpoch { weights, .. }) = best {
         let vars = model.var_store().variables();
         tch::no_grad(|| {
             for (name, saved) in &weights {
@@ -260,6 +264,13 @@ pub fn finetune(
         sentences: encoded.len(),
         too_long,
     })
+}
+
+/// The best epoch so far: its dev F1 and a copy of its weights.
+struct BestEpoch {
+    epoch: usize,
+    f1: f64,
+    weights: Vec<(String, Tensor)>,
 }
 
 /// What a fine-tuning run did.
