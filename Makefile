@@ -19,8 +19,10 @@ setup: $(LIBTORCH_STAMP)
 $(LIBTORCH_STAMP): scripts/setup.sh
 	bash scripts/setup.sh
 
+# The test profile (same settings as dev) lets `make run` reuse what `make test` compiled, and
+# the other way round; with the dev profile each would compile rust-bert and libtorch's bindings.
 build: setup
-	cargo build --bin claimex
+	cargo build --profile test --bin claimex
 
 models/tiny-random/model.safetensors: | build
 	$(BIN) models init-random --out models/tiny-random
