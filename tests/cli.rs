@@ -133,3 +133,26 @@ fn train_ner_on_a_missing_file_names_it() {
         stderr(&out)
     );
 }
+
+#[test]
+fn eval_ner_reads_fixture_jsonl_and_prints_json_scores() {
+    let root = crate::util::workspace_root();
+    let out = run_ok(&[
+        "eval",
+        "ner",
+        "--model",
+        root.join("models/default").to_str().unwrap(),
+        "--data",
+        root.join("tests/fixtures/entities.jsonl").to_str().unwrap(),
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["precision", "recall", "f1"] {
+        assert!(report[key].is_f64(), "{key} missing in {report}");
+    }
+    assert_eq!(report["per_type"]["PER"]["support"], 5);
+    // The shipped model on ten plain news sentences: a guard against a broken model or decoder.
+    assert!(report["f1"].as_f64().unwrap() >= 0.9, "{report}");
+}

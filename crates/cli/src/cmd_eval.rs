@@ -4,8 +4,8 @@ use anyhow::Context;
 use claimex_ingest::split_sentences;
 use claimex_ner::{NerConfig, NerModel};
 use claimex_train::{
-    evaluate, read_conll, read_conll_documents, rebuild_documents, score_boundaries, EvalReport,
-    Layout, TrainExample,
+    evaluate, read_conll_documents, read_examples, rebuild_documents, score_boundaries, EvalReport,
+    Layout,
 };
 use clap::Args;
 
@@ -16,7 +16,8 @@ pub struct EvalNerArgs {
     /// Model directory.
     #[arg(long)]
     model: PathBuf,
-    /// CoNLL column file (token first, entity tag last; IOB1 or IOB2).
+    /// CoNLL column file (token first, entity tag last; IOB1 or IOB2), or claimex fixture JSONL
+    /// (`.jsonl`, entities as character offsets).
     #[arg(long)]
     data: PathBuf,
     /// Print one JSON object (precision, recall, f1, per_type) instead of a table.
@@ -40,10 +41,7 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
         },
     )
     .with_context(|| format!("loading NER model from {}", args.model.display()))?;
-    let examples: Vec<TrainExample> = read_conll(&args.data)?
-        .iter()
-        .map(TrainExample::from)
-        .collect();
+    let examples = read_examples(&args.data)?;
     let report = evaluate(&model, &examples)?;
     if args.json {
         let mut value = serde_json::to_value(&report)?;

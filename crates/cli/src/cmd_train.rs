@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_ner::{NerConfig, NerModel, Precision};
-use claimex_train::{evaluate, finetune, read_conll, EvalReport, TrainConfig, TrainExample};
+use claimex_train::{evaluate, finetune, EvalReport, TrainConfig, TrainExample};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -14,11 +14,11 @@ pub struct TrainNerArgs {
     /// Model directory to start from (its labels must cover the data's).
     #[arg(long)]
     base: PathBuf,
-    /// Training data: CoNLL column file (token first, entity tag last); repeat to train on
-    /// several files.
+    /// Training data: CoNLL column file (token first, entity tag last) or claimex fixture JSONL
+    /// (`.jsonl`); repeat to train on several files.
     #[arg(long, required = true)]
     train: Vec<PathBuf>,
-    /// Development data: scored before training and after every epoch; the best epoch's weights
+    /// Development data (CoNLL or fixture JSONL): scored before training and after every epoch; the best epoch's weights
     /// are kept.
     #[arg(long)]
     dev: PathBuf,
@@ -52,13 +52,13 @@ pub struct TrainNerArgs {
 }
 
 fn read_examples(path: &std::path::Path) -> anyhow::Result<Vec<TrainExample>> {
-    let sentences = read_conll(path)?;
+    let examples = claimex_train::read_examples(path)?;
     anyhow::ensure!(
-        !sentences.is_empty(),
+        !examples.is_empty(),
         "{}: no sentences found",
         path.display()
     );
-    Ok(sentences.iter().map(TrainExample::from).collect())
+    Ok(examples)
 }
 
 fn line(r: &EvalReport) -> String {

@@ -8,6 +8,7 @@
 mod conll;
 mod error;
 mod finetune;
+mod fixtures;
 mod metrics;
 
 pub use conll::{
@@ -15,6 +16,7 @@ pub use conll::{
 };
 pub use error::{Error, Result};
 pub use finetune::{evaluate, finetune, FinetuneSummary, StepReport, TrainConfig, TrainExample};
+pub use fixtures::{read_examples, read_fixtures};
 pub use metrics::{
     score_boundaries, score_spans, BoundaryReport, EvalReport, TypeScores, TypedSpan,
 };
