@@ -58,9 +58,14 @@ pub fn import_encoder(
             what: "model.safetensors".into(),
         });
     }
+    let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // The random stream also depends on libtorch's thread count (set per OS thread): draw with one.
+    let threads = tch::get_num_threads();
+    tch::set_num_threads(1);
     tch::manual_seed(seed);
     let vs = VarStore::new(Device::Cpu);
     Network::new(&vs, &bert_config, shape_features, labels.len() as i64)?;
+    tch::set_num_threads(threads);
     let vars = vs.variables();
     let mut copied = std::collections::HashSet::new();
     tch::no_grad(|| -> Result<()> {
@@ -111,7 +116,7 @@ pub fn import_encoder(
     }
     let config_text = serde_json::to_string_pretty(&config).unwrap_or_default();
     std::fs::write(out.join("config.json"), config_text).map_err(io(out))?;
-    vs.save(out.join("model.safetensors"))?;
+    crate::model::write_weights(&vs, &out.join("model.safetensors"), crate::Precision::F32)?;
     let card = serde_json::json!({
         "name": name,
         "trained": false,

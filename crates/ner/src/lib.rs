@@ -22,3 +22,7 @@ pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};
+
+/// Serialises seeded initialisation: libtorch has one random generator per process, so two
+/// threads seeding and drawing at once would each get the other's numbers.
+pub(crate) static RNG_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());

@@ -360,20 +360,7 @@ impl NerModel {
                 std::fs::copy(&from, partial.join(file)).map_err(io(&from))?;
             }
         }
-        let weights = partial.join("model.safetensors");
-        match precision {
-            Precision::F32 => self.vs.save(&weights)?,
-            Precision::F16 => {
-                let mut named: Vec<(String, Tensor)> = self
-                    .vs
-                    .variables()
-                    .into_iter()
-                    .map(|(k, v)| (k, v.to_kind(Kind::Half)))
-                    .collect();
-                named.sort_by(|a, b| a.0.cmp(&b.0));
-                Tensor::write_safetensors(&named, &weights)?;
-            }
-        }
+        write_weights(&self.vs, &partial.join("model.safetensors"), precision)?;
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(io(&partial))?;
@@ -437,6 +424,23 @@ impl NerModel {
             })
             .collect()
     }
+}
+
+/// Writes a var store as safetensors in name order, so that equal weights always give the same
+/// file (and so the same model id); `vs.save` follows hash-map order.
+pub(crate) fn write_weights(vs: &VarStore, path: &Path, precision: Precision) -> Result<()> {
+    let kind = match precision {
+        Precision::F32 => Kind::Float,
+        Precision::F16 => Kind::Half,
+    };
+    let mut named: Vec<(String, Tensor)> = vs
+        .variables()
+        .into_iter()
+        .map(|(k, v)| (k, v.to_kind(kind)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, path)?;
+    Ok(())
 }
 
 /// Cuts `n` word pieces into windows of at most `size`, each new window starting half a window

@@ -154,6 +154,12 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         .save(dir.join("tokenizer.json"), true)
         .map_err(|e| Error::Tokenizer(e.to_string()))?;
 
+    // libtorch's generator is global to the process: hold the lock from seeding to the last draw
+    // so that the same seed gives the same weights even while other threads build models.
+    let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // The random stream also depends on libtorch's thread count (set per OS thread): draw with one.
+    let threads = tch::get_num_threads();
+    tch::set_num_threads(1);
     tch::manual_seed(spec.seed);
     let mut vs = VarStore::new(Device::Cpu);
     Network::new(&vs, &config, spec.shape_features, spec.labels.len() as i64)?;
@@ -174,7 +180,8 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         }
     }
     vs.set_kind(tch::Kind::Float);
-    vs.save(dir.join("model.safetensors"))?;
+    tch::set_num_threads(threads);
+    crate::model::write_weights(&vs, &dir.join("model.safetensors"), crate::Precision::F32)?;
 
     let card = serde_json::json!({
         "name": spec.name,
