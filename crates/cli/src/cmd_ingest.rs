@@ -3,7 +3,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_core::{DocStatus, Document, DocumentRecord, Sentence};
+use claimex_core::{Document, DocumentRecord, Sentence};
 use claimex_ingest::{prepare_all, DuplicateFilter, ReadItem};
 use clap::Args;
 
@@ -65,15 +65,12 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
             serde_json::to_writer(&mut out, &ingested_line(doc, &prepared.sentences)?)?;
             out.write_all(b"\n")
                 .with_context(|| format!("writing {}", args.out.display()))?;
-            ledger.record(&DocumentRecord {
-                doc_id: Some(doc.id.clone()),
-                source: doc.source.clone(),
-                status: DocStatus::Processed,
-                reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
-                sentences: prepared.sentences.len(),
-                entities: 0,
-                claims: 0,
-            })?;
+            ledger.record(&DocumentRecord::processed(
+                doc,
+                prepared.sentences.len(),
+                0,
+                0,
+            ))?;
         }
     }
     out.flush()

@@ -3,7 +3,7 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use claimex_core::{Claim, DocStatus, DocumentRecord, Sentence};
+use claimex_core::{Claim, DocumentRecord, Sentence};
 use claimex_export::{open_sink, ClaimSink, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
@@ -220,15 +220,9 @@ fn process_chunk(
                     .zip(&ents)
                     .flat_map(|(s, e)| claimex_relations::claims_of_sentence(&doc.id, s, e, ner_id))
                     .collect();
-                let record = DocumentRecord {
-                    doc_id: Some(doc.id.clone()),
-                    source: doc.source.clone(),
-                    status: DocStatus::Processed,
-                    reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
-                    sentences: sentences.len(),
-                    entities: ents.iter().map(Vec::len).sum(),
-                    claims: claims.len(),
-                };
+                let entities = ents.iter().map(Vec::len).sum();
+                let record =
+                    DocumentRecord::processed(&doc, sentences.len(), entities, claims.len());
                 (record, claims)
             }
             Err(record) => (record, vec![]),

@@ -79,6 +79,20 @@ pub struct DocumentRecord {
 }
 
 impl DocumentRecord {
+    /// The record of a document that went through the pipeline; repairs made while reading
+    /// (`doc.warnings`) become its `reason`.
+    pub fn processed(doc: &Document, sentences: usize, entities: usize, claims: usize) -> Self {
+        DocumentRecord {
+            doc_id: Some(doc.id.clone()),
+            source: doc.source.clone(),
+            status: DocStatus::Processed,
+            reason: (!doc.warnings.is_empty()).then(|| doc.warnings.join("; ")),
+            sentences,
+            entities,
+            claims,
+        }
+    }
+
     /// A record for a document that was not processed.
     pub fn skipped(doc_id: Option<String>, source: SourceRef, reason: impl Into<String>) -> Self {
         DocumentRecord {
