@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Errors from loading or running an NER model.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,14 @@ pub enum Error {
         /// Underlying error.
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// Turns an I/O error on `path` into [`Error::Io`] (for `map_err`).
+    pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    }
 }
 
 /// Result type of claimex-ner.

@@ -4,6 +4,7 @@ use rust_bert::bert::BertConfig;
 use tch::{nn::VarStore, Device, Tensor};
 
 use crate::network::{Network, SHAPE_FEATURES_FIELD};
+use crate::tokenizer::copy_tokenizer_files;
 use crate::{Error, Result};
 
 /// Builds an (untrained) token-classification model directory from a pretrained BERT encoder
@@ -19,10 +20,6 @@ pub fn import_encoder(
     name: &str,
     seed: i64,
 ) -> Result<usize> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
     let config_path = encoder.join("config.json");
     let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
         dir: encoder.to_path_buf(),
@@ -107,15 +104,10 @@ pub fn import_encoder(
         ));
     }
 
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    for file in ["tokenizer.json", "vocab.txt", "tokenizer_config.json"] {
-        let from = encoder.join(file);
-        if from.is_file() {
-            std::fs::copy(&from, out.join(file)).map_err(io(&from))?;
-        }
-    }
+    std::fs::create_dir_all(out).map_err(Error::io(out))?;
+    copy_tokenizer_files(encoder, out)?;
     let config_text = serde_json::to_string_pretty(&config).unwrap_or_default();
-    std::fs::write(out.join("config.json"), config_text).map_err(io(out))?;
+    std::fs::write(out.join("config.json"), config_text).map_err(Error::io(out))?;
     crate::model::write_weights(&vs, &out.join("model.safetensors"), crate::Precision::F32)?;
     let card = serde_json::json!({
         "name": name,
@@ -123,6 +115,6 @@ pub fn import_encoder(
         "note": "pretrained encoder with an untrained classification head: fine-tune it with `claimex train ner` before use",
         "encoder": encoder.display().to_string(),
     });
-    std::fs::write(out.join("claimex-model.json"), card.to_string()).map_err(io(out))?;
+    std::fs::write(out.join("claimex-model.json"), card.to_string()).map_err(Error::io(out))?;
     Ok(copied.len())
 }

@@ -14,6 +14,7 @@ mod network;
 mod random;
 mod shape;
 mod tokenizer;
+mod words;
 
 pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
@@ -22,6 +23,7 @@ pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};
+pub use words::word_pieces;
 
 /// Serialises seeded initialisation: libtorch has one random generator per process, so two
 /// threads seeding and drawing at once would each get the other's numbers.

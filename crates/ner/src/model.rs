@@ -11,7 +11,8 @@ use tokenizers::Encoding;
 use crate::decode::{constrained_labels, decode_words, Tag};
 use crate::network::{Network, SHAPE_FEATURES_FIELD};
 use crate::shape::piece_shapes;
-use crate::tokenizer::{load_tokenizer, LoadedTokenizer};
+use crate::tokenizer::{copy_tokenizer_files, load_tokenizer, LoadedTokenizer};
+use crate::words::word_pieces;
 use crate::{Error, Result};
 
 /// Inference settings. The defaults suit news sentences on a CPU.
@@ -297,12 +298,6 @@ impl NerModel {
         self.window
     }
 
-    /// Shape class of every word piece of `text` (see [`crate::shape_of`]), aligned with
-    /// [`NerModel::encode`]'s pieces.
-    pub fn shapes(&self, text: &str, enc: &Encoding) -> Vec<i64> {
-        piece_shapes(text, enc)
-    }
-
     /// Logits `[rows, longest + 2, labels]` for rows of word pieces; `[CLS]`/`[SEP]` are added
     /// and shorter rows padded and masked here. Position 0 is `[CLS]`, so piece `k` of a row is at
     /// position `k + 1`. `train` switches dropout on and keeps the graph for gradients.
@@ -341,33 +336,21 @@ impl NerModel {
         let mut partial_name = dir.file_name().unwrap_or_default().to_os_string();
         partial_name.push(".partial");
         let partial = dir.with_file_name(partial_name);
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
         if partial.exists() {
-            std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+            std::fs::remove_dir_all(&partial).map_err(Error::io(&partial))?;
         }
-        std::fs::create_dir_all(&partial).map_err(io(&partial))?;
-        for file in [
-            "config.json",
-            "tokenizer.json",
-            "vocab.txt",
-            "tokenizer_config.json",
-        ] {
-            let from = self.info.dir.join(file);
-            if from.is_file() {
-                std::fs::copy(&from, partial.join(file)).map_err(io(&from))?;
-            }
-        }
+        std::fs::create_dir_all(&partial).map_err(Error::io(&partial))?;
+        let config = self.info.dir.join("config.json");
+        std::fs::copy(&config, partial.join("config.json")).map_err(Error::io(&config))?;
+        copy_tokenizer_files(&self.info.dir, &partial)?;
         write_weights(&self.vs, &partial.join("model.safetensors"), precision)?;
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
-            .map_err(io(&partial))?;
+            .map_err(Error::io(&partial))?;
         if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+            std::fs::remove_dir_all(dir).map_err(Error::io(dir))?;
         }
-        std::fs::rename(&partial, dir).map_err(io(dir))
+        std::fs::rename(&partial, dir).map_err(Error::io(dir))
     }
 
     /// Aggregates word pieces to words (a word takes its first piece's label and probability),
@@ -378,20 +361,7 @@ impl NerModel {
         enc: &Encoding,
         preds: &[Prediction],
     ) -> Vec<EntitySpan> {
-        // (first piece, last piece) of each word, in order.
-        let mut words: Vec<(usize, usize)> = Vec::new();
-        let mut last_word = None;
-        for (t, word) in enc.get_word_ids().iter().enumerate() {
-            let Some(word) = word else { continue };
-            if last_word == Some(*word) {
-                if let Some(w) = words.last_mut() {
-                    w.1 = t;
-                }
-            } else {
-                words.push((t, t));
-                last_word = Some(*word);
-            }
-        }
+        let words = word_pieces(enc);
         let dists: Vec<Vec<f32>> = words
             .iter()
             .map(|&(first, _)| preds[first].dist.clone())
@@ -505,13 +475,9 @@ fn labels_of(config: &BertConfig) -> std::result::Result<Vec<String>, String> {
 }
 
 fn file_sha256_prefix(path: &Path) -> Result<String> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(Error::io(path))?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(io)?;
+    std::io::copy(&mut file, &mut hasher).map_err(Error::io(path))?;
     Ok(hasher.finalize()[..4]
         .iter()
         .map(|b| format!("{b:02x}"))

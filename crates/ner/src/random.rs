@@ -93,11 +93,7 @@ fn vocabulary(extra_words: &[String]) -> Vec<String> {
 /// Writes a complete model directory (config.json, vocab.txt, tokenizer.json, model.safetensors,
 /// claimex-model.json) with random weights, through the same rust-bert code that loads models.
 pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let vocab = vocabulary(&spec.extra_words);
 
     let id2label: HashMap<i64, String> = spec
@@ -161,7 +157,7 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
     let threads = tch::get_num_threads();
     tch::set_num_threads(1);
     tch::manual_seed(spec.seed);
-    let mut vs = VarStore::new(Device::Cpu);
+    let vs = VarStore::new(Device::Cpu);
     Network::new(&vs, &config, spec.shape_features, spec.labels.len() as i64)?;
     if spec.shape_features {
         // Imports start shapes at zero; a random test model gets random ones so the path matters.
@@ -179,7 +175,6 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
             });
         }
     }
-    vs.set_kind(tch::Kind::Float);
     tch::set_num_threads(threads);
     crate::model::write_weights(&vs, &dir.join("model.safetensors"), crate::Precision::F32)?;
 
@@ -197,8 +192,5 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<()> {
-    std::fs::write(path, contents).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::write(path, contents).map_err(Error::io(path))
 }

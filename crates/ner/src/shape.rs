@@ -3,6 +3,8 @@
 
 use tokenizers::Encoding;
 
+use crate::words::word_pieces;
+
 /// Number of shape classes (index 0 is for special tokens and padding).
 pub const SHAPE_CLASSES: i64 = 9;
 
@@ -45,22 +47,12 @@ pub fn shape_of(word: &str) -> i64 {
 
 /// Shape of each word piece of `enc` (an encoding of `text`): the shape of its whole word.
 pub fn piece_shapes(text: &str, enc: &Encoding) -> Vec<i64> {
-    let words = enc.get_word_ids();
     let offsets = enc.get_offsets();
-    let mut shapes = vec![0; words.len()];
-    let mut start = 0;
-    while start < words.len() {
-        let mut end = start + 1;
-        while end < words.len() && words[end].is_some() && words[end] == words[start] {
-            end += 1;
+    let mut shapes = vec![0; enc.len()];
+    for (first, last) in word_pieces(enc) {
+        if let Some(word) = text.get(offsets[first].0..offsets[last].1) {
+            shapes[first..=last].fill(shape_of(word));
         }
-        let (from, to) = (offsets[start].0, offsets[end - 1].1);
-        let shape = match (words[start], text.get(from..to)) {
-            (Some(_), Some(word)) => shape_of(word),
-            _ => 0,
-        };
-        shapes[start..end].fill(shape);
-        start = end;
     }
     shapes
 }

@@ -15,6 +15,20 @@ pub(crate) struct LoadedTokenizer {
     pub pad: i64,
 }
 
+/// Tokenizer files a model directory may hold; copied along whenever a model is written anew.
+const TOKENIZER_FILES: [&str; 3] = ["tokenizer.json", "vocab.txt", "tokenizer_config.json"];
+
+/// Copies whichever tokenizer files `from` has into `to`.
+pub(crate) fn copy_tokenizer_files(from: &Path, to: &Path) -> Result<()> {
+    for file in TOKENIZER_FILES {
+        let source = from.join(file);
+        if source.is_file() {
+            std::fs::copy(&source, to.join(file)).map_err(Error::io(&source))?;
+        }
+    }
+    Ok(())
+}
+
 /// Loads `tokenizer.json`, or builds a BERT WordPiece tokenizer from `vocab.txt`. Truncation and
 /// padding configured in the file are switched off: windows and padding are ours to manage.
 pub(crate) fn load_tokenizer(dir: &Path) -> Result<LoadedTokenizer> {
@@ -56,10 +70,7 @@ pub(crate) fn load_tokenizer(dir: &Path) -> Result<LoadedTokenizer> {
 }
 
 fn wordpiece_from_vocab(vocab: &Path) -> Result<Tokenizer> {
-    let text = std::fs::read_to_string(vocab).map_err(|source| Error::Io {
-        path: vocab.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(vocab).map_err(Error::io(vocab))?;
     // A vocabulary without any upper-case word belongs to an uncased model.
     let lowercase = !text
         .lines()

@@ -311,7 +311,7 @@ fn pieces_carry_their_whole_words_shape() {
     let model = load(dir.path(), 4, 256);
     let text = "NATO met Zoë";
     let enc = model.encode(text).unwrap();
-    let shapes = model.shapes(text, &enc);
+    let shapes = claimex_ner::piece_shapes(text, &enc);
     // Character-level vocabulary: one piece per character, each with its word's shape.
     assert_eq!(shapes, [3, 3, 3, 3, 1, 1, 1, 2, 2, 2]);
 }

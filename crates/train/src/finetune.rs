@@ -1,5 +1,5 @@
 use claimex_core::Sentence;
-use claimex_ner::{NerModel, PieceRow};
+use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow};
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
 
@@ -107,16 +107,9 @@ fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
                 ))
             })
     };
-    let mut targets = Vec::with_capacity(enc.len());
-    let mut previous_word = None;
-    for (piece, word) in enc.get_word_ids().iter().enumerate() {
-        let first_piece = word.is_some() && *word != previous_word;
-        previous_word = *word;
-        if !first_piece {
-            targets.push(IGNORE);
-            continue;
-        }
-        let start = index.char_at_or_before_byte(enc.get_offsets()[piece].0);
+    let mut targets = vec![IGNORE; enc.len()];
+    for (first, _) in word_pieces(&enc) {
+        let start = index.char_at_or_before_byte(enc.get_offsets()[first].0);
         let label = example
             .entities
             .iter()
@@ -126,11 +119,11 @@ fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
                 format!("{prefix}-{}", e.label)
             })
             .unwrap_or_else(|| "O".to_string());
-        targets.push(class(&label)?);
+        targets[first] = class(&label)?;
     }
     Ok(Encoded {
         ids: enc.get_ids().to_vec(),
-        shapes: model.shapes(&example.text, &enc),
+        shapes: piece_shapes(&example.text, &enc),
         targets,
     })
 }
