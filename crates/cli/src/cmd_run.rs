@@ -265,8 +265,10 @@ fn resolve_model(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 fn create_parent(target: &str) -> anyhow::Result<()> {
-    let path = Path::new(target.strip_prefix("sqlite://").unwrap_or(target));
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = claimex_export::target_path(target)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating output folder {}", parent.display()))?;
     }

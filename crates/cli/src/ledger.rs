@@ -82,8 +82,8 @@ impl Ledger {
 
 /// Default ledger location: `documents.jsonl` beside the first output file.
 pub fn default_path(first_out: &str) -> PathBuf {
-    let path = Path::new(first_out.strip_prefix("sqlite://").unwrap_or(first_out));
-    path.parent()
+    claimex_export::target_path(first_out)
+        .parent()
         .unwrap_or(Path::new(""))
         .join("documents.jsonl")
 }

@@ -38,13 +38,18 @@ pub trait ClaimSink {
     fn target(&self) -> String;
 }
 
+/// The file a sink target writes to (`sqlite://PATH` is `PATH`; any other target is a path).
+pub fn target_path(target: &str) -> &Path {
+    Path::new(target.strip_prefix("sqlite://").unwrap_or(target))
+}
+
 /// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.db`,
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
-    if let Some(path) = target.strip_prefix("sqlite://") {
-        return Ok(Box::new(SqliteSink::open(Path::new(path), run)?));
+    let path = target_path(target);
+    if target.starts_with("sqlite://") {
+        return Ok(Box::new(SqliteSink::open(path, run)?));
     }
-    let path = Path::new(target);
     match path
         .extension()
         .and_then(|e| e.to_str())
