@@ -20,20 +20,7 @@ pub struct ConllSentence {
 impl ConllSentence {
     /// The sentence as text (tokens joined by single spaces) and each token's character span.
     pub fn text(&self) -> (String, Vec<Span>) {
-        let mut text = String::new();
-        let mut spans = Vec::with_capacity(self.tokens.len());
-        let mut pos = 0;
-        for (i, token) in self.tokens.iter().enumerate() {
-            if i > 0 {
-                text.push(' ');
-                pos += 1;
-            }
-            let len = token.chars().count();
-            spans.push(Span::new(pos, pos + len));
-            text.push_str(token);
-            pos += len;
-        }
-        (text, spans)
+        join_tokens(&self.tokens)
     }
 
     /// Gold entities as character spans over [`ConllSentence::text`].
@@ -55,6 +42,24 @@ impl ConllSentence {
         }
         out
     }
+}
+
+/// Joins tokens with single spaces; returns the text and each token's character span in it.
+pub(crate) fn join_tokens(tokens: &[String]) -> (String, Vec<Span>) {
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(tokens.len());
+    let mut pos = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+            pos += 1;
+        }
+        let len = token.chars().count();
+        spans.push(Span::new(pos, pos + len));
+        text.push_str(token);
+        pos += len;
+    }
+    (text, spans)
 }
 
 /// How sentences of a rebuilt CoNLL document are laid out in its text.

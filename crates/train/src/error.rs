@@ -21,6 +21,16 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A record of a JSON array does not fit the format.
+    #[error("dataset {path}: record {record}: {reason}")]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 0-based position in the array.
+        record: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// Fine-tuning could not go on.
     #[error("training: {0}")]
     Training(String),

@@ -96,11 +96,17 @@ pub fn read_fixtures(path: &Path) -> Result<Vec<TrainExample>> {
     Ok(examples)
 }
 
-/// Reads labelled sentences from a CoNLL column file, or from fixture JSONL when the name ends in
-/// `.jsonl`.
+/// Reads labelled sentences by file name: fixture JSONL (`.jsonl`), CoNLL04 JSON (`.json`), or
+/// else a CoNLL column file.
 pub fn read_examples(path: &Path) -> Result<Vec<TrainExample>> {
-    if path.extension().is_some_and(|e| e == "jsonl") {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext == "jsonl" {
         read_fixtures(path)
+    } else if ext == "json" {
+        Ok(crate::read_conll04(path)?
+            .into_iter()
+            .map(TrainExample::from)
+            .collect())
     } else {
         Ok(crate::read_conll(path)?
             .iter()

@@ -1,11 +1,13 @@
-//! Datasets and evaluation. This first version reads CoNLL column files (IOB1 or IOB2) and scores
-//! entity spans strictly: a predicted entity counts only if its type and both ends match a gold
-//! entity exactly (the definition of seqeval's strict mode and of conlleval).
+//! Datasets and evaluation. Reads CoNLL column files (IOB1 or IOB2), CoNLL04 JSON and claimex's
+//! labelled-fixture JSONL, and scores entity spans strictly: a predicted entity counts only if its
+//! type and both ends match a gold entity exactly (the definition of seqeval's strict mode and of
+//! conlleval).
 //!
 //! [`finetune`] trains a token-classification model from a base checkpoint with AdamW, warm-up and
 //! linear decay, and gradient clipping; [`evaluate`] scores it.
 
 mod conll;
+mod conll04;
 mod error;
 mod finetune;
 mod fixtures;
@@ -14,6 +16,7 @@ mod metrics;
 pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
 };
+pub use conll04::{read_conll04, Relation, RelationSentence};
 pub use error::{Error, Result};
 pub use finetune::{evaluate, finetune, FinetuneSummary, StepReport, TrainConfig, TrainExample};
 pub use fixtures::{read_examples, read_fixtures};
