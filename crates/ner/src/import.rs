@@ -3,6 +3,7 @@ use std::path::Path;
 use rust_bert::bert::BertConfig;
 use tch::{nn::VarStore, Device, Tensor};
 
+use crate::model::set_labels;
 use crate::network::{Network, SHAPE_FEATURES_FIELD};
 use crate::tokenizer::copy_tokenizer_files;
 use crate::{Error, Result};
@@ -31,18 +32,7 @@ pub fn import_encoder(
     };
     let mut config: serde_json::Value =
         serde_json::from_str(&raw).map_err(|e| bad(&config_path, format!("invalid JSON: {e}")))?;
-    let id2label: serde_json::Map<String, serde_json::Value> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i.to_string(), l.clone().into()))
-        .collect();
-    let label2id: serde_json::Map<String, serde_json::Value> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.clone(), i.into()))
-        .collect();
-    config["id2label"] = id2label.into();
-    config["label2id"] = label2id.into();
+    set_labels(&mut config, labels);
     config[SHAPE_FEATURES_FIELD] = shape_features.into();
     config["architectures"] = serde_json::json!(["ClaimexTokenClassification"]);
     let bert_config: BertConfig = serde_json::from_value(config.clone())

@@ -82,6 +82,10 @@ pub struct NerModel {
     config: NerConfig,
     /// Word pieces per window, special tokens excluded.
     window: usize,
+    /// `config.json` as loaded; [`NerModel::save`] writes it back with the current labels.
+    config_json: serde_json::Value,
+    bert_config: BertConfig,
+    shaped: bool,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -142,7 +146,7 @@ impl NerModel {
             .get(SHAPE_FEATURES_FIELD)
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
-        let bert_config: BertConfig = serde_json::from_value(value)
+        let bert_config: BertConfig = serde_json::from_value(value.clone())
             .map_err(|e| bad_config(format!("not a BERT configuration: {e}")))?;
         let labels = labels_of(&bert_config).map_err(bad_config)?;
 
@@ -206,7 +210,105 @@ impl NerModel {
             vs,
             config,
             window,
+            config_json: value,
+            bert_config,
+            shaped,
         })
+    }
+
+    /// Adds entity types the model does not know yet, for fine-tuning on data that has them. Each
+    /// new type gets one label per prefix of the model's scheme (`B-`/`I-` for IOB2, all four for
+    /// BILOU/BIOES), appended after the existing labels so that every existing class keeps its
+    /// index and its trained classifier row. A new row's weights are freshly initialised (seeded by
+    /// `seed`) and its bias is the lowest existing bias, so the new labels start out unlikely
+    /// rather than competing with trained ones. Returns the labels added (none if every type is
+    /// known).
+    pub fn extend_labels(&mut self, types: &[String], seed: u64) -> Result<Vec<String>> {
+        let mut prefixes: Vec<String> = Vec::new();
+        for label in &self.info.labels {
+            if let Some((p, _)) = label.split_once('-').filter(|(p, _)| p.len() == 1) {
+                if !prefixes.iter().any(|q| q == p) {
+                    prefixes.push(p.to_string());
+                }
+            }
+        }
+        if prefixes.is_empty() {
+            prefixes = vec!["B".into(), "I".into()];
+        }
+        let known: Vec<String> = self
+            .tags
+            .iter()
+            .filter_map(|t| match t {
+                Tag::Outside => None,
+                Tag::Begin { label, .. } | Tag::Inside { label, .. } => Some(label.clone()),
+            })
+            .collect();
+        let mut added = Vec::new();
+        for ty in types {
+            if ty.is_empty() || ty == "O" {
+                return Err(Error::Model(format!("`{ty}` cannot be an entity type")));
+            }
+            if known.contains(ty)
+                || added
+                    .iter()
+                    .any(|l: &String| l.ends_with(&format!("-{ty}")))
+            {
+                continue;
+            }
+            added.extend(prefixes.iter().map(|p| format!("{p}-{ty}")));
+        }
+        if added.is_empty() {
+            return Ok(added);
+        }
+        let old_n = self.info.labels.len() as i64;
+        let labels: Vec<String> = self.info.labels.iter().chain(&added).cloned().collect();
+        // rust-bert sizes the plain network's classifier from the configuration's labels.
+        let mut bert_config = self.bert_config.clone();
+        let numbered = || {
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as i64, l.clone()))
+        };
+        bert_config.id2label = Some(numbered().collect());
+        bert_config.label2id = Some(numbered().map(|(i, l)| (l, i)).collect());
+        let vs = VarStore::new(Device::Cpu);
+        let model = {
+            let _guard = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            tch::manual_seed(seed as i64);
+            Network::new(&vs, &bert_config, self.shaped, labels.len() as i64)?
+        };
+        let old = self.vs.variables();
+        tch::no_grad(|| -> Result<()> {
+            for (name, mut var) in vs.variables() {
+                let from = old.get(&name).ok_or_else(|| {
+                    Error::Model(format!("variable {name} missing from the loaded model"))
+                })?;
+                if from.size() == var.size() {
+                    var.copy_(from);
+                } else if name.starts_with("classifier.") {
+                    var.narrow(0, 0, old_n).copy_(from);
+                    if name.ends_with("bias") {
+                        let _ = var
+                            .narrow(0, old_n, labels.len() as i64 - old_n)
+                            .fill_(from.min().double_value(&[]));
+                    }
+                } else {
+                    return Err(Error::Model(format!(
+                        "variable {name} is {:?} in the loaded model but {:?} in the new one",
+                        from.size(),
+                        var.size()
+                    )));
+                }
+            }
+            Ok(())
+        })?;
+        self.vs = vs;
+        self.model = model;
+        self.bert_config = bert_config;
+        self.tags = labels.iter().map(|l| Tag::parse(l)).collect();
+        self.info.labels = labels;
+        Ok(added)
     }
 
     /// What this model is.
@@ -333,6 +435,18 @@ impl NerModel {
     /// with `name` and `trained: true`). Files are written to `DIR.partial` and renamed into place,
     /// so `dir` never holds a half-written model.
     pub fn save(&self, dir: &Path, name: &str, precision: Precision) -> Result<()> {
+        self.save_with(dir, name, precision, |_| Ok(()))
+    }
+
+    /// [`NerModel::save`], and `extra` writes more files into the directory before it is renamed
+    /// into place, so they appear atomically with the model (a training checkpoint's state).
+    pub fn save_with(
+        &self,
+        dir: &Path,
+        name: &str,
+        precision: Precision,
+        extra: impl FnOnce(&Path) -> std::result::Result<(), String>,
+    ) -> Result<()> {
         let mut partial_name = dir.file_name().unwrap_or_default().to_os_string();
         partial_name.push(".partial");
         let partial = dir.with_file_name(partial_name);
@@ -340,13 +454,21 @@ impl NerModel {
             std::fs::remove_dir_all(&partial).map_err(Error::io(&partial))?;
         }
         std::fs::create_dir_all(&partial).map_err(Error::io(&partial))?;
-        let config = self.info.dir.join("config.json");
-        std::fs::copy(&config, partial.join("config.json")).map_err(Error::io(&config))?;
+        let mut config = self.config_json.clone();
+        set_labels(&mut config, &self.info.labels);
+        let config_path = partial.join("config.json");
+        let pretty =
+            serde_json::to_string_pretty(&config).map_err(|e| Error::Model(e.to_string()))?;
+        std::fs::write(&config_path, pretty).map_err(Error::io(&config_path))?;
         copy_tokenizer_files(&self.info.dir, &partial)?;
         write_weights(&self.vs, &partial.join("model.safetensors"), precision)?;
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(Error::io(&partial))?;
+        extra(&partial).map_err(|reason| Error::BadFile {
+            path: partial.clone(),
+            reason,
+        })?;
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(Error::io(dir))?;
         }
@@ -457,6 +579,17 @@ fn widen_to_word(text: &str, mut start: usize, mut end: usize) -> (usize, usize)
         end += c.len_utf8();
     }
     (start, end)
+}
+
+/// Writes `id2label` and `label2id` of a `config.json` value from labels by class index.
+pub(crate) fn set_labels(config: &mut serde_json::Value, labels: &[String]) {
+    let numbered = || labels.iter().enumerate();
+    config["id2label"] = numbered()
+        .map(|(i, l)| (i.to_string(), serde_json::Value::from(l.as_str())))
+        .collect();
+    config["label2id"] = numbered()
+        .map(|(i, l)| (l.clone(), serde_json::Value::from(i)))
+        .collect();
 }
 
 /// Labels by class index from `id2label`, which must cover 0..n without gaps.

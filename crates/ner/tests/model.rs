@@ -384,3 +384,68 @@ fn importing_from_a_directory_without_weights_names_the_file() {
         .unwrap_err();
     assert!(err.to_string().contains("model.safetensors"), "{err}");
 }
+
+/// Extending the label set keeps every existing class's logits and adds new classes after them,
+/// for the plain and the word-shape network; a saved extended model reloads with its labels.
+#[test]
+fn extending_labels_keeps_existing_classes_and_saves_the_new_ones() {
+    for shaped in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base");
+        if shaped {
+            shaped_model_dir(&base);
+        } else {
+            model_dir(&base);
+        }
+        let mut model = load(&base, 4, 256);
+        let ids = [40u32, 41, 42, 43];
+        let shapes = [2i64, 1, 1, 1];
+        let logits = |m: &NerModel| {
+            tch::no_grad(|| {
+                m.logits(
+                    &[claimex_ner::PieceRow {
+                        ids: &ids,
+                        shapes: &shapes,
+                    }],
+                    false,
+                )
+            })
+            .unwrap()
+        };
+        let before = logits(&model);
+        let known = ["PER".to_string(), "DATE".to_string(), "DATE".to_string()];
+        let added = model.extend_labels(&known, 1).unwrap();
+        assert_eq!(added, ["B-DATE", "I-DATE"], "shaped={shaped}");
+        assert_eq!(model.info().labels.len(), 11);
+        assert_eq!(&model.info().labels[9..], ["B-DATE", "I-DATE"]);
+        let after = logits(&model);
+        assert_eq!(after.size(), [1, 6, 11]);
+        let kept = after.narrow(2, 0, 9);
+        assert!(
+            (kept - &before).abs().max().double_value(&[]) < 1e-6,
+            "existing classes must keep their logits (shaped={shaped})"
+        );
+        assert!(model.extend_labels(&known, 1).unwrap().is_empty());
+
+        let saved = dir.path().join("saved");
+        model
+            .save(&saved, "extended", claimex_ner::Precision::F32)
+            .unwrap();
+        let reloaded = load(&saved, 4, 256);
+        assert_eq!(reloaded.info().labels, model.info().labels);
+        let again = logits(&reloaded);
+        assert!((again - after).abs().max().double_value(&[]) < 1e-6);
+    }
+}
+
+#[test]
+fn outside_is_not_a_type_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let mut model = load(dir.path(), 4, 256);
+    let err = model.extend_labels(&["O".to_string()], 1).unwrap_err();
+    assert!(
+        err.to_string().contains("`O` cannot be an entity type"),
+        "{err}"
+    );
+}
