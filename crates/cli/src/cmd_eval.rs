@@ -4,8 +4,8 @@ use anyhow::Context;
 use claimex_ingest::split_sentences;
 use claimex_ner::{NerConfig, NerModel};
 use claimex_train::{
-    evaluate, read_conll_documents, read_examples, rebuild_documents, score_boundaries, EvalReport,
-    Layout,
+    predict, read_conll_documents, read_examples, rebuild_documents, score_boundaries, score_spans,
+    worst_errors, EvalReport, Layout, SentenceErrors, TypedSpan, NONE,
 };
 use clap::Args;
 
@@ -16,11 +16,12 @@ pub struct EvalNerArgs {
     /// Model directory.
     #[arg(long)]
     model: PathBuf,
-    /// CoNLL column file (token first, entity tag last; IOB1 or IOB2), or claimex fixture JSONL
-    /// (`.jsonl`, entities as character offsets).
+    /// CoNLL column file (token first, entity tag last; IOB1 or IOB2), claimex fixture JSONL
+    /// (`.jsonl`, entities as character offsets) or CoNLL04 JSON (`.json`).
     #[arg(long)]
     data: PathBuf,
-    /// Print one JSON object (precision, recall, f1, per_type) instead of a table.
+    /// Print one JSON object (precision, recall, f1, per_type, confusion, worst_errors) instead of
+    /// tables.
     #[arg(long)]
     json: bool,
     /// Threads [default: all cores].
@@ -29,6 +30,13 @@ pub struct EvalNerArgs {
     /// Sentence windows per forward pass.
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
+    /// List this many sentences with the most errors (missed and spurious entities).
+    #[arg(long, default_value_t = 10)]
+    errors: usize,
+    /// Score only these entity types (comma-separated), dropping others from gold and
+    /// predictions: e.g. a model with an added type scored on data that lacks it.
+    #[arg(long, value_delimiter = ',')]
+    only_types: Vec<String>,
 }
 
 pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
@@ -42,16 +50,86 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
     )
     .with_context(|| format!("loading NER model from {}", args.model.display()))?;
     let examples = read_examples(&args.data)?;
-    let report = evaluate(&model, &examples)?;
+    let keep = |spans: Vec<TypedSpan>| -> Vec<TypedSpan> {
+        spans
+            .into_iter()
+            .filter(|s| args.only_types.is_empty() || args.only_types.contains(&s.label))
+            .collect()
+    };
+    let predicted: Vec<_> = predict(&model, &examples)?.into_iter().map(keep).collect();
+    let gold: Vec<_> = examples.iter().map(|e| keep(e.entities.clone())).collect();
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let report = score_spans(&gold, &predicted);
+    let worst = worst_errors(&texts, &gold, &predicted, args.errors);
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         value["model"] = model.info().id.clone().into();
         value["data"] = args.data.display().to_string().into();
+        value["worst_errors"] = serde_json::to_value(&worst)?;
         println!("{value}");
     } else {
         print_table(&report, &model.info().id, &args.data);
+        print_confusion(&report);
+        print_errors(&worst);
     }
     Ok(())
+}
+
+/// Rows are gold types, columns predicted types; `O` is "no entity with these boundaries".
+fn print_confusion(r: &EvalReport) {
+    let mut types: Vec<&str> = r
+        .confusion
+        .iter()
+        .flat_map(|(g, row)| std::iter::once(g.as_str()).chain(row.keys().map(String::as_str)))
+        .filter(|t| *t != NONE)
+        .collect();
+    types.sort();
+    types.dedup();
+    types.push(NONE);
+    let width = types.iter().map(|t| t.len()).max().unwrap_or(1).max(7);
+    println!(
+        "\nconfusion (rows gold, columns predicted; {NONE} = no entity with those boundaries)"
+    );
+    print!("{:<width$}", "");
+    for t in &types {
+        print!(" {t:>width$}");
+    }
+    println!();
+    for g in &types {
+        print!("{g:<width$}");
+        for p in &types {
+            let n = r.confusion.get(*g).and_then(|row| row.get(*p)).copied();
+            match n {
+                _ if *g == NONE && *p == NONE => print!(" {:>width$}", "-"),
+                Some(n) => print!(" {n:>width$}"),
+                None => print!(" {:>width$}", 0),
+            }
+        }
+        println!();
+    }
+}
+
+fn print_errors(worst: &[SentenceErrors]) {
+    if worst.is_empty() {
+        return;
+    }
+    println!("\nsentences with the most errors (- gold not found, + predicted not in gold)");
+    for e in worst {
+        println!(
+            "#{} ({} errors): {}",
+            e.sentence + 1,
+            e.missed.len() + e.spurious.len(),
+            e.text
+        );
+        for (sign, spans) in [("-", &e.missed), ("+", &e.spurious)] {
+            for s in spans.iter() {
+                println!(
+                    "    {sign} {:<6} {:?} at {}..{}",
+                    s.label, s.text, s.start, s.end
+                );
+            }
+        }
+    }
 }
 
 fn print_table(r: &EvalReport, model: &str, data: &std::path::Path) {

@@ -63,12 +63,43 @@ pub struct EvalReport {
     pub sentences: usize,
     /// Per-type scores, by type name.
     pub per_type: BTreeMap<String, TypeScores>,
+    /// Confusion of types over spans, `confusion[gold][predicted]`: spans with the same
+    /// boundaries in gold and prediction count under their two types (the diagonal is correct);
+    /// a gold span that no prediction matches in boundaries counts as predicted [`NONE`], a
+    /// predicted span that no gold span matches counts under gold [`NONE`].
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
 }
+
+/// The confusion table's name for "no entity with these boundaries".
+pub const NONE: &str = "O";
 
 /// Scores predicted entities against gold, sentence by sentence (the two slices are parallel).
 pub fn score_spans(gold: &[Vec<TypedSpan>], predicted: &[Vec<TypedSpan>]) -> EvalReport {
     let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut confuse = |g: &str, p: &str| {
+        *confusion
+            .entry(g.to_string())
+            .or_default()
+            .entry(p.to_string())
+            .or_default() += 1;
+    };
     for (g, p) in gold.iter().zip(predicted) {
+        let bounds = |spans: &[TypedSpan]| -> BTreeMap<(usize, usize), String> {
+            spans
+                .iter()
+                .map(|s| ((s.start, s.end), s.label.clone()))
+                .collect()
+        };
+        let (gold_at, pred_at) = (bounds(g), bounds(p));
+        for (at, label) in &gold_at {
+            confuse(label, pred_at.get(at).map_or(NONE, String::as_str));
+        }
+        for (at, label) in &pred_at {
+            if !gold_at.contains_key(at) {
+                confuse(NONE, label);
+            }
+        }
         let gold_set: HashSet<&TypedSpan> = g.iter().collect();
         for span in g {
             counts.entry(span.label.clone()).or_default().2 += 1;
@@ -94,7 +125,78 @@ pub fn score_spans(gold: &[Vec<TypedSpan>], predicted: &[Vec<TypedSpan>]) -> Eva
             .into_iter()
             .map(|(k, (c, p, s))| (k, TypeScores::from_counts(c, p, s)))
             .collect(),
+        confusion,
     }
+}
+
+/// An entity in an error listing: span, type and the text it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShownSpan {
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// Entity type.
+    pub label: String,
+    /// The sentence's text over the span.
+    pub text: String,
+}
+
+/// One sentence's errors: gold entities not predicted exactly, and predictions not in gold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentenceErrors {
+    /// 0-based position of the sentence in the data.
+    pub sentence: usize,
+    /// Its text.
+    pub text: String,
+    /// Gold entities without an exact prediction (false negatives).
+    pub missed: Vec<ShownSpan>,
+    /// Predictions without an exact gold entity (false positives).
+    pub spurious: Vec<ShownSpan>,
+}
+
+/// The `n` sentences with the most errors (missed plus spurious entities), most first, ties in
+/// data order. `texts`, `gold` and `predicted` are parallel.
+pub fn worst_errors(
+    texts: &[&str],
+    gold: &[Vec<TypedSpan>],
+    predicted: &[Vec<TypedSpan>],
+    n: usize,
+) -> Vec<SentenceErrors> {
+    let shown = |text: &str, s: &TypedSpan| ShownSpan {
+        start: s.start,
+        end: s.end,
+        label: s.label.clone(),
+        text: text.chars().skip(s.start).take(s.end - s.start).collect(),
+    };
+    let mut all: Vec<SentenceErrors> = texts
+        .iter()
+        .zip(gold.iter().zip(predicted))
+        .enumerate()
+        .filter_map(|(sentence, (text, (g, p)))| {
+            let only_in = |a: &[TypedSpan], b: &[TypedSpan]| -> Vec<ShownSpan> {
+                a.iter()
+                    .filter(|s| !b.contains(s))
+                    .map(|s| shown(text, s))
+                    .collect()
+            };
+            let (missed, spurious) = (only_in(g, p), only_in(p, g));
+            (!missed.is_empty() || !spurious.is_empty()).then(|| SentenceErrors {
+                sentence,
+                text: text.to_string(),
+                missed,
+                spurious,
+            })
+        })
+        .collect();
+    all.sort_by_key(|e| {
+        (
+            std::cmp::Reverse(e.missed.len() + e.spurious.len()),
+            e.sentence,
+        )
+    });
+    all.truncate(n);
+    all
 }
 
 /// Precision, recall and F1 of predicted sentence boundaries against gold ones.
@@ -180,6 +282,47 @@ mod tests {
     fn wrong_type_is_an_error() {
         let r = score_spans(&[vec![span(0, 5, "PER")]], &[vec![span(0, 5, "ORG")]]);
         assert_eq!(r.f1, 0.0);
+    }
+
+    #[test]
+    fn confusion_counts_types_misses_and_spurious_spans() {
+        let gold = vec![vec![
+            span(0, 5, "PER"),
+            span(10, 15, "LOC"),
+            span(20, 24, "ORG"),
+        ]];
+        let pred = vec![vec![
+            span(0, 5, "PER"),
+            span(10, 15, "ORG"),
+            span(30, 34, "MISC"),
+        ]];
+        let c = score_spans(&gold, &pred).confusion;
+        assert_eq!(c["PER"]["PER"], 1);
+        assert_eq!(c["LOC"]["ORG"], 1);
+        assert_eq!(c["ORG"][NONE], 1);
+        assert_eq!(c[NONE]["MISC"], 1);
+        let total: usize = c.values().flat_map(|row| row.values()).sum();
+        assert_eq!(total, 4);
+    }
+
+    #[test]
+    fn worst_errors_come_first_with_their_texts() {
+        let texts = ["Ann met Bob", "Zoë went to Oslo"];
+        let gold = vec![
+            vec![span(0, 3, "PER"), span(8, 11, "PER")],
+            vec![span(12, 16, "LOC")],
+        ];
+        let pred = vec![
+            vec![span(0, 3, "PER")],
+            vec![span(0, 3, "PER"), span(12, 16, "ORG")],
+        ];
+        let worst = worst_errors(&texts, &gold, &pred, 5);
+        assert_eq!(worst.len(), 2);
+        assert_eq!(worst[0].sentence, 1);
+        assert_eq!(worst[0].spurious[0].text, "Zoë");
+        assert_eq!(worst[0].missed[0].text, "Oslo");
+        assert_eq!(worst[1].missed[0].text, "Bob");
+        assert_eq!(worst_errors(&texts, &gold, &pred, 1).len(), 1);
     }
 
     #[test]
