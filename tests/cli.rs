@@ -72,14 +72,60 @@ fn bad_shard_is_explained() {
     assert!(stderr(&out).contains("0 <= i < N"), "{}", stderr(&out));
 }
 
+/// `train ner` on fixtures with a type the base model lacks (DATE): the labels are extended,
+/// the model is written and loads, and the checkpoints are gone once it is.
 #[test]
-fn train_ner_writes_a_trained_model_that_loads() {
+fn train_ner_adds_a_new_type_and_writes_a_model_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::util::workspace_root();
+    let fixture = |name: &str| root.join("tests/fixtures").join(name);
+    let out = dir.path().join("tuned");
+    let model = crate::util::model_dir().to_str().unwrap();
+    let train = run_ok(&[
+        "train",
+        "ner",
+        "--base",
+        model,
+        "--train",
+        fixture("dates-train.jsonl").to_str().unwrap(),
+        "--dev",
+        fixture("dates-dev.jsonl").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--batch-size",
+        "8",
+        "--lr",
+        "1e-3",
+        "--name",
+        "e2e-tuned",
+        "--threads",
+        "1",
+    ]);
+    let log = stderr(&train);
+    assert!(log.contains("adding labels B-DATE, I-DATE"), "{log}");
+    assert!(log.contains("epoch 2: dev P"), "{log}");
+    let info = run_ok(&["models", "info", out.to_str().unwrap()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains("e2e-tuned@") && info.contains("trained: true") && info.contains("B-DATE"),
+        "{info}"
+    );
+    assert!(!dir.path().join("tuned.checkpoints").exists());
+}
+
+/// A training run killed with SIGKILL after a checkpoint is refused without `--resume` and
+/// finishes with it.
+#[test]
+fn killed_training_resumes_from_its_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = crate::util::workspace_root().join("crates/train/tests/fixtures/tiny.conll");
     let fixture = fixture.to_str().unwrap();
     let out = dir.path().join("tuned");
+    let checkpoints = dir.path().join("tuned.checkpoints");
     let model = crate::util::model_dir().to_str().unwrap();
-    let train = run_ok(&[
+    let args = [
         "train",
         "ner",
         "--base",
@@ -91,23 +137,52 @@ fn train_ner_writes_a_trained_model_that_loads() {
         "--out",
         out.to_str().unwrap(),
         "--epochs",
-        "2",
+        "400",
+        "--patience",
+        "400",
         "--batch-size",
         "3",
-        "--lr",
-        "1e-3",
-        "--name",
-        "e2e-tuned",
         "--threads",
         "1",
-    ]);
-    assert!(stderr(&train).contains("dev P"), "{}", stderr(&train));
-    let info = run_ok(&["models", "info", out.to_str().unwrap()]);
-    let info = String::from_utf8_lossy(&info.stdout);
+    ];
+    let mut child = crate::util::claimex()
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let state = checkpoints.join("last/state.json");
+    let started = std::time::Instant::now();
+    while !state.exists() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "no checkpoint after two minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!out.exists(), "a killed run must not leave a model");
+
+    let refused = run(&args);
+    assert!(!refused.status.success());
     assert!(
-        info.contains("e2e-tuned@") && info.contains("trained: true"),
-        "{info}"
+        stderr(&refused).contains("add --resume"),
+        "{}",
+        stderr(&refused)
     );
+
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(checkpoints.join("last/state.json")).unwrap(),
+    )
+    .unwrap();
+    let done = state["epochs_done"].as_u64().unwrap();
+    let resumed = run_ok(&resume);
+    let log = stderr(&resumed);
+    assert!(log.contains(&format!("after epoch {done}")), "{log}");
+    assert!(out.join("model.safetensors").exists());
+    assert!(!checkpoints.exists());
 }
 
 #[test]
@@ -153,6 +228,11 @@ fn eval_ner_reads_fixture_jsonl_and_prints_json_scores() {
         assert!(report[key].is_f64(), "{key} missing in {report}");
     }
     assert_eq!(report["per_type"]["PER"]["support"], 5);
+    assert!(
+        report["confusion"]["PER"]["PER"].as_u64().unwrap() >= 4,
+        "{report}"
+    );
+    assert!(report["worst_errors"].is_array(), "{report}");
     // The shipped model on ten plain news sentences: a guard against a broken model or decoder.
     assert!(report["f1"].as_f64().unwrap() >= 0.9, "{report}");
 }

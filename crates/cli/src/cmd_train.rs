@@ -11,7 +11,8 @@ use crate::parallelism;
 
 #[derive(Args)]
 pub struct TrainNerArgs {
-    /// Model directory to start from (its labels must cover the data's).
+    /// Model directory to start from: a trained NER model or an imported encoder. Entity types in
+    /// the data that it does not know are added to its labels.
     #[arg(long)]
     base: PathBuf,
     /// Training data: CoNLL column file (token first, entity tag last) or claimex fixture JSONL
@@ -49,6 +50,13 @@ pub struct TrainNerArgs {
     /// Threads for libtorch [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
+    /// Checkpoint directory, written after every epoch and removed when the model is saved
+    /// [default: OUT.checkpoints next to --out].
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// Continue an interrupted run from its checkpoint (same data and settings).
+    #[arg(long)]
+    resume: bool,
 }
 
 fn read_examples(path: &std::path::Path) -> anyhow::Result<Vec<TrainExample>> {
@@ -61,19 +69,47 @@ fn read_examples(path: &std::path::Path) -> anyhow::Result<Vec<TrainExample>> {
     Ok(examples)
 }
 
+/// Entity types of the examples, sorted, each once.
+fn entity_types<'a>(examples: impl Iterator<Item = &'a TrainExample>) -> Vec<String> {
+    let types: std::collections::BTreeSet<&str> = examples
+        .flat_map(|e| e.entities.iter().map(|s| s.label.as_str()))
+        .collect();
+    types.into_iter().map(String::from).collect()
+}
+
 fn line(r: &EvalReport) -> String {
     format!("P {:.4} R {:.4} F1 {:.4}", r.precision, r.recall, r.f1)
 }
 
 pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let model = NerModel::load(&args.base, NerConfig::default())
+    let mut model = NerModel::load(&args.base, NerConfig::default())
         .with_context(|| format!("loading base model from {}", args.base.display()))?;
     let mut train = Vec::new();
     for path in &args.train {
         train.extend(read_examples(path)?);
     }
     let dev = read_examples(&args.dev)?;
+    let types = entity_types(train.iter().chain(&dev));
+    let added = model.extend_labels(&types, args.seed)?;
+    if !added.is_empty() {
+        eprintln!(
+            "new entity types in the data: adding labels {} to the model's {}",
+            added.join(", "),
+            model.info().labels.len() - added.len()
+        );
+    }
+    let checkpoints = args.checkpoints.clone().unwrap_or_else(|| {
+        let mut name = args.out.file_name().unwrap_or_default().to_os_string();
+        name.push(".checkpoints");
+        args.out.with_file_name(name)
+    });
+    if checkpoints.exists() && !args.resume {
+        anyhow::bail!(
+            "{} holds a checkpoint of an interrupted run: add --resume to continue it, or remove the directory to start afresh",
+            checkpoints.display()
+        );
+    }
     let before = evaluate(&model, &dev)?;
     eprintln!(
         "base {}: dev {} ({} dev sentences, {} training sentences)",
@@ -89,6 +125,8 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         learning_rate: args.lr,
         seed: args.seed,
         patience: args.patience,
+        checkpoint_dir: Some(checkpoints.clone()),
+        resume: args.resume,
         ..TrainConfig::default()
     };
     let bar = ProgressBar::new(0);
@@ -129,6 +167,12 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         on_epoch,
     )?;
     bar.finish_and_clear();
+    if let Some(epochs) = summary.resumed_after {
+        eprintln!(
+            "continued from the checkpoint in {} after epoch {epochs}",
+            checkpoints.display()
+        );
+    }
     if summary.too_long > 0 {
         eprintln!(
             "warning: {} training sentences longer than the model's window were skipped",
@@ -148,6 +192,8 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         )
         .with_context(|| format!("writing model to {}", args.out.display()))?;
     let saved = NerModel::load(&args.out, NerConfig::default())?;
+    std::fs::remove_dir_all(&checkpoints)
+        .with_context(|| format!("removing checkpoints in {}", checkpoints.display()))?;
     let last = summary.losses.last().copied().unwrap_or(f64::NAN);
     eprintln!(
         "trained {} steps on {} sentences (last loss {last:.4}); kept epoch {}: dev {} (was {})",

@@ -1,5 +1,8 @@
+use std::path::{Path, PathBuf};
+
 use claimex_core::Sentence;
-use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow};
+use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow, Precision};
+use serde::{Deserialize, Serialize};
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
 
@@ -48,6 +51,11 @@ pub struct TrainConfig {
     /// With a dev set: stop after this many epochs without a better dev F1. The weights of the
     /// best epoch are restored at the end either way.
     pub patience: usize,
+    /// Where to write a checkpoint after every epoch (`DIR/last`, replaced atomically: weights,
+    /// the best epoch's weights when that is an earlier one, and `state.json`).
+    pub checkpoint_dir: Option<PathBuf>,
+    /// Continue from the checkpoint in `checkpoint_dir` if there is one.
+    pub resume: bool,
 }
 
 impl Default for TrainConfig {
@@ -61,6 +69,8 @@ impl Default for TrainConfig {
             max_grad_norm: 1.0,
             seed: 42,
             patience: 2,
+            checkpoint_dir: None,
+            resume: false,
         }
     }
 }
@@ -103,7 +113,7 @@ fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
             .map(|i| i as i64)
             .ok_or_else(|| {
                 Error::Training(format!(
-                    "label {label} is not among the model's labels {labels:?}; extending the label set is not built yet"
+                    "label {label} is not among the model's labels {labels:?}: extend them first (NerModel::extend_labels)"
                 ))
             })
     };
@@ -142,7 +152,6 @@ pub fn finetune(
     mut on_step: impl FnMut(&StepReport),
     mut on_epoch: impl FnMut(usize, &EvalReport),
 ) -> Result<FinetuneSummary> {
-    tch::manual_seed(config.seed as i64);
     let mut encoded = Vec::with_capacity(train.len());
     let mut too_long = 0;
     for example in train {
@@ -164,6 +173,34 @@ pub fn finetune(
     let mut batches: Vec<&[Encoded]> = encoded.chunks(batch_size).collect();
     let total_steps = batches.len() * config.epochs;
     let warmup = ((total_steps as f64) * config.warmup_fraction).ceil() as usize;
+    let fingerprint = fingerprint(model, train, dev, config);
+
+    let mut state = TrainState {
+        fingerprint: fingerprint.clone(),
+        ..TrainState::default()
+    };
+    let mut best: Option<BestEpoch> = None;
+    let resumed = match (&config.checkpoint_dir, config.resume) {
+        (Some(dir), true) => load_checkpoint(model, dir, &fingerprint)?,
+        _ => None,
+    };
+    let resumed_after = resumed.as_ref().map(|(saved, _)| saved.epochs_done);
+    if let Some((saved, best_weights)) = resumed {
+        state = saved;
+        // The batch order of the epochs already run is replayed (it is cheap), dropout is
+        // re-seeded for the rest.
+        tch::manual_seed(config.seed.wrapping_add(state.epochs_done as u64) as i64);
+        best = match (state.best_epoch, state.best_f1) {
+            (Some(epoch), Some(f1)) => Some(BestEpoch {
+                epoch,
+                f1,
+                weights: best_weights.unwrap_or_else(|| snapshot(model)),
+            }),
+            _ => None,
+        };
+    } else {
+        tch::manual_seed(config.seed as i64);
+    }
 
     let mut optimizer = tch::nn::AdamW {
         wd: config.weight_decay,
@@ -171,11 +208,14 @@ pub fn finetune(
     }
     .build(model.var_store(), config.learning_rate)?;
     let mut rng = SplitMix64(config.seed);
-    let mut step = 0;
-    let mut losses = Vec::with_capacity(total_steps);
-    let mut dev_f1 = Vec::new();
-    let mut best: Option<BestEpoch> = None;
-    for epoch in 1..=config.epochs {
+    for _ in 0..state.epochs_done {
+        shuffle(&mut batches, &mut rng);
+    }
+    let mut step = state.step;
+    for epoch in state.epochs_done + 1..=config.epochs {
+        if state.stopped {
+            break;
+        }
         shuffle(&mut batches, &mut rng);
         for batch in &batches {
             step += 1;
@@ -207,7 +247,7 @@ pub fn finetune(
             );
             optimizer.backward_step_clip_norm(&loss, config.max_grad_norm);
             let loss = loss.double_value(&[]);
-            losses.push(loss);
+            state.losses.push(loss);
             on_step(&StepReport {
                 epoch,
                 step,
@@ -216,46 +256,48 @@ pub fn finetune(
                 learning_rate: lr,
             });
         }
-        let Some(dev) = dev else { continue };
-        let report = evaluate(model, dev)?;
-        on_epoch(epoch, &report);
-        dev_f1.push(report.f1);
-        if best.as_ref().map_or(true, |b| report.f1 > b.f1) {
-            let weights = model
-                .var_store()
-                .variables()
-                .into_iter()
-                .map(|(name, t)| (name, t.detach().copy()))
-                .collect();
-            best = Some(BestEpoch {
-                epoch,
-                f1: report.f1,
-                weights,
-            });
-        } else if best
-            .as_ref()
-            .is_some_and(|b| epoch - b.epoch >= config.patience.max(1))
-        {
-            break;
+        state.epochs_done = epoch;
+        state.step = step;
+        if let Some(dev) = dev {
+            let report = evaluate(model, dev)?;
+            on_epoch(epoch, &report);
+            state.dev_f1.push(report.f1);
+            if best.as_ref().map_or(true, |b| report.f1 > b.f1) {
+                best = Some(BestEpoch {
+                    epoch,
+                    f1: report.f1,
+                    weights: snapshot(model),
+                });
+            } else if best
+                .as_ref()
+                .is_some_and(|b| epoch - b.epoch >= config.patience.max(1))
+            {
+                state.stopped = true;
+            }
+            state.best_epoch = best.as_ref().map(|b| b.epoch);
+            state.best_f1 = best.as_ref().map(|b| b.f1);
+        }
+        if let Some(dir) = &config.checkpoint_dir {
+            let earlier_best = best.as_ref().filter(|b| b.epoch != epoch);
+            save_checkpoint(
+                model,
+                dir,
+                &state,
+                earlier_best.map(|b| b.weights.as_slice()),
+            )?;
         }
     }
     let best_epoch = best.as_ref().map(|b| b.epoch);
     if let Some(BestEpoch { weights, .. }) = best {
-        let vars = model.var_store().variables();
-        tch::no_grad(|| {
-            for (name, saved) in &weights {
-                if let Some(var) = vars.get(name) {
-                    var.shallow_clone().copy_(saved);
-                }
-            }
-        });
+        restore(model, &weights)?;
     }
     Ok(FinetuneSummary {
-        losses,
-        dev_f1,
+        losses: state.losses,
+        dev_f1: state.dev_f1,
         best_epoch,
         sentences: encoded.len(),
         too_long,
+        resumed_after,
     })
 }
 
@@ -263,7 +305,7 @@ pub fn finetune(
 struct BestEpoch {
     epoch: usize,
     f1: f64,
-    weights: Vec<(String, Tensor)>,
+    weights: Weights,
 }
 
 /// What a fine-tuning run did.
@@ -279,10 +321,170 @@ pub struct FinetuneSummary {
     pub sentences: usize,
     /// Sentences skipped for being longer than the model's window.
     pub too_long: usize,
+    /// When the run continued a checkpoint: the epochs it had already done.
+    pub resumed_after: Option<usize>,
+}
+
+/// Progress of a run, saved with every checkpoint as `state.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct TrainState {
+    /// What the run trains on and how (see [`fingerprint`]): a checkpoint continues only the
+    /// same run.
+    fingerprint: String,
+    epochs_done: usize,
+    step: usize,
+    losses: Vec<f64>,
+    dev_f1: Vec<f64>,
+    best_epoch: Option<usize>,
+    best_f1: Option<f64>,
+    /// Early stopping ended the run.
+    stopped: bool,
+}
+
+const STATE_FILE: &str = "state.json";
+const BEST_WEIGHTS_FILE: &str = "best.safetensors";
+
+/// Describes a run so that a checkpoint is never continued with other data or settings: labels,
+/// the settings that shape the optimisation, and an FNV-1a hash of the training and dev texts
+/// and spans.
+fn fingerprint(
+    model: &NerModel,
+    train: &[TrainExample],
+    dev: Option<&[TrainExample]>,
+    config: &TrainConfig,
+) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for example in train.iter().chain(dev.unwrap_or_default()) {
+        feed(example.text.as_bytes());
+        for e in &example.entities {
+            feed(format!("|{} {} {}", e.start, e.end, e.label).as_bytes());
+        }
+        feed(b"\n");
+    }
+    format!(
+        "labels={} epochs={} batch={} lr={} warmup={} wd={} clip={} seed={} patience={} data={hash:016x}",
+        model.info().labels.join(","),
+        config.epochs,
+        config.batch_size,
+        config.learning_rate,
+        config.warmup_fraction,
+        config.weight_decay,
+        config.max_grad_norm,
+        config.seed,
+        config.patience,
+    )
+}
+
+/// Named weights, sorted by name.
+type Weights = Vec<(String, Tensor)>;
+
+/// A detached copy of every weight.
+fn snapshot(model: &NerModel) -> Weights {
+    let mut named: Weights = model
+        .var_store()
+        .variables()
+        .into_iter()
+        .map(|(name, t)| (name, t.detach().copy()))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
+}
+
+/// Copies weights into the model by name; every variable of the model must be there, in shape.
+fn restore(model: &NerModel, weights: &[(String, Tensor)]) -> Result<()> {
+    let saved: std::collections::HashMap<&str, &Tensor> =
+        weights.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    tch::no_grad(|| {
+        for (name, mut var) in model.var_store().variables() {
+            let from = saved
+                .get(name.as_str())
+                .ok_or_else(|| Error::Training(format!("checkpoint has no weights for {name}")))?;
+            if from.size() != var.size() {
+                return Err(Error::Training(format!(
+                    "checkpoint weights for {name} are {:?}, the model's are {:?}",
+                    from.size(),
+                    var.size()
+                )));
+            }
+            var.copy_(&from.to_kind(var.kind()));
+        }
+        Ok(())
+    })
+}
+
+/// Writes `DIR/last` atomically: the model's weights, `best` (an earlier epoch's weights, when
+/// that epoch is the best so far) and the state.
+fn save_checkpoint(
+    model: &NerModel,
+    dir: &Path,
+    state: &TrainState,
+    best: Option<&[(String, Tensor)]>,
+) -> Result<()> {
+    let json = serde_json::to_string_pretty(state).map_err(|e| Error::Training(e.to_string()))?;
+    model
+        .save_with(&dir.join("last"), "checkpoint", Precision::F32, |partial| {
+            if let Some(best) = best {
+                Tensor::write_safetensors(best, partial.join(BEST_WEIGHTS_FILE))
+                    .map_err(|e| e.to_string())?;
+            }
+            std::fs::write(partial.join(STATE_FILE), json).map_err(|e| e.to_string())
+        })
+        .map_err(|e| Error::Training(format!("writing checkpoint in {}: {e}", dir.display())))
+}
+
+/// Loads `DIR/last` into the model when it exists: the state, and the best epoch's weights when
+/// they were saved separately. A checkpoint of another run is an error, not silently ignored.
+fn load_checkpoint(
+    model: &NerModel,
+    dir: &Path,
+    fingerprint: &str,
+) -> Result<Option<(TrainState, Option<Weights>)>> {
+    let last = dir.join("last");
+    let state_path = last.join(STATE_FILE);
+    if !state_path.is_file() {
+        return Ok(None);
+    }
+    let io = |source| Error::Io {
+        path: state_path.clone(),
+        source,
+    };
+    let state: TrainState =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).map_err(io)?)
+            .map_err(|e| Error::Training(format!("{}: {e}", state_path.display())))?;
+    if state.fingerprint != fingerprint {
+        return Err(Error::Training(format!(
+            "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",
+            dir.display(),
+            state.fingerprint
+        )));
+    }
+    restore(
+        model,
+        &Tensor::read_safetensors(last.join("model.safetensors"))?,
+    )?;
+    let best_path = last.join(BEST_WEIGHTS_FILE);
+    let best = if best_path.is_file() {
+        Some(Tensor::read_safetensors(&best_path)?)
+    } else {
+        None
+    };
+    Ok(Some((state, best)))
 }
 
 /// Strict span scores of `model` on labelled examples.
 pub fn evaluate(model: &NerModel, examples: &[TrainExample]) -> Result<EvalReport> {
+    let predicted = predict(model, examples)?;
+    let gold: Vec<Vec<TypedSpan>> = examples.iter().map(|e| e.entities.clone()).collect();
+    Ok(score_spans(&gold, &predicted))
+}
+
+/// The entities `model` finds in each example's text, as spans over that text.
+pub fn predict(model: &NerModel, examples: &[TrainExample]) -> Result<Vec<Vec<TypedSpan>>> {
     let sentences: Vec<Sentence> = examples
         .iter()
         .map(|e| Sentence {
@@ -291,7 +493,7 @@ pub fn evaluate(model: &NerModel, examples: &[TrainExample]) -> Result<EvalRepor
             text: e.text.clone(),
         })
         .collect();
-    let predicted: Vec<Vec<TypedSpan>> = model
+    Ok(model
         .recognize(&sentences)
         .map_err(|e| Error::Training(e.to_string()))?
         .into_iter()
@@ -304,9 +506,7 @@ pub fn evaluate(model: &NerModel, examples: &[TrainExample]) -> Result<EvalRepor
                 })
                 .collect()
         })
-        .collect();
-    let gold: Vec<Vec<TypedSpan>> = examples.iter().map(|e| e.entities.clone()).collect();
-    Ok(score_spans(&gold, &predicted))
+        .collect())
 }
 
 /// Learning-rate factor: linear warm-up over `warmup` steps, then linear decay to 0 at `total`.

@@ -18,8 +18,11 @@ pub use conll::{
 };
 pub use conll04::{read_conll04, Relation, RelationSentence};
 pub use error::{Error, Result};
-pub use finetune::{evaluate, finetune, FinetuneSummary, StepReport, TrainConfig, TrainExample};
+pub use finetune::{
+    evaluate, finetune, predict, FinetuneSummary, StepReport, TrainConfig, TrainExample,
+};
 pub use fixtures::{read_examples, read_fixtures};
 pub use metrics::{
-    score_boundaries, score_spans, BoundaryReport, EvalReport, TypeScores, TypedSpan,
+    score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
+    ShownSpan, TypeScores, TypedSpan, NONE,
 };

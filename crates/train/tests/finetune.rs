@@ -167,3 +167,109 @@ fn dev_set_keeps_the_best_epoch_and_stops_early() {
     // Stopped no later than `patience` epochs after the best one.
     assert!(summary.dev_f1.len() <= best_epoch + 3);
 }
+
+/// Copies the files of a flat directory (a checkpoint) to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn interrupted_run_resumes_from_its_last_checkpoint() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let data = examples();
+    let steps_per_epoch = data.len().div_ceil(3);
+    let settings = |checkpoints: &Path| TrainConfig {
+        epochs: 4,
+        patience: 10,
+        checkpoint_dir: Some(checkpoints.to_path_buf()),
+        resume: true,
+        ..config()
+    };
+    // A whole run; when its third epoch starts, the checkpoint of epoch 2 is copied away, as a
+    // run killed during epoch 3 would have left it.
+    let (full_ckpt, cut_ckpt) = (dir.path().join("full"), dir.path().join("cut"));
+    let model = random_model(&dir.path().join("a"));
+    let full = finetune(
+        &model,
+        &data,
+        Some(&data),
+        &settings(&full_ckpt),
+        |s| {
+            if s.step == 2 * steps_per_epoch + 1 {
+                copy_dir(&full_ckpt.join("last"), &cut_ckpt.join("last"));
+            }
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(full.resumed_after, None);
+
+    let model = random_model(&dir.path().join("b"));
+    let mut steps = Vec::new();
+    let resumed = finetune(
+        &model,
+        &data,
+        Some(&data),
+        &settings(&cut_ckpt),
+        |s| steps.push(s.step),
+        |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(resumed.resumed_after, Some(2));
+    assert_eq!(
+        steps,
+        (2 * steps_per_epoch + 1..=4 * steps_per_epoch).collect::<Vec<_>>(),
+        "only the remaining steps run"
+    );
+    let done = 2 * steps_per_epoch;
+    assert_eq!(resumed.losses.len(), full.losses.len());
+    assert_eq!(resumed.losses[..done], full.losses[..done]);
+    assert_eq!(resumed.dev_f1[..2], full.dev_f1[..2]);
+    assert_eq!(resumed.dev_f1.len(), 4);
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cut_ckpt.join("last/state.json")).unwrap())
+            .unwrap();
+    assert_eq!(state["epochs_done"], 4);
+
+    // The same checkpoint with other settings is refused, not silently continued.
+    let other = TrainConfig {
+        learning_rate: 1e-3,
+        ..settings(&cut_ckpt)
+    };
+    let err = finetune(&model, &data, Some(&data), &other, |_| {}, |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("belongs to another run"), "{err}");
+}
+
+#[test]
+fn a_new_entity_type_is_learned_after_extending_the_labels() {
+    let _rng = torch_rng();
+    let dir = tempfile::tempdir().unwrap();
+    let mut model = random_model(dir.path());
+    // The fixtures' organisations become a type the model has never had.
+    let data: Vec<TrainExample> = examples()
+        .into_iter()
+        .map(|mut e| {
+            for span in &mut e.entities {
+                if span.label == "ORG" {
+                    span.label = "COMPANY".into();
+                }
+            }
+            e
+        })
+        .collect();
+    let added = model.extend_labels(&["COMPANY".to_string()], 3).unwrap();
+    assert_eq!(added, ["B-COMPANY", "I-COMPANY"]);
+    let f1 = |m: &NerModel| evaluate(m, &data).unwrap().per_type["COMPANY"].f1;
+    let before = f1(&model);
+    finetune(&model, &data, None, &config(), |_| {}, |_, _| {}).unwrap();
+    let after = f1(&model);
+    assert!(
+        after > 0.7 && after > before + 0.4,
+        "COMPANY F1 before {before:.3}, after {after:.3}"
+    );
+}
