@@ -36,6 +36,9 @@ pub struct InitRandomArgs {
     /// Added to the O label's bias: higher means fewer (random) entities.
     #[arg(long, default_value_t = 3.0)]
     outside_bias: f64,
+    /// Network family (config.json `model_type`).
+    #[arg(long, default_value = "bert", value_parser = ["bert", "distilbert", "roberta", "deberta", "deberta-v2"])]
+    architecture: String,
 }
 
 #[derive(Args)]
@@ -67,6 +70,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                 intermediate_size: args.hidden * 2,
                 layers: args.layers,
                 outside_bias: args.outside_bias,
+                architecture: args.architecture,
                 ..RandomModelSpec::default()
             };
             claimex_ner::write_random_model(&args.out, &spec)

@@ -1,6 +1,5 @@
 use std::path::Path;
 
-use rust_bert::bert::BertConfig;
 use tch::{nn::VarStore, Device, Tensor};
 
 use crate::model::set_labels;
@@ -35,8 +34,13 @@ pub fn import_encoder(
     set_labels(&mut config, labels);
     config[SHAPE_FEATURES_FIELD] = shape_features.into();
     config["architectures"] = serde_json::json!(["ClaimexTokenClassification"]);
-    let bert_config: BertConfig = serde_json::from_value(config.clone())
-        .map_err(|e| bad(&config_path, format!("not a BERT configuration: {e}")))?;
+    if crate::network::model_type(&config) != "bert" {
+        return Err(bad(
+            &config_path,
+            "import-encoder takes BERT encoders (model_type bert)".into(),
+        ));
+    }
+    crate::network::summarize(&config).map_err(|reason| bad(&config_path, reason))?;
 
     let weights = encoder.join("model.safetensors");
     if !weights.is_file() {
@@ -51,7 +55,7 @@ pub fn import_encoder(
     tch::set_num_threads(1);
     tch::manual_seed(seed);
     let vs = VarStore::new(Device::Cpu);
-    Network::new(&vs, &bert_config, shape_features, labels.len() as i64)?;
+    Network::build(&vs, &config)?;
     tch::set_num_threads(threads);
     let vars = vs.variables();
     let mut copied = std::collections::HashSet::new();

@@ -1,15 +1,13 @@
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use claimex_core::{EntitySpan, Sentence, TextIndex};
-use rust_bert::bert::BertConfig;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tch::{nn::VarStore, Device, Kind, Tensor};
 use tokenizers::Encoding;
 
 use crate::decode::{constrained_labels, decode_words, Tag};
-use crate::network::{Network, SHAPE_FEATURES_FIELD};
+use crate::network::{summarize, Network};
 use crate::shape::piece_shapes;
 use crate::tokenizer::{copy_tokenizer_files, load_tokenizer, LoadedTokenizer};
 use crate::words::word_pieces;
@@ -84,8 +82,6 @@ pub struct NerModel {
     window: usize,
     /// `config.json` as loaded; [`NerModel::save`] writes it back with the current labels.
     config_json: serde_json::Value,
-    bert_config: BertConfig,
-    shaped: bool,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -133,22 +129,8 @@ impl NerModel {
         };
         let value: serde_json::Value =
             serde_json::from_str(&raw).map_err(|e| bad_config(format!("invalid JSON: {e}")))?;
-        let model_type = value
-            .get("model_type")
-            .and_then(|v| v.as_str())
-            .unwrap_or("bert");
-        if model_type != "bert" {
-            return Err(bad_config(format!(
-                "model_type `{model_type}` is not supported yet (supported: bert)"
-            )));
-        }
-        let shaped = value
-            .get(SHAPE_FEATURES_FIELD)
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        let bert_config: BertConfig = serde_json::from_value(value.clone())
-            .map_err(|e| bad_config(format!("not a BERT configuration: {e}")))?;
-        let labels = labels_of(&bert_config).map_err(bad_config)?;
+        let summary = summarize(&value).map_err(bad_config)?;
+        let labels = summary.labels;
 
         let weights = ["model.safetensors", "rust_model.ot"]
             .iter()
@@ -161,15 +143,15 @@ impl NerModel {
 
         let tokenizer = load_tokenizer(dir)?;
         let vocab = tokenizer.tokenizer.get_vocab_size(true) as i64;
-        if vocab > bert_config.vocab_size {
+        if vocab > summary.vocab_size {
             return Err(bad_config(format!(
                 "vocab_size {} is smaller than the tokenizer's {vocab} tokens",
-                bert_config.vocab_size
+                summary.vocab_size
             )));
         }
 
         let mut vs = VarStore::new(Device::Cpu);
-        let model = Network::new(&vs, &bert_config, shaped, labels.len() as i64)?;
+        let model = Network::build(&vs, &value)?;
         vs.load(&weights).map_err(|e| Error::BadFile {
             path: weights.clone(),
             reason: format!("weights do not fit config.json: {e}"),
@@ -191,11 +173,7 @@ impl NerModel {
             .and_then(|c| c.name.clone())
             .unwrap_or(dir_name);
         let hash = file_sha256_prefix(&weights)?;
-        let window = config
-            .max_tokens
-            .min(bert_config.max_position_embeddings as usize)
-            .max(4)
-            - 2;
+        let window = config.max_tokens.min(summary.max_tokens).max(4) - 2;
         Ok(NerModel {
             tags: labels.iter().map(|l| Tag::parse(l)).collect(),
             info: ModelInfo {
@@ -211,8 +189,6 @@ impl NerModel {
             config,
             window,
             config_json: value,
-            bert_config,
-            shaped,
         })
     }
 
@@ -262,21 +238,13 @@ impl NerModel {
         }
         let old_n = self.info.labels.len() as i64;
         let labels: Vec<String> = self.info.labels.iter().chain(&added).cloned().collect();
-        // rust-bert sizes the plain network's classifier from the configuration's labels.
-        let mut bert_config = self.bert_config.clone();
-        let numbered = || {
-            labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (i as i64, l.clone()))
-        };
-        bert_config.id2label = Some(numbered().collect());
-        bert_config.label2id = Some(numbered().map(|(i, l)| (l, i)).collect());
+        let mut config = self.config_json.clone();
+        set_labels(&mut config, &labels);
         let vs = VarStore::new(Device::Cpu);
         let model = {
             let _guard = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
             tch::manual_seed(seed as i64);
-            Network::new(&vs, &bert_config, self.shaped, labels.len() as i64)?
+            Network::build(&vs, &config)?
         };
         let old = self.vs.variables();
         tch::no_grad(|| -> Result<()> {
@@ -305,7 +273,7 @@ impl NerModel {
         })?;
         self.vs = vs;
         self.model = model;
-        self.bert_config = bert_config;
+        self.config_json = config;
         self.tags = labels.iter().map(|l| Tag::parse(l)).collect();
         self.info.labels = labels;
         Ok(added)
@@ -590,21 +558,6 @@ pub(crate) fn set_labels(config: &mut serde_json::Value, labels: &[String]) {
     config["label2id"] = numbered()
         .map(|(i, l)| (l.clone(), serde_json::Value::from(i)))
         .collect();
-}
-
-/// Labels by class index from `id2label`, which must cover 0..n without gaps.
-fn labels_of(config: &BertConfig) -> std::result::Result<Vec<String>, String> {
-    let map: &HashMap<i64, String> = config
-        .id2label
-        .as_ref()
-        .ok_or("no id2label: a token-classification model must list its labels")?;
-    (0..map.len() as i64)
-        .map(|i| {
-            map.get(&i)
-                .cloned()
-                .ok_or(format!("id2label has no label for class {i}"))
-        })
-        .collect()
 }
 
 fn file_sha256_prefix(path: &Path) -> Result<String> {

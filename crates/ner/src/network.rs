@@ -3,6 +3,12 @@
 //! the word-piece embeddings (for uncased encoders, which otherwise cannot see capital letters).
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertForTokenClassification, BertModel};
+use rust_bert::deberta::{DebertaConfig, DebertaForTokenClassification};
+use rust_bert::deberta_v2::{DebertaV2Config, DebertaV2ForTokenClassification};
+use rust_bert::distilbert::{DistilBertConfig, DistilBertForTokenClassification};
+use rust_bert::roberta::RobertaForTokenClassification;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tch::nn::{self, Module, VarStore};
 use tch::Tensor;
 
@@ -12,8 +18,23 @@ use crate::{Error, Result};
 /// Name of the config.json field that selects the word-shape network.
 pub const SHAPE_FEATURES_FIELD: &str = "claimex_shape_features";
 
+/// `model_type` values of config.json that claimex runs, with the rust-bert network each gets.
+pub const SUPPORTED_MODEL_TYPES: [&str; 7] = [
+    "bert",
+    "distilbert",
+    "roberta",
+    "xlm-roberta",
+    "camembert",
+    "deberta",
+    "deberta-v2",
+];
+
 pub(crate) enum Network {
-    Plain(BertForTokenClassification),
+    Bert(BertForTokenClassification),
+    Roberta(RobertaForTokenClassification),
+    DistilBert(DistilBertForTokenClassification),
+    Deberta(DebertaForTokenClassification),
+    DebertaV2(Box<DebertaV2ForTokenClassification>),
     Shaped(ShapedTagger),
 }
 
@@ -28,17 +49,198 @@ pub(crate) struct ShapedTagger {
     dropout: f64,
 }
 
-impl Network {
-    /// Builds the network's variables in `vs` (randomly initialised; load weights afterwards).
-    /// The shape embedding starts at zero, so an imported encoder first sees exactly its
-    /// pretrained input.
-    pub fn new(vs: &VarStore, config: &BertConfig, shaped: bool, labels: i64) -> Result<Network> {
-        let root = vs.root();
-        if !shaped {
-            let model = BertForTokenClassification::new(&root, config)
-                .map_err(|e| Error::Model(e.to_string()))?;
-            return Ok(Network::Plain(model));
+/// What loading needs to know of a `config.json`, whatever the architecture.
+pub(crate) struct ConfigSummary {
+    /// Labels by class index, from `id2label`.
+    pub labels: Vec<String>,
+    pub vocab_size: i64,
+    /// Longest input in tokens, special tokens included (RoBERTa-style position embeddings
+    /// reserve two rows for padding and so take two fewer).
+    pub max_tokens: usize,
+    /// The word-shape network (BERT only).
+    pub shaped: bool,
+}
+
+/// The `model_type` of a configuration (`bert` when absent, as in old BERT checkpoints).
+pub(crate) fn model_type(config: &Value) -> &str {
+    config
+        .get("model_type")
+        .and_then(Value::as_str)
+        .unwrap_or("bert")
+}
+
+fn parse<T: DeserializeOwned>(config: &Value, what: &str) -> std::result::Result<T, String> {
+    serde_json::from_value(config.clone()).map_err(|e| format!("not a {what} configuration: {e}"))
+}
+
+/// Checks a configuration and reads what loading needs from it.
+pub(crate) fn summarize(config: &Value) -> std::result::Result<ConfigSummary, String> {
+    let kind = model_type(config);
+    if !SUPPORTED_MODEL_TYPES.contains(&kind) {
+        return Err(format!(
+            "model_type `{kind}` is not supported (supported: {})",
+            SUPPORTED_MODEL_TYPES.join(", ")
+        ));
+    }
+    let shaped = config
+        .get(SHAPE_FEATURES_FIELD)
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if shaped && kind != "bert" {
+        return Err(format!(
+            "{SHAPE_FEATURES_FIELD} is only built for model_type bert, not {kind}"
+        ));
+    }
+    // Parsing into rust-bert's own configuration type catches missing or mistyped fields here,
+    // with the file's name, rather than as a panic inside the network.
+    let (vocab_size, positions) = match kind {
+        "distilbert" => {
+            let c: DistilBertConfig = parse(config, "DistilBERT")?;
+            (c.vocab_size, c.max_position_embeddings)
         }
+        "deberta" => {
+            let c: DebertaConfig = parse(config, "DeBERTa")?;
+            (c.vocab_size, c.max_position_embeddings)
+        }
+        "deberta-v2" => {
+            let c: DebertaV2Config = parse(config, "DeBERTa-v2")?;
+            (c.vocab_size, c.max_position_embeddings)
+        }
+        "bert" => {
+            let c: BertConfig = parse(config, "BERT")?;
+            (c.vocab_size, c.max_position_embeddings)
+        }
+        _ => {
+            let c: BertConfig = parse(config, "RoBERTa")?;
+            (c.vocab_size, c.max_position_embeddings - 2)
+        }
+    };
+    Ok(ConfigSummary {
+        labels: labels_of(config)?,
+        vocab_size,
+        max_tokens: positions.max(0) as usize,
+        shaped,
+    })
+}
+
+/// Labels by class index from `id2label`, which must cover 0..n without gaps.
+fn labels_of(config: &Value) -> std::result::Result<Vec<String>, String> {
+    let map = config
+        .get("id2label")
+        .and_then(Value::as_object)
+        .filter(|m| !m.is_empty())
+        .ok_or("no id2label: a token-classification model must list its labels")?;
+    (0..map.len())
+        .map(|i| {
+            map.get(&i.to_string())
+                .and_then(Value::as_str)
+                .map(String::from)
+                .ok_or(format!("id2label has no label for class {i}"))
+        })
+        .collect()
+}
+
+impl Network {
+    /// Builds the network that `config` describes, its variables in `vs` (randomly initialised;
+    /// load weights afterwards), with one output class per label of `id2label`. The shape
+    /// embedding starts at zero, so an imported encoder first sees exactly its pretrained input.
+    pub fn build(vs: &VarStore, config: &Value) -> Result<Network> {
+        let summary = summarize(config).map_err(Error::Model)?;
+        let root = vs.root();
+        let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
+        let bad = Error::Model;
+        match model_type(config) {
+            "distilbert" => {
+                let c: DistilBertConfig = parse(config, "DistilBERT").map_err(bad)?;
+                DistilBertForTokenClassification::new(&root, &c)
+                    .map(Network::DistilBert)
+                    .map_err(model_error)
+            }
+            "deberta" => {
+                let c: DebertaConfig = parse(config, "DeBERTa").map_err(bad)?;
+                DebertaForTokenClassification::new(&root, &c)
+                    .map(Network::Deberta)
+                    .map_err(model_error)
+            }
+            "deberta-v2" => {
+                let c: DebertaV2Config = parse(config, "DeBERTa-v2").map_err(bad)?;
+                DebertaV2ForTokenClassification::new(&root, &c)
+                    .map(|m| Network::DebertaV2(Box::new(m)))
+                    .map_err(model_error)
+            }
+            "bert" if !summary.shaped => {
+                let c: BertConfig = parse(config, "BERT").map_err(bad)?;
+                BertForTokenClassification::new(&root, &c)
+                    .map(Network::Bert)
+                    .map_err(model_error)
+            }
+            "bert" => {
+                let c: BertConfig = parse(config, "BERT").map_err(bad)?;
+                ShapedTagger::new(vs, &c, summary.labels.len() as i64).map(Network::Shaped)
+            }
+            _ => {
+                let c: BertConfig = parse(config, "RoBERTa").map_err(bad)?;
+                RobertaForTokenClassification::new(&root, &c)
+                    .map(Network::Roberta)
+                    .map_err(model_error)
+            }
+        }
+    }
+
+    /// Logits `[batch, len, labels]`.
+    pub fn forward(
+        &self,
+        ids: &Tensor,
+        shapes: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> Result<Tensor> {
+        let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
+        match self {
+            Network::Bert(model) => Ok(model
+                .forward_t(Some(ids), Some(mask), None, None, None, train)
+                .logits),
+            Network::Roberta(model) => Ok(model
+                .forward_t(Some(ids), Some(mask), None, None, None, train)
+                .logits),
+            Network::DistilBert(model) => model
+                .forward_t(Some(ids), Some(mask), None, train)
+                .map(|o| o.logits)
+                .map_err(model_error),
+            Network::Deberta(model) => model
+                .forward_t(Some(ids), Some(mask), None, None, None, train)
+                .map(|o| o.logits)
+                .map_err(model_error),
+            Network::DebertaV2(model) => model
+                .forward_t(Some(ids), Some(mask), None, None, None, train)
+                .map(|o| o.logits)
+                .map_err(model_error),
+            Network::Shaped(m) => {
+                let embeds = Tensor::embedding(&m.word_embeddings, ids, -1, false, false)
+                    + m.shapes.forward(shapes);
+                let hidden = m
+                    .bert
+                    .forward_t(
+                        None,
+                        Some(mask),
+                        None,
+                        None,
+                        Some(&embeds),
+                        None,
+                        None,
+                        train,
+                    )
+                    .map_err(|e| Error::Model(e.to_string()))?
+                    .hidden_state;
+                Ok(hidden.dropout(m.dropout, train).apply(&m.classifier))
+            }
+        }
+    }
+}
+
+impl ShapedTagger {
+    fn new(vs: &VarStore, config: &BertConfig, labels: i64) -> Result<ShapedTagger> {
+        let root = vs.root();
         let bert = BertModel::new_with_optional_pooler(&root / "bert", config, false);
         let shapes = nn::embedding(
             &root / "shape_embeddings",
@@ -60,46 +262,12 @@ impl Network {
             .get("bert.embeddings.word_embeddings.weight")
             .map(Tensor::shallow_clone)
             .ok_or_else(|| Error::Model("BERT built without word embeddings".into()))?;
-        Ok(Network::Shaped(ShapedTagger {
+        Ok(ShapedTagger {
             bert,
             shapes,
             classifier,
             word_embeddings,
             dropout: config.hidden_dropout_prob,
-        }))
-    }
-
-    /// Logits `[batch, len, labels]`.
-    pub fn forward(
-        &self,
-        ids: &Tensor,
-        shapes: &Tensor,
-        mask: &Tensor,
-        train: bool,
-    ) -> Result<Tensor> {
-        match self {
-            Network::Plain(model) => Ok(model
-                .forward_t(Some(ids), Some(mask), None, None, None, train)
-                .logits),
-            Network::Shaped(m) => {
-                let embeds = Tensor::embedding(&m.word_embeddings, ids, -1, false, false)
-                    + m.shapes.forward(shapes);
-                let hidden = m
-                    .bert
-                    .forward_t(
-                        None,
-                        Some(mask),
-                        None,
-                        None,
-                        Some(&embeds),
-                        None,
-                        None,
-                        train,
-                    )
-                    .map_err(|e| Error::Model(e.to_string()))?
-                    .hidden_state;
-                Ok(hidden.dropout(m.dropout, train).apply(&m.classifier))
-            }
-        }
+        })
     }
 }

@@ -1,8 +1,5 @@
-use std::collections::HashMap;
 use std::path::Path;
 
-use rust_bert::bert::BertConfig;
-use rust_bert::Activation;
 use tch::{nn::VarStore, Device};
 use tokenizers::models::wordpiece::WordPiece;
 use tokenizers::normalizers::BertNormalizer;
@@ -44,6 +41,8 @@ pub struct RandomModelSpec {
     pub extra_words: Vec<String>,
     /// Build the word-shape network instead of plain BERT token classification.
     pub shape_features: bool,
+    /// config.json `model_type`: `bert`, `distilbert`, `roberta`, `deberta` or `deberta-v2`.
+    pub architecture: String,
 }
 
 impl Default for RandomModelSpec {
@@ -60,17 +59,21 @@ impl Default for RandomModelSpec {
             outside_bias: 3.0,
             extra_words: vec![],
             shape_features: false,
+            architecture: "bert".into(),
         }
     }
 }
 
 /// A cased WordPiece vocabulary: special tokens, printable ASCII and Latin-1 letters, common
 /// typographic punctuation, their `##` continuations, and `extra_words`.
-fn vocabulary(extra_words: &[String]) -> Vec<String> {
-    let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+/// RoBERTa's position ids assume padding is token 1, so its specials come in RoBERTa's order.
+fn vocabulary(extra_words: &[String], architecture: &str) -> Vec<String> {
+    let specials = if architecture == "roberta" {
+        ["[CLS]", "[PAD]", "[SEP]", "[UNK]", "[MASK]"]
+    } else {
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    };
+    let mut vocab: Vec<String> = specials.iter().map(|s| s.to_string()).collect();
     let chars: Vec<char> = ('!'..='~')
         .chain('À'..='ÿ')
         .chain(['‘', '’', '“', '”', '–', '—', '…', '€', '£'])
@@ -94,36 +97,10 @@ fn vocabulary(extra_words: &[String]) -> Vec<String> {
 /// claimex-model.json) with random weights, through the same rust-bert code that loads models.
 pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    let vocab = vocabulary(&spec.extra_words);
+    let vocab = vocabulary(&spec.extra_words, &spec.architecture);
 
-    let id2label: HashMap<i64, String> = spec
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as i64, l.clone()))
-        .collect();
-    let config = BertConfig {
-        hidden_act: Activation::gelu,
-        attention_probs_dropout_prob: 0.1,
-        hidden_dropout_prob: 0.1,
-        hidden_size: spec.hidden_size,
-        initializer_range: 0.02,
-        intermediate_size: spec.intermediate_size,
-        max_position_embeddings: spec.max_positions,
-        num_attention_heads: spec.heads,
-        num_hidden_layers: spec.layers,
-        type_vocab_size: 2,
-        vocab_size: vocab.len() as i64,
-        output_attentions: None,
-        output_hidden_states: None,
-        is_decoder: None,
-        label2id: Some(id2label.iter().map(|(i, l)| (l.clone(), *i)).collect()),
-        id2label: Some(id2label),
-    };
-    let mut config_json =
-        serde_json::to_value(&config).map_err(|e| Error::Tokenizer(e.to_string()))?;
-    config_json["model_type"] = "bert".into();
-    config_json["architectures"] = serde_json::json!(["BertForTokenClassification"]);
+    let mut config_json = architecture_config(spec, vocab.len() as i64)?;
+    crate::model::set_labels(&mut config_json, &spec.labels);
     config_json[SHAPE_FEATURES_FIELD] = spec.shape_features.into();
     write_file(
         &dir.join("config.json"),
@@ -158,7 +135,7 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
     tch::set_num_threads(1);
     tch::manual_seed(spec.seed);
     let vs = VarStore::new(Device::Cpu);
-    Network::new(&vs, &config, spec.shape_features, spec.labels.len() as i64)?;
+    Network::build(&vs, &config_json)?;
     if spec.shape_features {
         // Imports start shapes at zero; a random test model gets random ones so the path matters.
         if let Some(shapes) = vs.variables().get("shape_embeddings.weight") {
@@ -189,6 +166,76 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         &serde_json::to_string_pretty(&card).unwrap_or_default(),
     )?;
     Ok(())
+}
+
+/// The architecture-specific part of a random model's config.json.
+fn architecture_config(spec: &RandomModelSpec, vocab_size: i64) -> Result<serde_json::Value> {
+    let common = serde_json::json!({
+        "vocab_size": vocab_size,
+        "max_position_embeddings": spec.max_positions,
+        "initializer_range": 0.02,
+    });
+    let bert_like = serde_json::json!({
+        "hidden_act": "gelu",
+        "attention_probs_dropout_prob": 0.1,
+        "hidden_dropout_prob": 0.1,
+        "hidden_size": spec.hidden_size,
+        "intermediate_size": spec.intermediate_size,
+        "num_attention_heads": spec.heads,
+        "num_hidden_layers": spec.layers,
+        "type_vocab_size": 2,
+    });
+    let specific = match spec.architecture.as_str() {
+        "bert" => bert_like,
+        "roberta" => {
+            let mut c = bert_like;
+            c["type_vocab_size"] = 1.into();
+            // Two position rows are reserved for padding in RoBERTa.
+            c["max_position_embeddings"] = (spec.max_positions + 2).into();
+            c["pad_token_id"] = 1.into();
+            c
+        }
+        "deberta" | "deberta-v2" => {
+            let mut c = bert_like;
+            c["type_vocab_size"] = 0.into();
+            c["relative_attention"] = true.into();
+            c["max_relative_positions"] = (-1).into();
+            c["pos_att_type"] = serde_json::json!(["c2p", "p2c"]);
+            c["position_biased_input"] = false.into();
+            c["pad_token_id"] = 0.into();
+            if spec.architecture == "deberta-v2" {
+                c["position_buckets"] = 64.into();
+                c["norm_rel_ebd"] = "layer_norm".into();
+                c["share_att_key"] = true.into();
+            }
+            c
+        }
+        "distilbert" => serde_json::json!({
+            "activation": "gelu",
+            "attention_dropout": 0.1,
+            "dim": spec.hidden_size,
+            "dropout": 0.1,
+            "hidden_dim": spec.intermediate_size,
+            "n_heads": spec.heads,
+            "n_layers": spec.layers,
+            "qa_dropout": 0.1,
+            "seq_classif_dropout": 0.2,
+            "sinusoidal_pos_embds": false,
+            "tie_weights_": true,
+        }),
+        other => {
+            return Err(Error::Model(format!(
+                "no random model for architecture `{other}` (bert, distilbert, roberta, deberta, deberta-v2)"
+            )))
+        }
+    };
+    let mut config = common;
+    for (k, v) in specific.as_object().into_iter().flatten() {
+        config[k] = v.clone();
+    }
+    config["model_type"] = spec.architecture.clone().into();
+    config["architectures"] = serde_json::json!(["ForTokenClassification"]);
+    Ok(config)
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<()> {

@@ -449,3 +449,66 @@ fn outside_is_not_a_type_to_add() {
         "{err}"
     );
 }
+
+fn architecture_model(dir: &Path, architecture: &str) {
+    tch::set_num_threads(1);
+    let spec = RandomModelSpec {
+        outside_bias: 0.0,
+        seed: 9,
+        architecture: architecture.into(),
+        ..RandomModelSpec::default()
+    };
+    write_random_model(dir, &spec).unwrap();
+}
+
+/// Every architecture goes through rust-bert's own network for it: entities come out on word
+/// boundaries and slice back exactly, long sentences are windowed, and the label set extends.
+#[test]
+fn distilbert_roberta_and_deberta_models_load_and_tag() {
+    for architecture in ["distilbert", "roberta", "deberta", "deberta-v2"] {
+        let dir = tempfile::tempdir().unwrap();
+        architecture_model(dir.path(), architecture);
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("config.json")).unwrap())
+                .unwrap();
+        assert_eq!(config["model_type"], architecture);
+        let mut model = load(dir.path(), 3, 24);
+        let index = TextIndex::new(MULTILINGUAL);
+        let found = model.recognize(&sentences(MULTILINGUAL)).unwrap();
+        let n: usize = found.iter().map(Vec::len).sum();
+        assert!(
+            n > 0,
+            "{architecture}: a random model with no O bias tags something"
+        );
+        for entity in found.iter().flatten() {
+            assert_eq!(
+                index
+                    .slice(MULTILINGUAL, Span::new(entity.start, entity.end))
+                    .unwrap(),
+                entity.text,
+                "{architecture}"
+            );
+            assert!(!entity.text.contains("##"), "{architecture}: {entity:?}");
+        }
+        let added = model.extend_labels(&["DATE".to_string()], 1).unwrap();
+        assert_eq!(added.len(), 2, "{architecture}");
+        let again = model.recognize(&sentences(MULTILINGUAL)).unwrap();
+        assert_eq!(again.len(), found.len(), "{architecture}");
+    }
+}
+
+#[test]
+fn shape_features_on_another_architecture_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    architecture_model(dir.path(), "distilbert");
+    let path = dir.path().join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config["claimex_shape_features"] = true.into();
+    std::fs::write(&path, config.to_string()).unwrap();
+    let err = load_error(dir.path());
+    assert!(
+        err.contains("config.json") && err.contains("only built for model_type bert"),
+        "{err}"
+    );
+}
