@@ -1,8 +1,7 @@
 use std::path::PathBuf;
 
-use anyhow::Context;
 use claimex_ingest::split_sentences;
-use claimex_ner::{NerConfig, NerModel};
+use claimex_ner::NerConfig;
 use claimex_train::{
     predict, read_conll_documents, read_examples, rebuild_documents, score_boundaries, score_spans,
     worst_errors, EvalReport, Layout, SentenceErrors, TypedSpan, NONE,
@@ -41,14 +40,13 @@ pub struct EvalNerArgs {
 
 pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let model = NerModel::load(
+    let model = crate::model_arg::load(
         &args.model,
         NerConfig {
             batch_size: args.batch_size,
             ..NerConfig::default()
         },
-    )
-    .with_context(|| format!("loading NER model from {}", args.model.display()))?;
+    )?;
     let examples = read_examples(&args.data)?;
     let keep = |spans: Vec<TypedSpan>| -> Vec<TypedSpan> {
         spans

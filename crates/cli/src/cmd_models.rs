@@ -108,7 +108,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ModelsCommand::Info { dir } => {
-            let model = NerModel::load(&dir, NerConfig::default())?;
+            let model = crate::model_arg::load(&dir, NerConfig::default())?;
             let info = model.info();
             println!("id:      {}", info.id);
             println!("trained: {}", info.trained);

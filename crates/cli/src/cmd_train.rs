@@ -83,8 +83,8 @@ fn line(r: &EvalReport) -> String {
 
 pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let mut model = NerModel::load(&args.base, NerConfig::default())
-        .with_context(|| format!("loading base model from {}", args.base.display()))?;
+    let mut model = crate::model_arg::load(&args.base, NerConfig::default())
+        .with_context(|| format!("loading base model {}", args.base.display()))?;
     let mut train = Vec::new();
     for path in &args.train {
         train.extend(read_examples(path)?);

@@ -6,6 +6,7 @@ mod cmd_models;
 mod cmd_run;
 mod cmd_train;
 mod ledger;
+mod model_arg;
 mod parallelism;
 mod reader_args;
 

@@ -8,6 +8,7 @@
 
 mod decode;
 mod error;
+mod hub;
 mod import;
 mod model;
 mod network;
@@ -18,6 +19,7 @@ mod words;
 
 pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
+pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
 pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};
 pub use network::SHAPE_FEATURES_FIELD;
