@@ -268,3 +268,45 @@ fn ingest_writes_sentences_that_slice_back() {
         }
     }
 }
+
+/// A surname after the full name is the same entity: the claims' arguments carry one entity id.
+#[test]
+fn a_later_surname_links_to_the_full_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tokayev.txt");
+    std::fs::write(
+        &input,
+        "Kazakh President Kassym-Jomart Tokayev met Israeli officials in Astana on Monday.\n\n\
+         Tokayev said Kazakhstan would join the Abraham Accords.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("claims.jsonl");
+    let model = crate::util::workspace_root().join("models/default");
+    run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let claims = read_jsonl(&out);
+    let args: Vec<&Value> = claims
+        .iter()
+        .flat_map(|c| [&c["subject"], &c["object"]])
+        .collect();
+    let id_where = |pick: &dyn Fn(&str) -> bool| -> String {
+        let arg = args
+            .iter()
+            .find(|a| pick(a["text"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("{claims:#?}"));
+        arg["entity"].as_str().unwrap().to_string()
+    };
+    // The full name as the model reads it ("Kassym-Jomart Tokayev", or part of it).
+    let full = id_where(&|t| t.ends_with("Tokayev") && t != "Tokayev");
+    let short = id_where(&|t| t == "Tokayev");
+    assert_eq!(full, short);
+    assert_ne!(id_where(&|t| t == "Kazakhstan"), full);
+}

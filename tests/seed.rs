@@ -114,4 +114,13 @@ fn seed_article_first_claim_with_the_default_model() {
     for claim in &claims {
         crate::util::assert_claim_spans_slice_back(claim, &text);
     }
+    // In-document linking: every mention of a name carries the same entity id.
+    let mut ids = std::collections::HashMap::new();
+    for claim in &claims {
+        for arg in [&claim["subject"], &claim["object"]] {
+            let id = arg["entity"].as_str().unwrap().to_string();
+            let previous = ids.insert(arg["text"].as_str().unwrap().to_string(), id.clone());
+            assert!(previous.is_none_or(|p| p == id), "{arg}");
+        }
+    }
 }

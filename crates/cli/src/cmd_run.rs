@@ -23,7 +23,8 @@ pub struct RunArgs {
     /// sqlite://PATH).
     #[arg(long = "out", required = true, value_name = "SINK")]
     outs: Vec<String>,
-    /// Model directory [default: $CLAIMEX_MODEL, else models/default].
+    /// Model directory, or hf:ORG/NAME[@REVISION] in a build with the `remote` feature
+    /// [default: $CLAIMEX_MODEL, else models/default].
     #[arg(long)]
     model: Option<PathBuf>,
     /// Threads for reading, splitting and inference [default: all cores].
@@ -77,14 +78,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let threads = parallelism::configure(args.threads)?;
     let model_dir = resolve_model(args.model.as_deref())?;
-    let model = NerModel::load(
+    let model = crate::model_arg::load(
         &model_dir,
         NerConfig {
             batch_size: args.batch_size,
             ..NerConfig::default()
         },
-    )
-    .with_context(|| format!("loading NER model from {}", model_dir.display()))?;
+    )?;
     let info = model.info().clone();
     if !info.trained {
         eprintln!(
@@ -214,7 +214,8 @@ fn process_chunk(
     let results: Vec<(DocumentRecord, Vec<Claim>)> = per_doc
         .into_par_iter()
         .map(|item| match item {
-            Ok((doc, sentences, ents)) => {
+            Ok((doc, sentences, mut ents)) => {
+                claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
                 let claims: Vec<Claim> = sentences
                     .iter()
                     .zip(&ents)

@@ -35,6 +35,10 @@ pub struct EntitySpan {
     pub score: f32,
     /// Lowest token probability inside the mention.
     pub min_score: f32,
+    /// Id of the entity this mention names within its document (see [`crate::link_entities`]);
+    /// `None` until linked.
+    #[serde(default)]
+    pub entity: Option<String>,
 }
 
 impl EntitySpan {
@@ -58,6 +62,9 @@ pub struct Argument {
     pub end: usize,
     /// Confidence in the argument itself (the entity score for entities).
     pub score: f32,
+    /// Id of the linked entity within the document, when the argument is a linked mention.
+    #[serde(default)]
+    pub entity: Option<String>,
 }
 
 impl Argument {
@@ -75,6 +82,7 @@ impl From<&EntitySpan> for Argument {
             start: e.start,
             end: e.end,
             score: e.score,
+            entity: e.entity.clone(),
         }
     }
 }

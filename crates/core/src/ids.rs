@@ -51,6 +51,12 @@ pub fn claim_id(
     ])
 }
 
+/// Deterministic entity id within a document: `ent:` and a hash of the document id, the type
+/// and the normalised name of the entity's first mention.
+pub fn entity_id(doc_id: &str, label: &str, name: &str) -> String {
+    format!("ent:{}", &short_hash([doc_id, "entity", label, name])[..16])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod claim;
 mod document;
 mod error;
 mod ids;
+mod linking;
 mod offsets;
 
 pub use claim::{
@@ -16,5 +17,6 @@ pub use claim::{
 };
 pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
 pub use error::{Error, Result};
-pub use ids::{claim_id, content_doc_id};
+pub use ids::{claim_id, content_doc_id, entity_id};
+pub use linking::{link_entities, EntityLinker, LinkedEntity};
 pub use offsets::{Span, TextIndex};

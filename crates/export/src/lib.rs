@@ -97,6 +97,7 @@ mod tests {
             start: 0,
             end: 1,
             score: 0.9,
+            entity: None,
         };
         Claim {
             claim_id: id.into(),

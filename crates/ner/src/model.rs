@@ -480,6 +480,7 @@ impl NerModel {
                     end: sentence.start + chars.end,
                     score: probs.iter().sum::<f32>() / probs.len() as f32,
                     min_score: probs.iter().copied().fold(f32::INFINITY, f32::min),
+                    entity: None,
                 })
             })
             .collect()

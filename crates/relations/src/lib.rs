@@ -98,6 +98,7 @@ mod tests {
             end: start + text.chars().count(),
             score,
             min_score: score,
+            entity: None,
         }
     }
 
