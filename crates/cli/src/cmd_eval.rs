@@ -39,7 +39,7 @@ pub struct EvalNerArgs {
 }
 
 pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
-    parallelism::configure(args.threads)?;
+    let threads = parallelism::configure(args.threads)?;
     let model = crate::model_arg::load(
         &args.model,
         NerConfig {
@@ -54,7 +54,16 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
             .filter(|s| args.only_types.is_empty() || args.only_types.contains(&s.label))
             .collect()
     };
+    let started = std::time::Instant::now();
     let predicted: Vec<_> = predict(&model, &examples)?.into_iter().map(keep).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let speed = Speed {
+        seconds,
+        sentences_per_s: examples.len() as f64 / seconds.max(1e-9),
+        batch_size: args.batch_size,
+        threads,
+        peak_rss_mib: parallelism::peak_rss_mib(),
+    };
     let gold: Vec<_> = examples.iter().map(|e| keep(e.entities.clone())).collect();
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let report = score_spans(&gold, &predicted);
@@ -64,13 +73,36 @@ pub fn ner(args: EvalNerArgs) -> anyhow::Result<()> {
         value["model"] = model.info().id.clone().into();
         value["data"] = args.data.display().to_string().into();
         value["worst_errors"] = serde_json::to_value(&worst)?;
+        value["speed"] = serde_json::to_value(&speed)?;
         println!("{value}");
     } else {
         print_table(&report, &model.info().id, &args.data);
+        println!(
+            "{} sentences in {:.1} s: {:.1} sentences/s (batch {}, {} threads), peak RSS {}",
+            report.sentences,
+            speed.seconds,
+            speed.sentences_per_s,
+            speed.batch_size,
+            speed.threads,
+            speed
+                .peak_rss_mib
+                .map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+        );
         print_confusion(&report);
         print_errors(&worst);
     }
     Ok(())
+}
+
+/// How fast the model tagged the data (tokenisation, windows, inference and decoding; reading and
+/// scoring excluded), and the process's peak memory.
+#[derive(serde::Serialize)]
+struct Speed {
+    seconds: f64,
+    sentences_per_s: f64,
+    batch_size: usize,
+    threads: usize,
+    peak_rss_mib: Option<f64>,
 }
 
 /// Rows are gold types, columns predicted types; `O` is "no entity with these boundaries".

@@ -13,3 +13,11 @@ pub fn configure(threads: Option<usize>) -> anyhow::Result<usize> {
     tch::set_num_threads(n as i32);
     Ok(n)
 }
+
+/// Peak resident memory of this process so far, in MiB (Linux `VmHWM`); `None` elsewhere.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
