@@ -35,9 +35,11 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p claimex-ner --features remote -- -D warnings
 
-# The last line builds the optional hub-download feature (`remote`) and checks its offline error.
+# The tests run beside a throwaway PostgreSQL server (scripts/with-postgres.sh installs Debian's
+# postgresql package if needed). The last line builds the optional hub-download feature (`remote`)
+# and checks its offline error.
 test: lint
-	cargo test --workspace
+	scripts/with-postgres.sh cargo test --workspace
 	cargo test -p claimex-ner --features remote --lib hub
 
 # Rebuilds models/default from the all-MiniLM-L6-v2 encoder (PyPI) and CoNLL-2003 train+dev.

@@ -3,8 +3,10 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use claimex_core::{Claim, DocumentRecord, Sentence};
-use claimex_export::{open_sink, ClaimSink, RunInfo};
+use std::collections::HashSet;
+
+use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
+use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
 use clap::Args;
@@ -40,9 +42,14 @@ pub struct RunArgs {
     /// repeatable job.
     #[arg(long, value_name = "i/N")]
     shard: Option<Shard>,
-    /// Skip documents already committed to the output (not built yet).
+    /// Continue an interrupted run: documents that every output already holds for the same
+    /// models are not processed again (database outputs only: .db, sqlite://).
     #[arg(long)]
     resume: bool,
+    /// Documents per database transaction: a killed run loses at most this many (they are redone
+    /// by --resume).
+    #[arg(long, default_value_t = claimex_export::DOCS_PER_TRANSACTION)]
+    commit_every: usize,
     /// Where to write the per-document ledger [default: documents.jsonl beside the first --out].
     #[arg(long)]
     ledger: Option<PathBuf>,
@@ -73,9 +80,6 @@ impl FromStr for Shard {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    if args.resume {
-        anyhow::bail!("--resume is not built yet (planned in the export issue); rerun without it: SQLite output is idempotent, so a rerun adds no duplicate claims");
-    }
     let threads = parallelism::configure(args.threads)?;
     let model_dir = resolve_model(args.model.as_deref())?;
     let model = crate::model_arg::load(
@@ -98,12 +102,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         ner_model: info.id.clone(),
         relations_model: claimex_relations::METHOD_ID.to_string(),
         config: std::env::args().collect::<Vec<_>>().join(" "),
+        docs_per_transaction: args.commit_every,
     };
     let mut sinks = Vec::new();
     for target in &args.outs {
         create_parent(target)?;
         sinks.push(open_sink(target, &run_info)?);
     }
+    let done = if args.resume {
+        committed_everywhere(&mut sinks)?
+    } else {
+        HashSet::new()
+    };
     let ledger_path = args
         .ledger
         .clone()
@@ -124,6 +134,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .filter(|(k, _)| shard.map_or(true, |s| k % s.count == s.index))
         .map(|(_, item)| item);
     for item in items {
+        let key = match &item {
+            Ok(raw) => doc_key(&raw.source),
+            Err(record) => doc_key(&record.source),
+        };
+        if done.contains(&key) {
+            ledger.record(&resumed_record(item))?;
+            continue;
+        }
         chunk.push(item);
         if chunk.len() >= args.chunk_docs.max(1) {
             process_chunk(
@@ -146,8 +164,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let t = ledger.finish()?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "claimex: {} documents processed ({} repaired), {} skipped, {} duplicates; {} sentences, {} entities, {} claims in {:.1}s ({:.1} sentences/s, {threads} threads)",
-        t.processed, t.repaired, t.skipped, t.duplicates, t.sentences, t.entities, t.claims, secs,
+        "claimex: {} documents processed ({} repaired), {} skipped, {} duplicates{}; {} sentences, {} entities, {} claims in {:.1}s ({:.1} sentences/s, {threads} threads)",
+        t.processed, t.repaired, t.skipped, t.duplicates,
+        if args.resume { format!(", {} already committed (resumed)", t.resumed) } else { String::new() },
+        t.sentences, t.entities, t.claims, secs,
         t.sentences as f64 / secs.max(1e-9)
     );
     eprintln!(
@@ -170,6 +190,42 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// The documents that every sink already holds for this run's models; an error when a sink
+/// cannot tell (files are rewritten whole, so they cannot resume).
+fn committed_everywhere(sinks: &mut [Box<dyn ClaimSink>]) -> anyhow::Result<HashSet<DocKey>> {
+    let mut done: Option<HashSet<DocKey>> = None;
+    for sink in sinks.iter_mut() {
+        let Some(keys) = sink.committed()? else {
+            anyhow::bail!(
+                "--resume needs database outputs (.db, sqlite://PATH): {} is a file that each run writes whole; drop --resume, or write to a database",
+                sink.target()
+            );
+        };
+        done = Some(match done {
+            None => keys,
+            Some(d) => d.intersection(&keys).cloned().collect(),
+        });
+    }
+    Ok(done.unwrap_or_default())
+}
+
+/// The ledger line of a document an earlier run committed.
+fn resumed_record(item: ReadItem) -> DocumentRecord {
+    let (doc_id, source) = match item {
+        Ok(raw) => (raw.id, raw.source),
+        Err(record) => (record.doc_id, record.source),
+    };
+    DocumentRecord {
+        doc_id,
+        source,
+        status: DocStatus::Resumed,
+        reason: Some("committed to the output by an earlier run; not processed again".into()),
+        sentences: 0,
+        entities: 0,
+        claims: 0,
+    }
 }
 
 fn process_chunk(
@@ -211,7 +267,7 @@ fn process_chunk(
             Err(record) => per_doc.push(Err(record)),
         }
     }
-    let results: Vec<(DocumentRecord, Vec<Claim>)> = per_doc
+    let results: Vec<(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)> = per_doc
         .into_par_iter()
         .map(|item| match item {
             Ok((doc, sentences, mut ents)) => {
@@ -221,18 +277,23 @@ fn process_chunk(
                     .zip(&ents)
                     .flat_map(|(s, e)| claimex_relations::claims_of_sentence(&doc.id, s, e, ner_id))
                     .collect();
-                let entities = ents.iter().map(Vec::len).sum();
+                let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
                 let record =
-                    DocumentRecord::processed(&doc, sentences.len(), entities, claims.len());
-                (record, claims)
+                    DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());
+                (record, mentions, claims)
             }
-            Err(record) => (record, vec![]),
+            Err(record) => (record, vec![], vec![]),
         })
         .collect();
 
-    for (record, claims) in &results {
+    for (record, entities, claims) in &results {
+        let output = DocumentOutput {
+            record,
+            entities,
+            claims,
+        };
         for sink in sinks.iter_mut() {
-            sink.write_document(record, claims)?;
+            sink.write_document(&output)?;
         }
         ledger.record(record)?;
     }

@@ -14,6 +14,8 @@ pub struct Tally {
     pub processed: usize,
     pub skipped: usize,
     pub duplicates: usize,
+    /// Documents an earlier run had committed (`--resume`).
+    pub resumed: usize,
     /// Processed documents that needed a repair (noted in their `reason`).
     pub repaired: usize,
     pub sentences: usize,
@@ -62,6 +64,7 @@ impl Ledger {
             }
             DocStatus::Skipped => self.tally.skipped += 1,
             DocStatus::Duplicate => self.tally.duplicates += 1,
+            DocStatus::Resumed => self.tally.resumed += 1,
         }
         self.tally.sentences += record.sentences;
         self.tally.entities += record.entities;

@@ -55,6 +55,32 @@ pub enum DocStatus {
     Skipped,
     /// Same normalised text as an earlier document; `reason` names it.
     Duplicate,
+    /// Already in the output from an earlier, interrupted run (`--resume`): not processed again.
+    Resumed,
+}
+
+impl DocStatus {
+    /// The lower-case name used in every output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DocStatus::Processed => "processed",
+            DocStatus::Skipped => "skipped",
+            DocStatus::Duplicate => "duplicate",
+            DocStatus::Resumed => "resumed",
+        }
+    }
+
+    /// Parses [`DocStatus::as_str`]'s names.
+    pub fn parse(name: &str) -> Option<DocStatus> {
+        [
+            DocStatus::Processed,
+            DocStatus::Skipped,
+            DocStatus::Duplicate,
+            DocStatus::Resumed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
 }
 
 /// The ledger line for one input document: every document read appears exactly once, so that

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 pub enum Error {
     /// The `--out` target names no known sink.
     #[error(
-        "output {0}: unknown sink (use a path ending in .jsonl, .db, .sqlite, or sqlite://PATH)"
+        "output {0}: unknown sink (use a path ending in .jsonl, .csv, .db, .sqlite, or sqlite://PATH, or a postgres:// URL)"
     )]
     UnknownTarget(String),
     /// A file could not be written.
@@ -23,6 +23,43 @@ pub enum Error {
         path: PathBuf,
         /// Underlying error.
         source: rusqlite::Error,
+    },
+    /// A database to read from is not at this claimex's schema version.
+    #[error("input {path}: schema version {found}, expected {expected}: open it once as an output of this claimex (`claimex run ... --out`) to migrate it, or use the claimex that wrote it")]
+    SchemaMismatch {
+        /// The database file.
+        path: PathBuf,
+        /// Version found.
+        found: i64,
+        /// Version this build reads.
+        expected: i64,
+    },
+    /// Stored rows do not make sense as claimex output.
+    #[error("input {path}: {reason}")]
+    Corrupt {
+        /// Where they were read.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// PostgreSQL refused a connection or an operation.
+    #[error("output {target}: PostgreSQL: {source}")]
+    Postgres {
+        /// The URL, password hidden.
+        target: String,
+        /// Underlying error.
+        #[source]
+        source: ::postgres::Error,
+    },
+    /// A PostgreSQL database was written by a newer claimex.
+    #[error("output {target}: schema version {found} is newer than this claimex understands ({supported}); upgrade claimex or use another database")]
+    SchemaTooNewAt {
+        /// The URL, password hidden.
+        target: String,
+        /// Version found.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
     },
     /// The database was written by a newer claimex.
     #[error("output {path}: schema version {found} is newer than this claimex understands ({supported}); upgrade claimex or write to a new file")]

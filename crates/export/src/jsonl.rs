@@ -2,9 +2,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use claimex_core::{Claim, DocumentRecord};
-
-use crate::{ClaimSink, Error, Result};
+use crate::{ClaimSink, DocumentOutput, Error, Result};
 
 /// Writes one claim per line. The file is written as `<path>.partial` and renamed into place by
 /// [`ClaimSink::finish`], so a crashed run never leaves a truncated file that looks complete.
@@ -44,8 +42,8 @@ fn partial_path(path: &Path) -> PathBuf {
 }
 
 impl ClaimSink for JsonlSink {
-    fn write_document(&mut self, _record: &DocumentRecord, claims: &[Claim]) -> Result<()> {
-        for claim in claims {
+    fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
+        for claim in doc.claims {
             serde_json::to_writer(&mut self.out, claim).map_err(|e| self.io(e.into()))?;
             self.out.write_all(b"\n").map_err(|e| self.io(e))?;
         }

@@ -1,20 +1,27 @@
-//! Sinks that store claims and the per-document ledger: JSONL files and SQLite databases, behind
-//! one [`ClaimSink`] trait. Sinks are chosen from the `--out` target by [`open_sink`].
+//! Sinks that store claims, entity mentions and the per-document ledger, behind one
+//! [`ClaimSink`] trait: JSONL and CSV files, SQLite and PostgreSQL databases, Parquet files.
+//! Sinks are chosen from the `--out` target by [`open_sink`].
 //!
-//! Writes are idempotent where the target allows it: claim ids are deterministic, so writing the
-//! same claims into the same SQLite database twice adds no rows.
+//! The table sinks share one relational shape ([`rows`]): claims, entities, claim evidence and
+//! documents, keyed by deterministic ids plus the models, so re-running a corpus adds nothing and
+//! a changed model adds its own rows. The databases commit in batches of documents, so a killed
+//! run leaves whole documents only, and [`ClaimSink::committed`] tells a resumed run which to skip.
 
 mod error;
 mod jsonl;
+mod postgres;
+pub mod rows;
 mod sqlite;
 
 pub use error::{Error, Result};
 pub use jsonl::JsonlSink;
-pub use sqlite::{SqliteSink, SCHEMA_VERSION};
+pub use postgres::{pg_escape, pg_unescape, read_postgres, PostgresSink, PG_SCHEMA_VERSION};
+pub use sqlite::{read_sqlite, SqliteSink, SCHEMA_VERSION};
 
+use std::collections::HashSet;
 use std::path::Path;
 
-use claimex_core::{Claim, DocumentRecord};
+use claimex_core::{Claim, DocumentRecord, EntitySpan, SourceRef};
 
 /// Facts about a run that sinks record with their rows.
 #[derive(Debug, Clone)]
@@ -25,17 +32,70 @@ pub struct RunInfo {
     pub relations_model: String,
     /// The command line or configuration, for the record.
     pub config: String,
+    /// Documents per transaction in the databases: a killed run loses at most this many.
+    pub docs_per_transaction: usize,
+}
+
+/// Default for [`RunInfo::docs_per_transaction`]: big enough to amortise commits, small enough
+/// that a crash loses little work.
+pub const DOCS_PER_TRANSACTION: usize = 500;
+
+/// What the pipeline produced for one input document.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentOutput<'a> {
+    /// The ledger record (every document has one, processed or not).
+    pub record: &'a DocumentRecord,
+    /// Entity mentions, in document order (none for skipped documents).
+    pub entities: &'a [EntitySpan],
+    /// Claims (none for skipped documents).
+    pub claims: &'a [Claim],
+}
+
+/// A document's output owned, as read back from a sink.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedDocument {
+    /// The ledger record.
+    pub record: DocumentRecord,
+    /// Entity mentions.
+    pub entities: Vec<EntitySpan>,
+    /// Claims.
+    pub claims: Vec<Claim>,
+}
+
+impl OwnedDocument {
+    /// Borrowed view for [`ClaimSink::write_document`].
+    pub fn output(&self) -> DocumentOutput<'_> {
+        DocumentOutput {
+            record: &self.record,
+            entities: &self.entities,
+            claims: &self.claims,
+        }
+    }
+}
+
+/// Where an input document was read from: source path and line (0 for whole files). Resuming
+/// skips the documents whose key a sink already holds.
+pub type DocKey = (String, u64);
+
+/// The resume key of a document read from `source`.
+pub fn doc_key(source: &SourceRef) -> DocKey {
+    (source.path.clone(), source.line.unwrap_or(0))
 }
 
 /// A destination for claims. The pipeline calls [`ClaimSink::write_document`] once per input
 /// document (processed or not), in input order, then [`ClaimSink::finish`] once.
 pub trait ClaimSink {
-    /// Stores one document's ledger record and its claims (none for skipped documents).
-    fn write_document(&mut self, record: &DocumentRecord, claims: &[Claim]) -> Result<()>;
+    /// Stores one document's ledger record, mentions and claims.
+    fn write_document(&mut self, doc: &DocumentOutput) -> Result<()>;
     /// Flushes and commits everything; the output is complete only after this returns.
     fn finish(self: Box<Self>) -> Result<()>;
     /// Where the sink writes, for messages.
     fn target(&self) -> String;
+    /// The documents this sink already holds for this run's models, for `--resume`; `None` for
+    /// sinks that are rewritten whole (files).
+    fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
+        Ok(None)
+    }
 }
 
 /// The file a sink target writes to (`sqlite://PATH` is `PATH`; any other target is a path).
@@ -43,9 +103,18 @@ pub fn target_path(target: &str) -> &Path {
     Path::new(target.strip_prefix("sqlite://").unwrap_or(target))
 }
 
+/// True for `postgres://` and `postgresql://` URLs.
+pub fn is_postgres(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
 /// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.db`,
-/// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database.
+/// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
+/// database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
+    if is_postgres(target) {
+        return Ok(Box::new(PostgresSink::open(target, run)?));
+    }
     let path = target_path(target);
     if target.starts_with("sqlite://") {
         return Ok(Box::new(SqliteSink::open(path, run)?));
@@ -62,6 +131,75 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
     }
 }
 
+/// Groups table rows back into documents: mentions and claims join their ledger record by
+/// document id and models. Used by the readers of every table sink.
+pub(crate) fn assemble(
+    documents: Vec<Vec<rows::Cell>>,
+    entities: Vec<Vec<rows::Cell>>,
+    claims: Vec<Vec<rows::Cell>>,
+) -> std::result::Result<Vec<OwnedDocument>, String> {
+    use std::collections::HashMap;
+    let text = |row: &[rows::Cell], i: usize| match &row[i] {
+        rows::Cell::Text(Some(t)) => t.clone(),
+        _ => String::new(),
+    };
+    let mut mentions: HashMap<(String, String), Vec<EntitySpan>> = HashMap::new();
+    for row in &entities {
+        let (doc, model) = (text(row, 0), text(row, 1));
+        let int = |i: usize| match &row[i] {
+            rows::Cell::Int(Some(v)) => *v as usize,
+            _ => 0,
+        };
+        let real = |i: usize| match &row[i] {
+            rows::Cell::Real(Some(v)) => *v as f32,
+            _ => 0.0,
+        };
+        mentions.entry((doc, model)).or_default().push(EntitySpan {
+            start: int(2),
+            end: int(3),
+            text: text(row, 4),
+            label: text(row, 5),
+            score: real(6),
+            min_score: real(7),
+            entity: match &row[8] {
+                rows::Cell::Text(t) => t.clone(),
+                _ => None,
+            },
+        });
+    }
+    let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
+    for row in &claims {
+        let claim = rows::claim_from_row(row)?;
+        by_doc
+            .entry((
+                claim.doc_id.clone(),
+                claim.model.ner.clone(),
+                claim.model.relations.clone(),
+            ))
+            .or_default()
+            .push(claim);
+    }
+    documents
+        .iter()
+        .map(|row| {
+            let record = sqlite::record_from_row(row)?;
+            let (ner, relations) = (text(row, 2), text(row, 3));
+            let doc_id = record.doc_id.clone().unwrap_or_default();
+            Ok(OwnedDocument {
+                entities: mentions
+                    .get(&(doc_id.clone(), ner.clone()))
+                    .cloned()
+                    .unwrap_or_default(),
+                claims: by_doc
+                    .get(&(doc_id, ner, relations))
+                    .cloned()
+                    .unwrap_or_default(),
+                record,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +210,7 @@ mod tests {
             ner_model: "ner@1".into(),
             relations_model: "rules-v0".into(),
             config: "test".into(),
+            docs_per_transaction: DOCS_PER_TRANSACTION,
         }
     }
 
@@ -126,6 +265,14 @@ mod tests {
         }
     }
 
+    fn out<'a>(record: &'a DocumentRecord, claims: &'a [Claim]) -> DocumentOutput<'a> {
+        DocumentOutput {
+            record,
+            entities: &[],
+            claims,
+        }
+    }
+
     const HOSTILE: &str = "Robert'); DROP TABLE claims;-- said \"hi\"\n\ttabs\u{0} NUL, ünïcödé 🙂";
 
     #[test]
@@ -133,7 +280,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)])
+        sink.write_document(&out(&record(1, 1), &[claim("a", HOSTILE)]))
             .unwrap();
         sink.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -147,7 +294,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", "x")])
+        sink.write_document(&out(&record(1, 1), &[claim("a", "x")]))
             .unwrap();
         assert!(!path.exists());
         sink.finish().unwrap();
@@ -159,7 +306,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let mut sink = open_sink(path.to_str().unwrap(), &run()).unwrap();
-        sink.write_document(&record(1, 1), &[claim("a", HOSTILE)])
+        sink.write_document(&out(&record(1, 1), &[claim("a", HOSTILE)]))
             .unwrap();
         sink.finish().unwrap();
         let conn = rusqlite::Connection::open(&path).unwrap();
@@ -175,7 +322,7 @@ mod tests {
         let target = format!("sqlite://{}", dir.path().join("c.db").display());
         for _ in 0..2 {
             let mut sink = open_sink(&target, &run()).unwrap();
-            sink.write_document(&record(1, 2), &[claim("a", "x"), claim("b", "y")])
+            sink.write_document(&out(&record(1, 2), &[claim("a", "x"), claim("b", "y")]))
                 .unwrap();
             sink.finish().unwrap();
         }

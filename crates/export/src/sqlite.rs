@@ -1,18 +1,25 @@
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use claimex_core::{Claim, DocumentRecord};
-use rusqlite::{params, Connection};
+use claimex_core::{DocStatus, DocumentRecord, SourceRef};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{params, params_from_iter, Connection, ToSql};
 
-use crate::{ClaimSink, Error, Result, RunInfo};
+use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES, EVIDENCE};
+use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 
 /// Version of the schema below, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
-/// Documents per transaction: big enough to amortise commits, small enough that a crash loses
-/// little work.
-const DOCS_PER_TRANSACTION: usize = 500;
+fn sqlite_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "INTEGER",
+        Kind::Real => "REAL",
+        Kind::Text => "TEXT",
+    }
+}
 
-const SCHEMA_V1: &str = "
+const RUNS: &str = "
 CREATE TABLE runs (
     run_id          INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
@@ -23,67 +30,99 @@ CREATE TABLE runs (
     documents       INTEGER NOT NULL DEFAULT 0,
     claims          INTEGER NOT NULL DEFAULT 0
 );
--- One row per input document, processed or not: the ledger. Keyed by where it was read from.
-CREATE TABLE documents (
-    source    TEXT NOT NULL,
-    line      INTEGER NOT NULL,          -- 0 for whole-file documents
-    doc_id    TEXT,
-    status    TEXT NOT NULL,             -- processed | skipped | duplicate
-    reason    TEXT,
-    sentences INTEGER NOT NULL,
-    entities  INTEGER NOT NULL,
-    claims    INTEGER NOT NULL,
-    run_id    INTEGER NOT NULL REFERENCES runs(run_id),
-    PRIMARY KEY (source, line)
-);
-CREATE INDEX documents_doc_id ON documents(doc_id);
--- Offsets count Unicode characters into the document text.
-CREATE TABLE claims (
-    claim_id         TEXT PRIMARY KEY,
-    doc_id           TEXT NOT NULL,
-    sentence_start   INTEGER NOT NULL,
-    sentence_end     INTEGER NOT NULL,
-    sentence_text    TEXT NOT NULL,
-    subject_text     TEXT NOT NULL,
-    subject_type     TEXT,
-    subject_start    INTEGER NOT NULL,
-    subject_end      INTEGER NOT NULL,
-    subject_score    REAL NOT NULL,
-    predicate_text   TEXT NOT NULL,
-    predicate_lemma  TEXT NOT NULL,
-    predicate_start  INTEGER NOT NULL,
-    predicate_end    INTEGER NOT NULL,
-    object_text      TEXT,
-    object_type      TEXT,
-    object_start     INTEGER,
-    object_end       INTEGER,
-    object_score     REAL,
-    relation         TEXT,
-    modality         TEXT NOT NULL,
-    attribution_text TEXT,
-    attribution_type TEXT,
-    attribution_cue  TEXT,
-    confidence       REAL NOT NULL,
-    ner_model        TEXT NOT NULL,
-    relations_model  TEXT NOT NULL,
-    run_id           INTEGER NOT NULL REFERENCES runs(run_id)
-);
-CREATE INDEX claims_doc_id ON claims(doc_id);
-CREATE INDEX claims_subject ON claims(subject_text);
-CREATE INDEX claims_object ON claims(object_text);
-CREATE INDEX claims_lemma ON claims(predicate_lemma);
-CREATE INDEX claims_confidence ON claims(confidence);
 ";
 
-/// Writes claims and the document ledger into an SQLite database (created if needed). Claims are
-/// inserted with `INSERT OR IGNORE` on their deterministic id, so re-running a corpus adds nothing.
+/// The whole current schema, for a new database.
+fn schema_v2() -> String {
+    let run_id = "run_id INTEGER NOT NULL REFERENCES runs(run_id)";
+    [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
+        .iter()
+        .fold(RUNS.to_string(), |sql, t| {
+            sql + &rows::create_sql(t, run_id, sqlite_type)
+        })
+}
+
+/// Version 1 (claimex 0.1's first release) kept documents by source only and claims by claim id
+/// only, so a changed model overwrote nothing but also could not add its own rows. Version 2 keys
+/// both by model, adds entity ids to claims, and adds the entities and claim_evidence tables.
+/// Existing rows are kept, with the models of the run that wrote them.
+const MIGRATE_V1_TO_V2: &str = "
+ALTER TABLE documents RENAME TO documents_v1;
+ALTER TABLE claims RENAME TO claims_v1;
+DROP INDEX IF EXISTS documents_doc_id;
+DROP INDEX IF EXISTS claims_doc_id;
+DROP INDEX IF EXISTS claims_subject;
+DROP INDEX IF EXISTS claims_object;
+DROP INDEX IF EXISTS claims_lemma;
+DROP INDEX IF EXISTS claims_confidence;
+{NEW_TABLES}
+INSERT INTO documents
+    SELECT d.source, d.line, r.ner_model, r.relations_model, d.doc_id, d.status, d.reason,
+           d.sentences, d.entities, d.claims, d.run_id
+    FROM documents_v1 d JOIN runs r ON r.run_id = d.run_id;
+INSERT INTO claims
+    SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
+           sentence_text, subject_text, subject_type, NULL, subject_start, subject_end,
+           subject_score, predicate_text, predicate_lemma, predicate_start, predicate_end,
+           object_text, object_type, NULL, object_start, object_end, object_score, relation,
+           modality, attribution_text, attribution_type, attribution_cue, confidence, run_id
+    FROM claims_v1;
+INSERT INTO claim_evidence
+    SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
+           min(subject_start, predicate_start, coalesce(object_start, subject_start)),
+           max(subject_end, predicate_end, coalesce(object_end, subject_end)), run_id
+    FROM claims_v1;
+DROP TABLE documents_v1;
+DROP TABLE claims_v1;
+";
+
+/// Writes claims, entity mentions, evidence spans and the document ledger into an SQLite
+/// database (created if needed, migrated if older). Rows are keyed by their deterministic ids and
+/// the models, so re-running a corpus adds nothing and a changed model adds its own rows.
 pub struct SqliteSink {
     path: PathBuf,
     conn: Connection,
+    run: RunInfo,
     run_id: i64,
     docs_in_transaction: usize,
     documents: i64,
     claims: i64,
+}
+
+impl ToSql for Cell {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Cell::Int(Some(v)) => ToSqlOutput::Owned(Value::Integer(*v)),
+            Cell::Real(Some(v)) => ToSqlOutput::Owned(Value::Real(*v)),
+            Cell::Text(Some(v)) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            _ => ToSqlOutput::Owned(Value::Null),
+        })
+    }
+}
+
+/// `INSERT` of one row into `table` plus `run_id`; on a key conflict the row is left alone, or
+/// with `update`, replaced (the ledger: a re-run's outcome is the current one).
+fn insert_sql(table: &Table, update: bool) -> String {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let marks: Vec<String> = (1..=names.len() + 1).map(|i| format!("?{i}")).collect();
+    let conflict = if update {
+        let sets: Vec<String> = names
+            .iter()
+            .chain(&["run_id"])
+            .filter(|n| !table.key.contains(n))
+            .map(|n| format!("{n} = excluded.{n}"))
+            .collect();
+        format!("DO UPDATE SET {}", sets.join(", "))
+    } else {
+        "DO NOTHING".to_string()
+    };
+    format!(
+        "INSERT INTO {} ({}, run_id) VALUES ({}) ON CONFLICT ({}) {conflict}",
+        table.name,
+        names.join(", "),
+        marks.join(", "),
+        table.key.join(", ")
+    )
 }
 
 impl SqliteSink {
@@ -98,22 +137,7 @@ impl SqliteSink {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
         .map_err(db)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(db)?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew {
-                path: path.to_path_buf(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if version < 1 {
-            conn.execute_batch(&format!(
-                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
-            ))
-            .map_err(db)?;
-        }
+        migrate(&conn, path)?;
         conn.execute(
             "INSERT INTO runs (ner_model, relations_model, config) VALUES (?1, ?2, ?3)",
             params![run.ner_model, run.relations_model, run.config],
@@ -124,6 +148,7 @@ impl SqliteSink {
         Ok(SqliteSink {
             path: path.to_path_buf(),
             conn,
+            run: run.clone(),
             run_id,
             docs_in_transaction: 0,
             documents: 0,
@@ -138,79 +163,82 @@ impl SqliteSink {
         }
     }
 
-    fn insert(&mut self, record: &DocumentRecord, claims: &[Claim]) -> rusqlite::Result<()> {
-        let status = serde_json::to_value(record.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        self.conn.prepare_cached(
-            "INSERT INTO documents (source, line, doc_id, status, reason, sentences, entities, claims, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT (source, line) DO UPDATE SET doc_id = excluded.doc_id, status = excluded.status,
-               reason = excluded.reason, sentences = excluded.sentences, entities = excluded.entities,
-               claims = excluded.claims, run_id = excluded.run_id",
-        )?
-        .execute(params![
-            record.source.path,
-            record.source.line.unwrap_or(0) as i64,
-            record.doc_id,
-            status,
-            record.reason,
-            record.sentences as i64,
-            record.entities as i64,
-            record.claims as i64,
-            self.run_id,
-        ])?;
-        let mut insert_claim = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO claims VALUES
-             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-              ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-        )?;
-        for c in claims {
-            let o = c.object.as_ref();
-            let a = c.attribution.as_ref();
-            insert_claim.execute(params![
-                c.claim_id,
-                c.doc_id,
-                c.sentence.start as i64,
-                c.sentence.end as i64,
-                c.sentence.text,
-                c.subject.text,
-                c.subject.label,
-                c.subject.start as i64,
-                c.subject.end as i64,
-                c.subject.score,
-                c.predicate.text,
-                c.predicate.lemma,
-                c.predicate.start as i64,
-                c.predicate.end as i64,
-                o.map(|o| &o.text),
-                o.and_then(|o| o.label.as_ref()),
-                o.map(|o| o.start as i64),
-                o.map(|o| o.end as i64),
-                o.map(|o| o.score),
-                c.relation,
-                c.modality.as_str(),
-                a.map(|a| &a.text),
-                a.and_then(|a| a.label.as_ref()),
-                a.map(|a| &a.cue),
-                c.confidence,
-                c.model.ner,
-                c.model.relations,
-                self.run_id,
-            ])?;
+    fn insert_row(&self, table: &Table, update: bool, row: &[Cell]) -> rusqlite::Result<()> {
+        let run_id = Cell::Int(Some(self.run_id));
+        self.conn
+            .prepare_cached(&insert_sql(table, update))?
+            .execute(params_from_iter(row.iter().chain([&run_id])))?;
+        Ok(())
+    }
+
+    fn insert(&mut self, doc: &DocumentOutput) -> rusqlite::Result<()> {
+        self.insert_row(&DOCUMENTS, true, &rows::document_row(doc.record, &self.run))?;
+        if let Some(doc_id) = &doc.record.doc_id {
+            for e in doc.entities {
+                self.insert_row(
+                    &ENTITIES,
+                    false,
+                    &rows::entity_row(doc_id, &self.run.ner_model, e),
+                )?;
+            }
+        }
+        for c in doc.claims {
+            self.insert_row(&CLAIMS, false, &rows::claim_row(c))?;
+            self.insert_row(&EVIDENCE, false, &rows::evidence_row(c))?;
         }
         Ok(())
     }
 }
 
+/// Brings the database to [`SCHEMA_VERSION`] in one transaction per step.
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let db = |source| Error::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version == 0 {
+        conn.execute_batch(&format!(
+            "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
+            schema_v2()
+        ))
+        .map_err(db)?;
+    } else if version == 1 {
+        let new_tables: String = [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
+            .iter()
+            .map(|t| {
+                rows::create_sql(
+                    t,
+                    "run_id INTEGER NOT NULL REFERENCES runs(run_id)",
+                    sqlite_type,
+                )
+            })
+            .collect();
+        let steps = MIGRATE_V1_TO_V2.replace("{NEW_TABLES}", &new_tables);
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF; BEGIN; {steps} PRAGMA user_version = 2; COMMIT; PRAGMA foreign_keys = ON;"
+        ))
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
 impl ClaimSink for SqliteSink {
-    fn write_document(&mut self, record: &DocumentRecord, claims: &[Claim]) -> Result<()> {
-        self.insert(record, claims).map_err(|e| self.db(e))?;
+    fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
+        self.insert(doc).map_err(|e| self.db(e))?;
         self.documents += 1;
-        self.claims += claims.len() as i64;
+        self.claims += doc.claims.len() as i64;
         self.docs_in_transaction += 1;
-        if self.docs_in_transaction >= DOCS_PER_TRANSACTION {
+        if self.docs_in_transaction >= self.run.docs_per_transaction.max(1) {
             self.conn
                 .execute_batch("COMMIT; BEGIN")
                 .map_err(|e| self.db(e))?;
@@ -233,4 +261,115 @@ impl ClaimSink for SqliteSink {
     fn target(&self) -> String {
         self.path.display().to_string()
     }
+
+    fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT source, line FROM documents WHERE ner_model = ?1 AND relations_model = ?2",
+            )
+            .map_err(|e| self.db(e))?;
+        let keys = stmt
+            .query_map(params![self.run.ner_model, self.run.relations_model], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<HashSet<DocKey>>>())
+            .map_err(|e| self.db(e))?;
+        Ok(Some(keys))
+    }
+}
+
+fn cell_of(value: ValueRef<'_>, kind: Kind) -> Cell {
+    match (value, kind) {
+        (ValueRef::Null, Kind::Int) => Cell::Int(None),
+        (ValueRef::Null, Kind::Real) => Cell::Real(None),
+        (ValueRef::Null, Kind::Text) => Cell::Text(None),
+        (ValueRef::Integer(v), Kind::Real) => Cell::Real(Some(v as f64)),
+        (ValueRef::Integer(v), _) => Cell::Int(Some(v)),
+        (ValueRef::Real(v), _) => Cell::Real(Some(v)),
+        (ValueRef::Text(t) | ValueRef::Blob(t), _) => {
+            Cell::Text(Some(String::from_utf8_lossy(t).into_owned()))
+        }
+    }
+}
+
+/// Everything an SQLite claimex database holds, read back as records: for `claimex export` and
+/// for tests. Documents come in (source, line) order with their claims (by claim id) and
+/// mentions (by offset).
+pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
+    let db = |source| Error::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !path.is_file() {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
+        });
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(db)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if version != SCHEMA_VERSION {
+        return Err(Error::SchemaMismatch {
+            path: path.to_path_buf(),
+            found: version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    let select = |table: &Table, order: &str| -> Result<Vec<Vec<Cell>>> {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {} FROM {} ORDER BY {order}",
+                names.join(", "),
+                table.name
+            ))
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                (0..table.columns.len())
+                    .map(|i| Ok(cell_of(r.get_ref(i)?, table.columns[i].kind)))
+                    .collect::<rusqlite::Result<Vec<Cell>>>()
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(db)?;
+        Ok(rows)
+    };
+    crate::assemble(
+        select(&DOCUMENTS, "source, line, ner_model, relations_model")?,
+        select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?,
+        select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?,
+    )
+    .map_err(|reason| Error::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// A ledger row back as a record.
+pub(crate) fn record_from_row(row: &[Cell]) -> std::result::Result<DocumentRecord, String> {
+    let text = |i: usize| match &row[i] {
+        Cell::Text(t) => t.clone(),
+        _ => None,
+    };
+    let int = |i: usize| match &row[i] {
+        Cell::Int(Some(v)) => *v as usize,
+        _ => 0,
+    };
+    let status = text(5).unwrap_or_default();
+    Ok(DocumentRecord {
+        doc_id: text(4),
+        source: SourceRef {
+            path: text(0).unwrap_or_default(),
+            line: Some(int(1) as u64).filter(|&l| l > 0),
+        },
+        status: DocStatus::parse(&status).ok_or(format!("unknown status {status:?}"))?,
+        reason: text(6),
+        sentences: int(7),
+        entities: int(8),
+        claims: int(9),
+    })
 }

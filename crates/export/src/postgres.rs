@@ -1,0 +1,436 @@
+//! PostgreSQL sink: the same tables as SQLite, written with batched multi-row inserts, one
+//! transaction per batch of documents.
+
+use std::collections::HashSet;
+
+use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
+use postgres::{Client, NoTls};
+
+use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES, EVIDENCE};
+use crate::{ClaimSink, DocKey, DocumentOutput, Error, OwnedDocument, Result, RunInfo};
+
+/// Version of the PostgreSQL schema, kept in `claimex_schema`. It starts at 2 to match the
+/// SQLite schema it mirrors.
+pub const PG_SCHEMA_VERSION: i32 = 2;
+
+/// PostgreSQL caps a statement at 65535 parameters.
+const MAX_PARAMS: usize = 65_535;
+
+fn pg_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "BIGINT",
+        Kind::Real => "DOUBLE PRECISION",
+        Kind::Text => "TEXT",
+    }
+}
+
+const RUNS: &str = "
+CREATE TABLE runs (
+    run_id          BIGSERIAL PRIMARY KEY,
+    started_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+    finished_at     TIMESTAMPTZ,
+    ner_model       TEXT NOT NULL,
+    relations_model TEXT NOT NULL,
+    config          TEXT NOT NULL,
+    documents       BIGINT NOT NULL DEFAULT 0,
+    claims          BIGINT NOT NULL DEFAULT 0
+);
+";
+
+/// The character that escapes what PostgreSQL text cannot hold (U+0000): a private-use code
+/// point that news text does not contain. NUL is stored as ESC + '0' and ESC itself as ESC ESC,
+/// so every string round-trips.
+const ESC: char = '\u{E000}';
+
+/// Makes a string storable in a PostgreSQL text column, reversibly.
+pub fn pg_escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\0', ESC]) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            '\0' => {
+                out.push(ESC);
+                out.push('0');
+            }
+            ESC => {
+                out.push(ESC);
+                out.push(ESC);
+            }
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Reverses [`pg_escape`].
+pub fn pg_unescape(s: &str) -> String {
+    if !s.contains(ESC) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == ESC {
+            match chars.next() {
+                Some('0') => out.push('\0'),
+                Some(other) => out.push(other),
+                None => out.push(ESC),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl ToSql for Cell {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Cell::Int(v) => v.to_sql(ty, out),
+            Cell::Real(v) => v.to_sql(ty, out),
+            Cell::Text(v) => v.as_deref().map(pg_escape).as_deref().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        [Type::INT8, Type::FLOAT8, Type::TEXT].contains(ty)
+    }
+
+    to_sql_checked!();
+}
+
+/// Rows waiting for the next commit.
+#[derive(Default)]
+struct Batch {
+    documents: Vec<Vec<Cell>>,
+    entities: Vec<Vec<Cell>>,
+    claims: Vec<Vec<Cell>>,
+    evidence: Vec<Vec<Cell>>,
+    docs: usize,
+}
+
+/// Writes claimex output into a PostgreSQL database given by URL (`postgres://user@host/db`).
+pub struct PostgresSink {
+    url: String,
+    client: Client,
+    run: RunInfo,
+    run_id: i64,
+    batch: Batch,
+    documents: i64,
+    claims: i64,
+}
+
+fn pg_error(url: &str, source: postgres::Error) -> Error {
+    Error::Postgres {
+        target: redact(url),
+        source,
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn connect(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(|e| pg_error(url, e))
+}
+
+/// Creates or checks the schema, under an advisory lock so that concurrent shards do not race.
+fn migrate(client: &mut Client, url: &str) -> Result<()> {
+    let mut tx = client.transaction().map_err(|e| pg_error(url, e))?;
+    tx.execute("SELECT pg_advisory_xact_lock(72110)", &[])
+        .map_err(|e| pg_error(url, e))?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS claimex_schema (version INTEGER NOT NULL)")
+        .map_err(|e| pg_error(url, e))?;
+    let found: Option<i32> = tx
+        .query_opt("SELECT max(version) FROM claimex_schema", &[])
+        .map_err(|e| pg_error(url, e))?
+        .and_then(|row| row.get(0));
+    match found {
+        Some(v) if v > PG_SCHEMA_VERSION => {
+            return Err(Error::SchemaTooNewAt {
+                target: redact(url),
+                found: i64::from(v),
+                supported: i64::from(PG_SCHEMA_VERSION),
+            })
+        }
+        Some(_) => {}
+        None => {
+            let run_id = "run_id BIGINT NOT NULL REFERENCES runs(run_id)";
+            let sql = [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
+                .iter()
+                .fold(RUNS.to_string(), |sql, t| {
+                    sql + &rows::create_sql(t, run_id, pg_type)
+                });
+            tx.batch_execute(&sql).map_err(|e| pg_error(url, e))?;
+            tx.execute(
+                "INSERT INTO claimex_schema (version) VALUES ($1)",
+                &[&PG_SCHEMA_VERSION],
+            )
+            .map_err(|e| pg_error(url, e))?;
+        }
+    }
+    tx.commit().map_err(|e| pg_error(url, e))
+}
+
+/// Inserts `rows` (each followed by `run_id`) into `table` with as few statements as the
+/// parameter limit allows; key conflicts leave the stored row, or with `update` replace it.
+fn insert_rows(
+    tx: &mut postgres::Transaction,
+    table: &Table,
+    rows: &[Vec<Cell>],
+    run_id: &Cell,
+    update: bool,
+) -> std::result::Result<(), postgres::Error> {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let width = names.len() + 1;
+    let conflict = if update {
+        let sets: Vec<String> = names
+            .iter()
+            .chain(&["run_id"])
+            .filter(|n| !table.key.contains(n))
+            .map(|n| format!("{n} = EXCLUDED.{n}"))
+            .collect();
+        format!("DO UPDATE SET {}", sets.join(", "))
+    } else {
+        "DO NOTHING".into()
+    };
+    for chunk in rows.chunks(MAX_PARAMS / width) {
+        // A statement cannot touch the same key twice with DO UPDATE; the last row wins.
+        let mut seen = HashSet::new();
+        let keep: Vec<&Vec<Cell>> = chunk
+            .iter()
+            .rev()
+            .filter(|row| {
+                let key: Vec<String> = table
+                    .key
+                    .iter()
+                    .map(|k| row[names.iter().position(|n| n == k).unwrap_or(0)].to_text())
+                    .collect();
+                seen.insert(key)
+            })
+            .collect();
+        let tuples: Vec<String> = (0..keep.len())
+            .map(|r| {
+                let marks: Vec<String> =
+                    (1..=width).map(|c| format!("${}", r * width + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}, run_id) VALUES {} ON CONFLICT ({}) {conflict}",
+            table.name,
+            names.join(", "),
+            tuples.join(", "),
+            table.key.join(", ")
+        );
+        let params: Vec<&(dyn ToSql + Sync)> = keep
+            .iter()
+            .flat_map(|row| {
+                row.iter()
+                    .map(|c| c as &(dyn ToSql + Sync))
+                    .chain(std::iter::once(run_id as &(dyn ToSql + Sync)))
+            })
+            .collect();
+        tx.execute(sql.as_str(), &params)?;
+    }
+    Ok(())
+}
+
+impl PostgresSink {
+    /// Connects, creates or checks the schema, and records a new run.
+    pub fn open(url: &str, run: &RunInfo) -> Result<PostgresSink> {
+        let mut client = connect(url)?;
+        migrate(&mut client, url)?;
+        let run_id: i64 = client
+            .query_one(
+                "INSERT INTO runs (ner_model, relations_model, config) VALUES ($1, $2, $3) RETURNING run_id",
+                &[
+                    &run.ner_model,
+                    &run.relations_model,
+                    &pg_escape(&run.config).as_ref(),
+                ],
+            )
+            .map_err(|e| pg_error(url, e))?
+            .get(0);
+        Ok(PostgresSink {
+            url: url.to_string(),
+            client,
+            run: run.clone(),
+            run_id,
+            batch: Batch::default(),
+            documents: 0,
+            claims: 0,
+        })
+    }
+
+    /// Commits the rows gathered so far in one transaction.
+    fn flush(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        let run_id = Cell::Int(Some(self.run_id));
+        let url = self.url.clone();
+        let mut tx = self.client.transaction().map_err(|e| pg_error(&url, e))?;
+        insert_rows(&mut tx, &DOCUMENTS, &batch.documents, &run_id, true)
+            .and_then(|_| insert_rows(&mut tx, &ENTITIES, &batch.entities, &run_id, false))
+            .and_then(|_| insert_rows(&mut tx, &CLAIMS, &batch.claims, &run_id, false))
+            .and_then(|_| insert_rows(&mut tx, &EVIDENCE, &batch.evidence, &run_id, false))
+            .map_err(|e| pg_error(&url, e))?;
+        tx.commit().map_err(|e| pg_error(&url, e))
+    }
+}
+
+impl ClaimSink for PostgresSink {
+    fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
+        let b = &mut self.batch;
+        b.documents.push(rows::document_row(doc.record, &self.run));
+        if let Some(doc_id) = &doc.record.doc_id {
+            b.entities.extend(
+                doc.entities
+                    .iter()
+                    .map(|e| rows::entity_row(doc_id, &self.run.ner_model, e)),
+            );
+        }
+        for c in doc.claims {
+            b.claims.push(rows::claim_row(c));
+            b.evidence.push(rows::evidence_row(c));
+        }
+        b.docs += 1;
+        self.documents += 1;
+        self.claims += doc.claims.len() as i64;
+        if b.docs >= self.run.docs_per_transaction.max(1) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        let url = self.url.clone();
+        self.client
+            .execute(
+                "UPDATE runs SET finished_at = now(), documents = $1, claims = $2 WHERE run_id = $3",
+                &[&self.documents, &self.claims, &self.run_id],
+            )
+            .map_err(|e| pg_error(&url, e))?;
+        Ok(())
+    }
+
+    fn target(&self) -> String {
+        redact(&self.url)
+    }
+
+    fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
+        let url = self.url.clone();
+        let rows = self
+            .client
+            .query(
+                "SELECT source, line FROM documents WHERE ner_model = $1 AND relations_model = $2",
+                &[&self.run.ner_model, &self.run.relations_model],
+            )
+            .map_err(|e| pg_error(&url, e))?;
+        Ok(Some(
+            rows.iter()
+                .map(|r| (pg_unescape(r.get(0)), r.get::<_, i64>(1) as u64))
+                .collect(),
+        ))
+    }
+}
+
+/// Everything a claimex PostgreSQL database holds, read back as records (see
+/// [`crate::read_sqlite`]).
+pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
+    let mut client = connect(url)?;
+    let version: Option<i32> = client
+        .query_opt("SELECT max(version) FROM claimex_schema", &[])
+        .map_err(|e| pg_error(url, e))?
+        .and_then(|r| r.get(0));
+    if version != Some(PG_SCHEMA_VERSION) {
+        return Err(Error::Corrupt {
+            path: redact(url).into(),
+            reason: format!(
+                "not a claimex database at schema version {PG_SCHEMA_VERSION} (found {version:?})"
+            ),
+        });
+    }
+    let mut select = |table: &Table, order: &str| -> Result<Vec<Vec<Cell>>> {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {} FROM {} ORDER BY {order}",
+                    names.join(", "),
+                    table.name
+                ),
+                &[],
+            )
+            .map_err(|e| pg_error(url, e))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match c.kind {
+                        Kind::Int => Cell::Int(r.get(i)),
+                        Kind::Real => Cell::Real(r.get(i)),
+                        Kind::Text => Cell::Text(r.get::<_, Option<&str>>(i).map(pg_unescape)),
+                    })
+                    .collect()
+            })
+            .collect())
+    };
+    let documents = select(&DOCUMENTS, "source, line, ner_model, relations_model")?;
+    let entities = select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?;
+    let claims = select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?;
+    crate::assemble(documents, entities, claims).map_err(|reason| Error::Corrupt {
+        path: redact(url).into(),
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_round_trips_nul_and_the_escape_itself() {
+        for s in [
+            "plain",
+            "a\0b",
+            "\u{E000}",
+            "\u{E000}0",
+            "\0\0\u{E000}\0",
+            "",
+        ] {
+            let stored = pg_escape(s);
+            assert!(!stored.contains('\0'));
+            assert_eq!(pg_unescape(&stored), s);
+        }
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redact("postgres://bob:secret@db:5432/x"),
+            "postgres://bob:***@db:5432/x"
+        );
+        assert_eq!(redact("postgres://bob@db/x"), "postgres://bob@db/x");
+    }
+}

@@ -1,0 +1,435 @@
+//! The relational shape of claimex output, shared by every table-like sink (SQLite, PostgreSQL,
+//! CSV, Parquet): one list of columns per table, and the conversions between records and rows.
+//! Keeping the columns here, once, is what keeps the sinks in step.
+
+use claimex_core::{
+    Argument, Attribution, Claim, DocumentRecord, EntitySpan, Modality, ModelIds, Predicate,
+    Sentence,
+};
+
+use crate::RunInfo;
+
+/// Column types, mapped to each engine's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 64-bit integer.
+    Int,
+    /// 64-bit float.
+    Real,
+    /// UTF-8 text.
+    Text,
+}
+
+/// One column: name, type, and whether it may be null.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Column name (the same in every sink).
+    pub name: &'static str,
+    /// Type.
+    pub kind: Kind,
+    /// May be null.
+    pub nullable: bool,
+}
+
+const fn col(name: &'static str, kind: Kind, nullable: bool) -> Column {
+    Column {
+        name,
+        kind,
+        nullable,
+    }
+}
+
+use Kind::{Int, Real, Text};
+
+/// A table: its columns, the columns of its primary key, and the columns worth an index.
+#[derive(Debug)]
+pub struct Table {
+    /// Table name.
+    pub name: &'static str,
+    /// Columns in order.
+    pub columns: &'static [Column],
+    /// Primary key: what makes a row the same row on a re-run.
+    pub key: &'static [&'static str],
+    /// Columns people filter by.
+    pub indexes: &'static [&'static str],
+}
+
+/// Claims: one row per claim and model pair (a changed model writes its own rows).
+pub static CLAIMS: Table = Table {
+    name: "claims",
+    columns: &[
+        col("claim_id", Text, false),
+        col("ner_model", Text, false),
+        col("relations_model", Text, false),
+        col("doc_id", Text, false),
+        col("sentence_start", Int, false),
+        col("sentence_end", Int, false),
+        col("sentence_text", Text, false),
+        col("subject_text", Text, false),
+        col("subject_type", Text, true),
+        col("subject_entity", Text, true),
+        col("subject_start", Int, false),
+        col("subject_end", Int, false),
+        col("subject_score", Real, false),
+        col("predicate_text", Text, false),
+        col("predicate_lemma", Text, false),
+        col("predicate_start", Int, false),
+        col("predicate_end", Int, false),
+        col("object_text", Text, true),
+        col("object_type", Text, true),
+        col("object_entity", Text, true),
+        col("object_start", Int, true),
+        col("object_end", Int, true),
+        col("object_score", Real, true),
+        col("relation", Text, true),
+        col("modality", Text, false),
+        col("attribution_text", Text, true),
+        col("attribution_type", Text, true),
+        col("attribution_cue", Text, true),
+        col("confidence", Real, false),
+    ],
+    key: &["claim_id", "ner_model", "relations_model"],
+    indexes: &[
+        "doc_id",
+        "subject_entity",
+        "object_entity",
+        "subject_text",
+        "object_text",
+        "predicate_lemma",
+        "relation",
+        "confidence",
+    ],
+};
+
+/// Entity mentions with offsets and their in-document entity id.
+pub static ENTITIES: Table = Table {
+    name: "entities",
+    columns: &[
+        col("doc_id", Text, false),
+        col("ner_model", Text, false),
+        col("mention_start", Int, false),
+        col("mention_end", Int, false),
+        col("text", Text, false),
+        col("type", Text, false),
+        col("score", Real, false),
+        col("min_score", Real, false),
+        col("entity_id", Text, true),
+    ],
+    key: &["doc_id", "ner_model", "mention_start", "mention_end"],
+    indexes: &["entity_id", "text", "type"],
+};
+
+/// Where each claim is stated: a claim stated twice has two rows.
+pub static EVIDENCE: Table = Table {
+    name: "claim_evidence",
+    columns: &[
+        col("claim_id", Text, false),
+        col("ner_model", Text, false),
+        col("relations_model", Text, false),
+        col("doc_id", Text, false),
+        col("sentence_start", Int, false),
+        col("sentence_end", Int, false),
+        col("span_start", Int, false),
+        col("span_end", Int, false),
+    ],
+    key: &[
+        "claim_id",
+        "ner_model",
+        "relations_model",
+        "span_start",
+        "span_end",
+    ],
+    indexes: &["doc_id"],
+};
+
+/// The ledger: one row per input document and model pair, processed or not.
+pub static DOCUMENTS: Table = Table {
+    name: "documents",
+    columns: &[
+        col("source", Text, false),
+        col("line", Int, false),
+        col("ner_model", Text, false),
+        col("relations_model", Text, false),
+        col("doc_id", Text, true),
+        col("status", Text, false),
+        col("reason", Text, true),
+        col("sentences", Int, false),
+        col("entities", Int, false),
+        col("claims", Int, false),
+    ],
+    key: &["source", "line", "ner_model", "relations_model"],
+    indexes: &["doc_id"],
+};
+
+/// A value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Integer or null.
+    Int(Option<i64>),
+    /// Float or null.
+    Real(Option<f64>),
+    /// Text or null.
+    Text(Option<String>),
+}
+
+impl Cell {
+    fn text(s: &str) -> Cell {
+        Cell::Text(Some(s.to_string()))
+    }
+    fn opt_text(s: Option<&String>) -> Cell {
+        Cell::Text(s.cloned())
+    }
+    fn int(n: usize) -> Cell {
+        Cell::Int(Some(n as i64))
+    }
+    fn real(x: f32) -> Cell {
+        Cell::Real(Some(f64::from(x)))
+    }
+
+    /// The value as text, as CSV writes it (null is the empty string).
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Cell::Real(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Cell::Text(v) => v.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A claim as a row of [`CLAIMS`].
+pub fn claim_row(c: &Claim) -> Vec<Cell> {
+    let o = c.object.as_ref();
+    let a = c.attribution.as_ref();
+    vec![
+        Cell::text(&c.claim_id),
+        Cell::text(&c.model.ner),
+        Cell::text(&c.model.relations),
+        Cell::text(&c.doc_id),
+        Cell::int(c.sentence.start),
+        Cell::int(c.sentence.end),
+        Cell::text(&c.sentence.text),
+        Cell::text(&c.subject.text),
+        Cell::opt_text(c.subject.label.as_ref()),
+        Cell::opt_text(c.subject.entity.as_ref()),
+        Cell::int(c.subject.start),
+        Cell::int(c.subject.end),
+        Cell::real(c.subject.score),
+        Cell::text(&c.predicate.text),
+        Cell::text(&c.predicate.lemma),
+        Cell::int(c.predicate.start),
+        Cell::int(c.predicate.end),
+        Cell::Text(o.map(|o| o.text.clone())),
+        Cell::Text(o.and_then(|o| o.label.clone())),
+        Cell::Text(o.and_then(|o| o.entity.clone())),
+        Cell::Int(o.map(|o| o.start as i64)),
+        Cell::Int(o.map(|o| o.end as i64)),
+        Cell::Real(o.map(|o| f64::from(o.score))),
+        Cell::opt_text(c.relation.as_ref()),
+        Cell::text(c.modality.as_str()),
+        Cell::Text(a.map(|a| a.text.clone())),
+        Cell::Text(a.and_then(|a| a.label.clone())),
+        Cell::Text(a.map(|a| a.cue.clone())),
+        Cell::real(c.confidence),
+    ]
+}
+
+/// Reads a row back into a claim; the row holds [`CLAIMS`]'s columns in order.
+pub fn claim_from_row(row: &[Cell]) -> Result<Claim, String> {
+    if row.len() < CLAIMS.columns.len() {
+        return Err(format!(
+            "a claims row has {} columns, not {}",
+            row.len(),
+            CLAIMS.columns.len()
+        ));
+    }
+    let name = |i: usize| CLAIMS.columns[i].name;
+    let text = |i: usize| -> Result<Option<String>, String> {
+        match &row[i] {
+            Cell::Text(v) => Ok(v.clone()),
+            other => Err(format!("{} is not text: {other:?}", name(i))),
+        }
+    };
+    let req_text = |i: usize| text(i)?.ok_or_else(|| format!("{} is null", name(i)));
+    let int = |i: usize| -> Result<Option<usize>, String> {
+        match &row[i] {
+            Cell::Int(v) => Ok(v.map(|v| v as usize)),
+            other => Err(format!("{} is not an integer: {other:?}", name(i))),
+        }
+    };
+    let req_int = |i: usize| int(i)?.ok_or_else(|| format!("{} is null", name(i)));
+    let real = |i: usize| -> Result<Option<f32>, String> {
+        match &row[i] {
+            Cell::Real(v) => Ok(v.map(|v| v as f32)),
+            Cell::Int(v) => Ok(v.map(|v| v as f32)),
+            other => Err(format!("{} is not a number: {other:?}", name(i))),
+        }
+    };
+    let req_real = |i: usize| real(i)?.ok_or_else(|| format!("{} is null", name(i)));
+    let modality = match req_text(24)?.as_str() {
+        "asserted" => Modality::Asserted,
+        "negated" => Modality::Negated,
+        "hedged" => Modality::Hedged,
+        "future" => Modality::Future,
+        other => return Err(format!("unknown modality {other:?}")),
+    };
+    let object = match text(17)? {
+        None => None,
+        Some(t) => Some(Argument {
+            text: t,
+            label: text(18)?,
+            entity: text(19)?,
+            start: req_int(20)?,
+            end: req_int(21)?,
+            score: req_real(22)?,
+        }),
+    };
+    let attribution = match text(25)? {
+        None => None,
+        Some(t) => Some(Attribution {
+            text: t,
+            label: text(26)?,
+            cue: text(27)?.unwrap_or_default(),
+        }),
+    };
+    Ok(Claim {
+        claim_id: req_text(0)?,
+        model: ModelIds {
+            ner: req_text(1)?,
+            relations: req_text(2)?,
+        },
+        doc_id: req_text(3)?,
+        sentence: Sentence {
+            start: req_int(4)?,
+            end: req_int(5)?,
+            text: req_text(6)?,
+        },
+        subject: Argument {
+            text: req_text(7)?,
+            label: text(8)?,
+            entity: text(9)?,
+            start: req_int(10)?,
+            end: req_int(11)?,
+            score: req_real(12)?,
+        },
+        predicate: Predicate {
+            text: req_text(13)?,
+            lemma: req_text(14)?,
+            start: req_int(15)?,
+            end: req_int(16)?,
+        },
+        object,
+        relation: text(23)?,
+        modality,
+        attribution,
+        confidence: req_real(28)?,
+    })
+}
+
+/// A mention as a row of [`ENTITIES`].
+pub fn entity_row(doc_id: &str, ner_model: &str, e: &EntitySpan) -> Vec<Cell> {
+    vec![
+        Cell::text(doc_id),
+        Cell::text(ner_model),
+        Cell::int(e.start),
+        Cell::int(e.end),
+        Cell::text(&e.text),
+        Cell::text(&e.label),
+        Cell::real(e.score),
+        Cell::real(e.min_score),
+        Cell::opt_text(e.entity.as_ref()),
+    ]
+}
+
+/// A claim's evidence span (from its first to its last part) as a row of [`EVIDENCE`].
+pub fn evidence_row(c: &Claim) -> Vec<Cell> {
+    let mut start = c.subject.start.min(c.predicate.start);
+    let mut end = c.subject.end.max(c.predicate.end);
+    if let Some(o) = &c.object {
+        start = start.min(o.start);
+        end = end.max(o.end);
+    }
+    vec![
+        Cell::text(&c.claim_id),
+        Cell::text(&c.model.ner),
+        Cell::text(&c.model.relations),
+        Cell::text(&c.doc_id),
+        Cell::int(c.sentence.start),
+        Cell::int(c.sentence.end),
+        Cell::int(start),
+        Cell::int(end),
+    ]
+}
+
+/// A ledger record as a row of [`DOCUMENTS`].
+pub fn document_row(r: &DocumentRecord, run: &RunInfo) -> Vec<Cell> {
+    vec![
+        Cell::text(&r.source.path),
+        Cell::Int(Some(r.source.line.unwrap_or(0) as i64)),
+        Cell::text(&run.ner_model),
+        Cell::text(&run.relations_model),
+        Cell::opt_text(r.doc_id.as_ref()),
+        Cell::text(r.status.as_str()),
+        Cell::opt_text(r.reason.as_ref()),
+        Cell::int(r.sentences),
+        Cell::int(r.entities),
+        Cell::int(r.claims),
+    ]
+}
+
+/// `CREATE TABLE` and `CREATE INDEX` statements for `table`, with `extra` columns appended (the
+/// databases add `run_id`). `types` maps a kind to the engine's type name.
+pub fn create_sql(table: &Table, extra: &str, types: fn(Kind) -> &'static str) -> String {
+    let mut cols: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            format!(
+                "    {} {}{}",
+                c.name,
+                types(c.kind),
+                if c.nullable { "" } else { " NOT NULL" }
+            )
+        })
+        .collect();
+    if !extra.is_empty() {
+        cols.push(format!("    {extra}"));
+    }
+    cols.push(format!("    PRIMARY KEY ({})", table.key.join(", ")));
+    let mut sql = format!("CREATE TABLE {} (\n{}\n);\n", table.name, cols.join(",\n"));
+    for index in table.indexes {
+        sql.push_str(&format!(
+            "CREATE INDEX {0}_{1} ON {0} ({1});\n",
+            table.name, index
+        ));
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_its_tables_columns() {
+        let claim: Claim = serde_json::from_str(
+            r#"{"claim_id":"c","doc_id":"d","sentence":{"start":0,"end":3,"text":"A b C"},
+                "subject":{"text":"A","type":"ORG","start":0,"end":1,"score":0.5},
+                "predicate":{"text":"b","lemma":"b","start":2,"end":3},"object":null,
+                "relation":null,"modality":"hedged","attribution":{"text":"X","type":null,"cue":"said"},
+                "confidence":0.25,"model":{"ner":"n","relations":"r"}}"#,
+        )
+        .unwrap();
+        let row = claim_row(&claim);
+        assert_eq!(row.len(), CLAIMS.columns.len());
+        assert_eq!(claim_from_row(&row).unwrap(), claim);
+        assert_eq!(evidence_row(&claim).len(), EVIDENCE.columns.len());
+        for (cell, column) in row.iter().zip(CLAIMS.columns) {
+            let kind = match cell {
+                Cell::Int(_) => Kind::Int,
+                Cell::Real(_) => Kind::Real,
+                Cell::Text(_) => Kind::Text,
+            };
+            assert_eq!(kind, column.kind, "{}", column.name);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! Every table sink written and read back with its real engine: an SQLite file, and a real
+//! PostgreSQL server (`make test` starts a throwaway one through scripts/with-postgres.sh and sets
+//! CLAIMEX_TEST_POSTGRES; without it the PostgreSQL tests say SKIPPED).
+
+use claimex_core::{
+    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Modality, ModelIds,
+    Predicate, Sentence, SourceRef,
+};
+use claimex_export::{
+    open_sink, read_postgres, read_sqlite, OwnedDocument, RunInfo, DOCS_PER_TRANSACTION,
+};
+
+fn run(ner: &str) -> RunInfo {
+    RunInfo {
+        ner_model: ner.into(),
+        relations_model: "rules-v0".into(),
+        config: "claimex run 'x'; DROP TABLE runs;--".into(),
+        docs_per_transaction: DOCS_PER_TRANSACTION,
+    }
+}
+
+/// Text that breaks naive writers: quotes, SQL, NUL, newlines and tabs, a CSV delimiter, the
+/// PostgreSQL escape character, and characters outside the BMP.
+const HOSTILE: &str =
+    "Robert'); DROP TABLE claims;-- said \"hi\", \\N\n\ttabs\u{0} NUL \u{E000}0 ünïcödé 🙂 東京";
+
+fn arg(text: &str, start: usize, entity: Option<&str>) -> Argument {
+    Argument {
+        text: text.into(),
+        label: Some("ORG".into()),
+        start,
+        end: start + text.chars().count(),
+        score: 0.75,
+        entity: entity.map(String::from),
+    }
+}
+
+/// A processed document whose sentence is `sentence`, with one claim and two mentions.
+fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
+    let doc_id = format!("doc-{line}");
+    let n = sentence.chars().count();
+    let claim = Claim {
+        claim_id: format!("claim-{line}"),
+        doc_id: doc_id.clone(),
+        sentence: Sentence {
+            start: 0,
+            end: n,
+            text: sentence.into(),
+        },
+        subject: arg(HOSTILE, 0, Some("ent:1")),
+        predicate: Predicate {
+            text: "said".into(),
+            lemma: "say".into(),
+            start: 3,
+            end: 7,
+        },
+        object: Some(arg("Beta", 10, None)),
+        relation: Some("works_for".into()),
+        modality: Modality::Hedged,
+        attribution: Some(Attribution {
+            text: "O'Brien".into(),
+            label: None,
+            cue: "according to".into(),
+        }),
+        confidence: 0.5,
+        model: ModelIds {
+            ner: ner.into(),
+            relations: "rules-v0".into(),
+        },
+    };
+    let mention = |text: &str, start: usize| EntitySpan {
+        text: text.into(),
+        label: "PER".into(),
+        start,
+        end: start + text.chars().count(),
+        score: 0.5,
+        min_score: 0.25,
+        entity: Some("ent:1".into()),
+    };
+    OwnedDocument {
+        record: DocumentRecord {
+            doc_id: Some(doc_id),
+            source: SourceRef {
+                path: "in'put\".jsonl".into(),
+                line: Some(line),
+            },
+            status: DocStatus::Processed,
+            reason: Some(HOSTILE.into()),
+            sentences: 1,
+            entities: 2,
+            claims: 1,
+        },
+        entities: vec![mention(HOSTILE, 0), mention("Beta", 10)],
+        claims: vec![claim],
+    }
+}
+
+fn skipped(line: u64) -> OwnedDocument {
+    OwnedDocument {
+        record: DocumentRecord {
+            doc_id: None,
+            source: SourceRef {
+                path: "in'put\".jsonl".into(),
+                line: Some(line),
+            },
+            status: DocStatus::Skipped,
+            reason: Some("malformed JSON".into()),
+            sentences: 0,
+            entities: 0,
+            claims: 0,
+        },
+        entities: vec![],
+        claims: vec![],
+    }
+}
+
+/// Three documents: hostile text, a 1 MB sentence, and a skipped one.
+fn corpus(ner: &str) -> Vec<OwnedDocument> {
+    let huge = "Acme bought Beta. ".repeat(1 << 20 >> 4);
+    vec![
+        document(1, HOSTILE, ner),
+        document(2, &huge, ner),
+        skipped(3),
+    ]
+}
+
+fn write(target: &str, docs: &[OwnedDocument], run: &RunInfo) {
+    let mut sink = open_sink(target, run).unwrap();
+    for d in docs {
+        sink.write_document(&d.output()).unwrap();
+    }
+    sink.finish().unwrap();
+}
+
+/// A new, empty database on the test server, or `None` (SKIPPED) without one.
+fn fresh_postgres(name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("CLAIMEX_TEST_POSTGRES") else {
+        eprintln!("SKIPPED: no CLAIMEX_TEST_POSTGRES (make test starts a server and sets it)");
+        return None;
+    };
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let db = format!("claimex_{name}_{}", std::process::id());
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    Some(format!("{base}/{db}"))
+}
+
+fn sorted(mut docs: Vec<OwnedDocument>) -> Vec<OwnedDocument> {
+    docs.sort_by_key(|d| d.record.source.line);
+    docs
+}
+
+#[test]
+fn sqlite_round_trips_everything_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let docs = corpus("ner@1");
+    write(path.to_str().unwrap(), &docs, &run("ner@1"));
+    assert_eq!(sorted(read_sqlite(&path).unwrap()), docs);
+}
+
+#[test]
+fn postgres_round_trips_everything_unchanged() {
+    let Some(url) = fresh_postgres("roundtrip") else {
+        return;
+    };
+    let docs = corpus("ner@1");
+    write(&url, &docs, &run("ner@1"));
+    assert_eq!(sorted(read_postgres(&url).unwrap()), docs);
+}
+
+/// Re-running the same output adds nothing; a changed model adds its own rows and keeps the old.
+fn rerun_and_model_change(target: &str, read: &dyn Fn() -> Vec<OwnedDocument>) {
+    let first = corpus("ner@1");
+    write(target, &first, &run("ner@1"));
+    write(target, &first, &run("ner@1"));
+    assert_eq!(read().len(), 3);
+    let second = corpus("ner@2");
+    write(target, &second, &run("ner@2"));
+    let all = read();
+    assert_eq!(all.len(), 6);
+    let claims: Vec<&str> = all
+        .iter()
+        .flat_map(|d| d.claims.iter().map(|c| c.model.ner.as_str()))
+        .collect();
+    assert_eq!(claims.iter().filter(|m| **m == "ner@1").count(), 2);
+    assert_eq!(claims.iter().filter(|m| **m == "ner@2").count(), 2);
+}
+
+#[test]
+fn sqlite_reruns_are_idempotent_and_models_get_their_own_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    rerun_and_model_change(path.to_str().unwrap(), &|| read_sqlite(&path).unwrap());
+}
+
+#[test]
+fn postgres_reruns_are_idempotent_and_models_get_their_own_rows() {
+    let Some(url) = fresh_postgres("rerun") else {
+        return;
+    };
+    rerun_and_model_change(&url, &|| read_postgres(&url).unwrap());
+}
+
+#[test]
+fn committed_documents_are_per_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("c.db").to_str().unwrap().to_string();
+    let mut targets = vec![sqlite];
+    targets.extend(fresh_postgres("committed"));
+    for target in targets {
+        write(&target, &corpus("ner@1"), &run("ner@1"));
+        let mut same = open_sink(&target, &run("ner@1")).unwrap();
+        let keys = same.committed().unwrap().unwrap();
+        assert_eq!(keys.len(), 3, "{target}");
+        assert!(keys.contains(&("in'put\".jsonl".to_string(), 2)));
+        let mut other = open_sink(&target, &run("ner@2")).unwrap();
+        assert!(other.committed().unwrap().unwrap().is_empty(), "{target}");
+    }
+}
+
+#[test]
+fn postgres_connection_errors_name_the_server_without_the_password() {
+    let err = open_sink("postgres://bob:hunter2@127.0.0.1:1/none", &run("n"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("postgres://bob:***@127.0.0.1:1/none"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+/// A database written by the first schema (claims keyed by claim id alone) is migrated in place
+/// and keeps its rows.
+#[test]
+fn sqlite_version_1_databases_are_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(include_str!("fixtures/schema-v1.sql"))
+        .unwrap();
+    drop(conn);
+    open_sink(path.to_str().unwrap(), &run("ner@9"))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let docs = read_sqlite(&path).unwrap();
+    assert_eq!(docs.len(), 1);
+    let claim = &docs[0].claims[0];
+    assert_eq!(claim.subject.text, "Acme");
+    assert_eq!(claim.model.ner, "ner@old");
+    assert_eq!(claim.subject.entity, None);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let evidence: i64 = conn
+        .query_row("SELECT count(*) FROM claim_evidence", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(evidence, 1);
+}
