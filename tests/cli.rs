@@ -15,7 +15,6 @@ fn unbuilt_subcommands_say_so_and_fail() {
         &["eval", "relations", "--data", "x.json"][..],
         &["eval", "openie"],
         &["eval", "claims"],
-        &["export", "--from", "a.db", "--to", "b.jsonl"],
     ] {
         let out = run(args);
         assert!(!out.status.success(), "{args:?} should fail");

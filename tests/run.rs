@@ -310,3 +310,88 @@ fn a_later_surname_links_to_the_full_name() {
     assert_eq!(full, short);
     assert_ne!(id_where(&|t| t == "Kazakhstan"), full);
 }
+
+/// `claimex export` copies a database into JSONL, CSV, another SQLite file and (under make test)
+/// PostgreSQL; what comes out equals what the run wrote directly.
+#[test]
+fn export_copies_a_database_into_every_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let corpus = workspace_root().join("corpus");
+    let model = workspace_root().join("models/default");
+    run_ok(&[
+        "run",
+        corpus.to_str().unwrap(),
+        "--out",
+        &p("direct.jsonl"),
+        "--out",
+        &p("source.db"),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let direct = read_jsonl(&dir.path().join("direct.jsonl"));
+    assert!(!direct.is_empty());
+    let ids = |claims: &[Value]| -> BTreeSet<String> {
+        claims
+            .iter()
+            .map(|c| c["claim_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    run_ok(&[
+        "export",
+        "--from",
+        &p("source.db"),
+        "--to",
+        &p("copy.jsonl"),
+    ]);
+    let copied = read_jsonl(&dir.path().join("copy.jsonl"));
+    assert_eq!(ids(&copied), ids(&direct));
+    let by_id: HashMap<&str, &Value> = direct
+        .iter()
+        .map(|c| (c["claim_id"].as_str().unwrap(), c))
+        .collect();
+    for c in &copied {
+        assert_eq!(&c, &by_id[c["claim_id"].as_str().unwrap()]);
+    }
+
+    run_ok(&["export", "--from", &p("source.db"), "--to", &p("copy.csv")]);
+    let csv = claimex_export::read_csv(&dir.path().join("copy.csv")).unwrap();
+    assert_eq!(csv.len(), direct.len());
+
+    let mut targets = vec![p("copy.db")];
+    if let Ok(admin) = std::env::var("CLAIMEX_TEST_POSTGRES") {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        client
+            .batch_execute("DROP DATABASE IF EXISTS export_copy")
+            .unwrap();
+        client.batch_execute("CREATE DATABASE export_copy").unwrap();
+        targets.push(format!("{}/export_copy", admin.rsplit_once('/').unwrap().0));
+    } else {
+        eprintln!("SKIPPED the PostgreSQL part: no CLAIMEX_TEST_POSTGRES");
+    }
+    let source = claimex_export::read_sqlite(&dir.path().join("source.db")).unwrap();
+    for target in targets {
+        for _ in 0..2 {
+            run_ok(&["export", "--from", &p("source.db"), "--to", &target]);
+        }
+        let back = if claimex_export::is_postgres(&target) {
+            claimex_export::read_postgres(&target).unwrap()
+        } else {
+            claimex_export::read_sqlite(std::path::Path::new(&target)).unwrap()
+        };
+        assert_eq!(
+            back, source,
+            "{target}: exported twice, must equal the source once"
+        );
+    }
+}
+
+#[test]
+fn export_from_a_missing_database_is_named() {
+    let out = crate::util::run(&["export", "--from", "/no/such.db", "--to", "x.jsonl"]);
+    assert!(!out.status.success());
+    assert!(crate::util::stderr(&out).contains("/no/such.db"));
+}

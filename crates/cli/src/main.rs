@@ -1,6 +1,7 @@
 //! `claimex`: turn article corpora into structured, sourced, confidence-scored claims.
 
 mod cmd_eval;
+mod cmd_export;
 mod cmd_ingest;
 mod cmd_models;
 mod cmd_run;
@@ -10,7 +11,6 @@ mod model_arg;
 mod parallelism;
 mod reader_args;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -42,8 +42,8 @@ enum Command {
     /// Measure quality against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
-    /// Copy claims from one sink to another.
-    Export(ExportArgs),
+    /// Copy claims, mentions and the ledger from a claimex database to another sink.
+    Export(cmd_export::ExportArgs),
     /// Create or inspect model directories.
     #[command(subcommand)]
     Models(cmd_models::ModelsCommand),
@@ -77,16 +77,6 @@ struct NotBuiltArgs {
     rest: Vec<String>,
 }
 
-#[derive(Args)]
-struct ExportArgs {
-    /// Sink to read from.
-    #[arg(long)]
-    from: Option<PathBuf>,
-    /// Sink to write to.
-    #[arg(long)]
-    to: Option<String>,
-}
-
 fn not_built(command: &str, issue: &str) -> anyhow::Result<()> {
     anyhow::bail!(
         "`claimex {command}` is not built yet ({issue}); see README.md for what works today"
@@ -110,7 +100,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Claims(_)) => {
             not_built("eval claims", "planned in the claims issue")
         }
-        Command::Export(_) => not_built("export", "planned in the export issue"),
+        Command::Export(args) => cmd_export::run(args),
         Command::Models(cmd) => cmd_models::run(cmd),
     };
     match result {

@@ -7,21 +7,25 @@
 //! a changed model adds its own rows. The databases commit in batches of documents, so a killed
 //! run leaves whole documents only, and [`ClaimSink::committed`] tells a resumed run which to skip.
 
+mod csv;
 mod error;
 mod jsonl;
 mod postgres;
 pub mod rows;
 mod sqlite;
 
+pub use crate::csv::{read_csv, CsvSink};
 pub use error::{Error, Result};
 pub use jsonl::JsonlSink;
-pub use postgres::{pg_escape, pg_unescape, read_postgres, PostgresSink, PG_SCHEMA_VERSION};
+pub use postgres::{
+    pg_escape, pg_unescape, read_postgres, redact, PostgresSink, PG_SCHEMA_VERSION,
+};
 pub use sqlite::{read_sqlite, SqliteSink, SCHEMA_VERSION};
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use claimex_core::{Claim, DocumentRecord, EntitySpan, SourceRef};
+use claimex_core::{Claim, DocumentRecord, EntitySpan, ModelIds, SourceRef};
 
 /// Facts about a run that sinks record with their rows.
 #[derive(Debug, Clone)]
@@ -54,6 +58,8 @@ pub struct DocumentOutput<'a> {
 /// A document's output owned, as read back from a sink.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OwnedDocument {
+    /// The models of the run that wrote it.
+    pub models: ModelIds,
     /// The ledger record.
     pub record: DocumentRecord,
     /// Entity mentions.
@@ -108,7 +114,8 @@ pub fn is_postgres(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
 }
 
-/// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.db`,
+/// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.csv` a
+/// CSV file of claims, `*.db`,
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
 /// database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
@@ -126,6 +133,7 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
         .as_deref()
     {
         Some("jsonl" | "ndjson") => Ok(Box::new(JsonlSink::create(path)?)),
+        Some("csv") => Ok(Box::new(CsvSink::create(path)?)),
         Some("db" | "sqlite" | "sqlite3") => Ok(Box::new(SqliteSink::open(path, run)?)),
         _ => Err(Error::UnknownTarget(target.to_string())),
     }
@@ -191,9 +199,10 @@ pub(crate) fn assemble(
                     .cloned()
                     .unwrap_or_default(),
                 claims: by_doc
-                    .get(&(doc_id, ner, relations))
+                    .get(&(doc_id, ner.clone(), relations.clone()))
                     .cloned()
                     .unwrap_or_default(),
+                models: ModelIds { ner, relations },
                 record,
             })
         })

@@ -7,7 +7,7 @@ use claimex_core::{
     Predicate, Sentence, SourceRef,
 };
 use claimex_export::{
-    open_sink, read_postgres, read_sqlite, OwnedDocument, RunInfo, DOCS_PER_TRANSACTION,
+    open_sink, read_csv, read_postgres, read_sqlite, OwnedDocument, RunInfo, DOCS_PER_TRANSACTION,
 };
 
 fn run(ner: &str) -> RunInfo {
@@ -78,6 +78,10 @@ fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
         entity: Some("ent:1".into()),
     };
     OwnedDocument {
+        models: ModelIds {
+            ner: ner.into(),
+            relations: "rules-v0".into(),
+        },
         record: DocumentRecord {
             doc_id: Some(doc_id),
             source: SourceRef {
@@ -95,8 +99,12 @@ fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
     }
 }
 
-fn skipped(line: u64) -> OwnedDocument {
+fn skipped(line: u64, ner: &str) -> OwnedDocument {
     OwnedDocument {
+        models: ModelIds {
+            ner: ner.into(),
+            relations: "rules-v0".into(),
+        },
         record: DocumentRecord {
             doc_id: None,
             source: SourceRef {
@@ -120,7 +128,7 @@ fn corpus(ner: &str) -> Vec<OwnedDocument> {
     vec![
         document(1, HOSTILE, ner),
         document(2, &huge, ner),
-        skipped(3),
+        skipped(3, ner),
     ]
 }
 
@@ -162,6 +170,16 @@ fn sqlite_round_trips_everything_unchanged() {
     let docs = corpus("ner@1");
     write(path.to_str().unwrap(), &docs, &run("ner@1"));
     assert_eq!(sorted(read_sqlite(&path).unwrap()), docs);
+}
+
+#[test]
+fn csv_round_trips_claims_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    let docs = corpus("ner@1");
+    write(path.to_str().unwrap(), &docs, &run("ner@1"));
+    let claims: Vec<Claim> = docs.iter().flat_map(|d| d.claims.clone()).collect();
+    assert_eq!(read_csv(&path).unwrap(), claims);
 }
 
 #[test]
