@@ -5,7 +5,7 @@ use std::path::PathBuf;
 pub enum Error {
     /// The `--out` target names no known sink.
     #[error(
-        "output {0}: unknown sink (use a path ending in .jsonl, .csv, .db, .sqlite, or sqlite://PATH, or a postgres:// URL)"
+        "output {0}: unknown sink (use a path ending in .jsonl, .csv, .parquet, .db, .sqlite, or sqlite://PATH, or a postgres:// URL)"
     )]
     UnknownTarget(String),
     /// A file could not be written.

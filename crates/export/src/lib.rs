@@ -10,11 +10,13 @@
 mod csv;
 mod error;
 mod jsonl;
+mod parquet;
 mod postgres;
 pub mod rows;
 mod sqlite;
 
 pub use crate::csv::{read_csv, CsvSink};
+pub use crate::parquet::{read_parquet, ParquetSink};
 pub use error::{Error, Result};
 pub use jsonl::JsonlSink;
 pub use postgres::{
@@ -115,7 +117,7 @@ pub fn is_postgres(target: &str) -> bool {
 }
 
 /// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.csv` a
-/// CSV file of claims, `*.db`,
+/// CSV file of claims, `*.parquet` a Parquet file of claims, `*.db`,
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
 /// database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
@@ -134,6 +136,7 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
     {
         Some("jsonl" | "ndjson") => Ok(Box::new(JsonlSink::create(path)?)),
         Some("csv") => Ok(Box::new(CsvSink::create(path)?)),
+        Some("parquet") => Ok(Box::new(ParquetSink::create(path)?)),
         Some("db" | "sqlite" | "sqlite3") => Ok(Box::new(SqliteSink::open(path, run)?)),
         _ => Err(Error::UnknownTarget(target.to_string())),
     }

@@ -7,7 +7,8 @@ use claimex_core::{
     Predicate, Sentence, SourceRef,
 };
 use claimex_export::{
-    open_sink, read_csv, read_postgres, read_sqlite, OwnedDocument, RunInfo, DOCS_PER_TRANSACTION,
+    open_sink, read_csv, read_parquet, read_postgres, read_sqlite, OwnedDocument, RunInfo,
+    DOCS_PER_TRANSACTION,
 };
 
 fn run(ner: &str) -> RunInfo {
@@ -180,6 +181,16 @@ fn csv_round_trips_claims_unchanged() {
     write(path.to_str().unwrap(), &docs, &run("ner@1"));
     let claims: Vec<Claim> = docs.iter().flat_map(|d| d.claims.clone()).collect();
     assert_eq!(read_csv(&path).unwrap(), claims);
+}
+
+#[test]
+fn parquet_round_trips_claims_unchanged_through_the_arrow_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.parquet");
+    let docs = corpus("ner@1");
+    write(path.to_str().unwrap(), &docs, &run("ner@1"));
+    let claims: Vec<Claim> = docs.iter().flat_map(|d| d.claims.clone()).collect();
+    assert_eq!(read_parquet(&path).unwrap(), claims);
 }
 
 #[test]
