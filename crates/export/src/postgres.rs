@@ -1,8 +1,10 @@
-//! PostgreSQL sink: the same tables as SQLite, written with batched multi-row inserts, one
-//! transaction per batch of documents.
+//! PostgreSQL sink: the same tables as SQLite, written by binary COPY into session staging
+//! tables and moved into place with `INSERT … ON CONFLICT`, one transaction per batch of
+//! documents.
 
 use std::collections::HashSet;
 
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, NoTls};
 
@@ -12,9 +14,6 @@ use crate::{ClaimSink, DocKey, DocumentOutput, Error, OwnedDocument, Result, Run
 /// Version of the PostgreSQL schema, kept in `claimex_schema`. It starts at 2 to match the
 /// SQLite schema it mirrors.
 pub const PG_SCHEMA_VERSION: i32 = 2;
-
-/// PostgreSQL caps a statement at 65535 parameters.
-const MAX_PARAMS: usize = 65_535;
 
 fn pg_type(kind: Kind) -> &'static str {
     match kind {
@@ -189,17 +188,62 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
     tx.commit().map_err(|e| pg_error(url, e))
 }
 
-/// Inserts `rows` (each followed by `run_id`) into `table` with as few statements as the
-/// parameter limit allows; key conflicts leave the stored row, or with `update` replace it.
-fn insert_rows(
+/// The engine type of a column kind, for binary COPY.
+fn copy_type(kind: Kind) -> Type {
+    match kind {
+        Kind::Int => Type::INT8,
+        Kind::Real => Type::FLOAT8,
+        Kind::Text => Type::TEXT,
+    }
+}
+
+/// Creates this session's staging tables: same columns as the real ones, no keys or indexes,
+/// emptied at every commit.
+fn create_staging(client: &mut Client) -> std::result::Result<(), postgres::Error> {
+    for table in [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE] {
+        client.batch_execute(&format!(
+            "CREATE TEMP TABLE stage_{0} (LIKE {0}) ON COMMIT DELETE ROWS",
+            table.name
+        ))?;
+    }
+    Ok(())
+}
+
+/// Streams `rows` (each followed by `run_id`) into the staging table with binary COPY, then moves
+/// them into `table`: key conflicts leave the stored row, or with `update` replace it.
+fn copy_rows(
     tx: &mut postgres::Transaction,
     table: &Table,
     rows: &[Vec<Cell>],
     run_id: &Cell,
     update: bool,
 ) -> std::result::Result<(), postgres::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let width = names.len() + 1;
+    let columns = format!("{}, run_id", names.join(", "));
+    let types: Vec<Type> = table
+        .columns
+        .iter()
+        .map(|c| copy_type(c.kind))
+        .chain([Type::INT8])
+        .collect();
+    let writer = tx.copy_in(&format!(
+        "COPY stage_{} ({columns}) FROM STDIN BINARY",
+        table.name
+    ))?;
+    let mut writer = BinaryCopyInWriter::new(writer, &types);
+    for row in rows {
+        let values: Vec<&(dyn ToSql + Sync)> = row
+            .iter()
+            .map(|c| c as &(dyn ToSql + Sync))
+            .chain(std::iter::once(run_id as &(dyn ToSql + Sync)))
+            .collect();
+        writer.write(&values)?;
+    }
+    writer.finish()?;
+    let key = table.key.join(", ");
     let conflict = if update {
         let sets: Vec<String> = names
             .iter()
@@ -211,45 +255,15 @@ fn insert_rows(
     } else {
         "DO NOTHING".into()
     };
-    for chunk in rows.chunks(MAX_PARAMS / width) {
-        // A statement cannot touch the same key twice with DO UPDATE; the last row wins.
-        let mut seen = HashSet::new();
-        let keep: Vec<&Vec<Cell>> = chunk
-            .iter()
-            .rev()
-            .filter(|row| {
-                let key: Vec<String> = table
-                    .key
-                    .iter()
-                    .map(|k| row[names.iter().position(|n| n == k).unwrap_or(0)].to_text())
-                    .collect();
-                seen.insert(key)
-            })
-            .collect();
-        let tuples: Vec<String> = (0..keep.len())
-            .map(|r| {
-                let marks: Vec<String> =
-                    (1..=width).map(|c| format!("${}", r * width + c)).collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}, run_id) VALUES {} ON CONFLICT ({}) {conflict}",
-            table.name,
-            names.join(", "),
-            tuples.join(", "),
-            table.key.join(", ")
-        );
-        let params: Vec<&(dyn ToSql + Sync)> = keep
-            .iter()
-            .flat_map(|row| {
-                row.iter()
-                    .map(|c| c as &(dyn ToSql + Sync))
-                    .chain(std::iter::once(run_id as &(dyn ToSql + Sync)))
-            })
-            .collect();
-        tx.execute(sql.as_str(), &params)?;
-    }
+    // An upsert may not touch the same key twice in one statement: one row per key.
+    tx.execute(
+        &format!(
+            "INSERT INTO {0} ({columns}) SELECT DISTINCT ON ({key}) {columns} FROM stage_{0} \
+             ON CONFLICT ({key}) {conflict}",
+            table.name
+        ),
+        &[],
+    )?;
     Ok(())
 }
 
@@ -258,6 +272,7 @@ impl PostgresSink {
     pub fn open(url: &str, run: &RunInfo) -> Result<PostgresSink> {
         let mut client = connect(url)?;
         migrate(&mut client, url)?;
+        create_staging(&mut client).map_err(|e| pg_error(url, e))?;
         let run_id: i64 = client
             .query_one(
                 "INSERT INTO runs (ner_model, relations_model, config) VALUES ($1, $2, $3) RETURNING run_id",
@@ -286,10 +301,10 @@ impl PostgresSink {
         let run_id = Cell::Int(Some(self.run_id));
         let url = self.url.clone();
         let mut tx = self.client.transaction().map_err(|e| pg_error(&url, e))?;
-        insert_rows(&mut tx, &DOCUMENTS, &batch.documents, &run_id, true)
-            .and_then(|_| insert_rows(&mut tx, &ENTITIES, &batch.entities, &run_id, false))
-            .and_then(|_| insert_rows(&mut tx, &CLAIMS, &batch.claims, &run_id, false))
-            .and_then(|_| insert_rows(&mut tx, &EVIDENCE, &batch.evidence, &run_id, false))
+        copy_rows(&mut tx, &DOCUMENTS, &batch.documents, &run_id, true)
+            .and_then(|_| copy_rows(&mut tx, &ENTITIES, &batch.entities, &run_id, false))
+            .and_then(|_| copy_rows(&mut tx, &CLAIMS, &batch.claims, &run_id, false))
+            .and_then(|_| copy_rows(&mut tx, &EVIDENCE, &batch.evidence, &run_id, false))
             .map_err(|e| pg_error(&url, e))?;
         tx.commit().map_err(|e| pg_error(&url, e))
     }
