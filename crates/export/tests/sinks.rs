@@ -174,6 +174,21 @@ fn sqlite_round_trips_everything_unchanged() {
 }
 
 #[test]
+fn jsonl_round_trips_claims_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.jsonl");
+    let docs = corpus("ner@1");
+    write(path.to_str().unwrap(), &docs, &run("ner@1"));
+    let claims: Vec<Claim> = docs.iter().flat_map(|d| d.claims.clone()).collect();
+    let back: Vec<Claim> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(back, claims);
+}
+
+#[test]
 fn csv_round_trips_claims_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.csv");
