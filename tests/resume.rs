@@ -155,24 +155,13 @@ fn sigkill_then_resume_into_sqlite_equals_a_clean_run() {
 
 #[test]
 fn sigkill_then_resume_into_postgres_equals_a_clean_run() {
-    let Ok(admin) = std::env::var("CLAIMEX_TEST_POSTGRES") else {
+    let (Some(clean), Some(killed)) = (
+        crate::util::fresh_postgres("resume_clean"),
+        crate::util::fresh_postgres("resume_killed"),
+    ) else {
         eprintln!("SKIPPED: no CLAIMEX_TEST_POSTGRES (make test starts a server and sets it)");
         return;
     };
-    let base = admin.rsplit_once('/').unwrap().0.to_string();
-    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-    for db in ["resume_clean", "resume_killed"] {
-        client
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-            .unwrap();
-        client
-            .batch_execute(&format!("CREATE DATABASE {db}"))
-            .unwrap();
-    }
-    let (clean, killed) = (
-        format!("{base}/resume_clean"),
-        format!("{base}/resume_killed"),
-    );
     let killed_url = killed.clone();
     let committed = move || -> usize {
         let Ok(mut c) = postgres::Client::connect(&killed_url, postgres::NoTls) else {

@@ -280,19 +280,7 @@ fn a_later_surname_links_to_the_full_name() {
          Tokayev said Kazakhstan would join the Abraham Accords.\n",
     )
     .unwrap();
-    let out = dir.path().join("claims.jsonl");
-    let model = crate::util::workspace_root().join("models/default");
-    run_ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-    ]);
-    let claims = read_jsonl(&out);
+    let claims = crate::util::claims_with_default_model(&input, dir.path());
     let args: Vec<&Value> = claims
         .iter()
         .flat_map(|c| [&c["subject"], &c["object"]])
@@ -362,15 +350,9 @@ fn export_copies_a_database_into_every_sink() {
     assert_eq!(csv.len(), direct.len());
 
     let mut targets = vec![p("copy.db")];
-    if let Ok(admin) = std::env::var("CLAIMEX_TEST_POSTGRES") {
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-        client
-            .batch_execute("DROP DATABASE IF EXISTS export_copy")
-            .unwrap();
-        client.batch_execute("CREATE DATABASE export_copy").unwrap();
-        targets.push(format!("{}/export_copy", admin.rsplit_once('/').unwrap().0));
-    } else {
-        eprintln!("SKIPPED the PostgreSQL part: no CLAIMEX_TEST_POSTGRES");
+    match crate::util::fresh_postgres("export_copy") {
+        Some(url) => targets.push(url),
+        None => eprintln!("SKIPPED the PostgreSQL part: no CLAIMEX_TEST_POSTGRES"),
     }
     let source = claimex_export::read_sqlite(&dir.path().join("source.db")).unwrap();
     for target in targets {

@@ -63,20 +63,8 @@ fn seed_article_splits_into_its_natural_sentences_without_page_chrome() {
 #[test]
 fn seed_article_first_claim_with_the_default_model() {
     let Some(seed) = seed_article() else { return };
-    let model = workspace_root().join("models/default");
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("claims.jsonl");
-    run_ok(&[
-        "run",
-        seed.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-    ]);
-    let claims = read_jsonl(&out);
+    let claims = crate::util::claims_with_default_model(&seed, dir.path());
     let first = &claims[0];
     assert_eq!(first["subject"]["text"], "Kazakhstan");
     assert_eq!(first["subject"]["type"], "LOC");

@@ -94,3 +94,35 @@ pub fn assert_claim_spans_slice_back(claim: &Value, text: &str) {
         );
     }
 }
+
+/// Runs the shipped model (`models/default`) over `input` on one thread and returns the claims,
+/// written to `dir/claims.jsonl`.
+pub fn claims_with_default_model(input: &Path, dir: &Path) -> Vec<Value> {
+    let out = dir.join("claims.jsonl");
+    let model = workspace_root().join("models/default");
+    run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    read_jsonl(&out)
+}
+
+/// URL of a new, empty database `name` on the test PostgreSQL server (`make test` starts one and
+/// sets CLAIMEX_TEST_POSTGRES), or `None` without a server.
+pub fn fresh_postgres(name: &str) -> Option<String> {
+    let admin = std::env::var("CLAIMEX_TEST_POSTGRES").ok()?;
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
+}

@@ -27,11 +27,7 @@ fn csv_error(path: &Path, e: ::csv::Error) -> Error {
 impl CsvSink {
     /// Starts writing to `path` (replaced when the run finishes).
     pub fn create(path: &Path) -> Result<CsvSink> {
-        let partial = crate::jsonl::partial_path(path);
-        let file = File::create(&partial).map_err(|source| Error::Io {
-            path: partial.clone(),
-            source,
-        })?;
+        let (partial, file) = crate::jsonl::create_partial(path)?;
         let mut out = ::csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(CLAIMS.columns.iter().map(|c| c.name))
             .map_err(|e| csv_error(&partial, e))?;
@@ -59,10 +55,7 @@ impl ClaimSink for CsvSink {
             path: self.partial.clone(),
             source,
         })?;
-        std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io {
-            path: self.path.clone(),
-            source,
-        })
+        crate::jsonl::rename_into_place(&self.partial, &self.path)
     }
 
     fn target(&self) -> String {

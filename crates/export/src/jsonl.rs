@@ -15,11 +15,7 @@ pub struct JsonlSink {
 impl JsonlSink {
     /// Starts writing to `path` (replaced when the run finishes).
     pub fn create(path: &Path) -> Result<JsonlSink> {
-        let partial = partial_path(path);
-        let file = File::create(&partial).map_err(|source| Error::Io {
-            path: partial.clone(),
-            source,
-        })?;
+        let (partial, file) = create_partial(path)?;
         Ok(JsonlSink {
             path: path.to_path_buf(),
             partial,
@@ -35,10 +31,24 @@ impl JsonlSink {
     }
 }
 
-pub(crate) fn partial_path(path: &Path) -> PathBuf {
+/// Creates `PATH.partial`, where a file sink writes until [`rename_into_place`].
+pub(crate) fn create_partial(path: &Path) -> Result<(PathBuf, File)> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
-    path.with_file_name(name)
+    let partial = path.with_file_name(name);
+    let file = File::create(&partial).map_err(|source| Error::Io {
+        path: partial.clone(),
+        source,
+    })?;
+    Ok((partial, file))
+}
+
+/// Moves a finished `PATH.partial` to `PATH`.
+pub(crate) fn rename_into_place(partial: &Path, path: &Path) -> Result<()> {
+    std::fs::rename(partial, path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 impl ClaimSink for JsonlSink {
@@ -53,10 +63,7 @@ impl ClaimSink for JsonlSink {
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.out.flush().map_err(|e| self.io(e))?;
         self.out.get_ref().sync_all().map_err(|e| self.io(e))?;
-        std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io {
-            path: self.path.clone(),
-            source,
-        })
+        rename_into_place(&self.partial, &self.path)
     }
 
     fn target(&self) -> String {

@@ -56,11 +56,7 @@ pub struct ParquetSink {
 impl ParquetSink {
     /// Starts writing to `path` (replaced when the run finishes).
     pub fn create(path: &Path) -> Result<ParquetSink> {
-        let partial = crate::jsonl::partial_path(path);
-        let file = File::create(&partial).map_err(|source| Error::Io {
-            path: partial.clone(),
-            source,
-        })?;
+        let (partial, file) = crate::jsonl::create_partial(path)?;
         let schema = schema();
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -146,7 +142,7 @@ impl ClaimSink for ParquetSink {
             ..
         } = *self;
         writer.close().map_err(|e| parquet_error(&partial, e))?;
-        std::fs::rename(&partial, &path).map_err(|source| Error::Io { path, source })
+        crate::jsonl::rename_into_place(&partial, &path)
     }
 
     fn target(&self) -> String {
