@@ -235,3 +235,27 @@ fn eval_ner_reads_fixture_jsonl_and_prints_json_scores() {
     // The shipped model on ten plain news sentences: a guard against a broken model or decoder.
     assert!(report["f1"].as_f64().unwrap() >= 0.9, "{report}");
 }
+
+#[test]
+fn resume_into_a_file_output_is_refused_before_writing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claims.jsonl");
+    let model = crate::util::model_dir().to_str().unwrap();
+    let corpus = crate::util::workspace_root().join("corpus");
+    let result = run(&[
+        "run",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model,
+        "--resume",
+    ]);
+    assert!(!result.status.success());
+    assert!(
+        stderr(&result).contains("--resume needs database outputs"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

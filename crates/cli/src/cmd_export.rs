@@ -1,7 +1,7 @@
 use anyhow::Context;
 use claimex_export::{
-    is_postgres, open_sink, read_postgres, read_sqlite, target_path, OwnedDocument, RunInfo,
-    DOCS_PER_TRANSACTION,
+    is_database, is_postgres, open_sink, read_postgres, read_sqlite, target_path, OwnedDocument,
+    RunInfo, DOCS_PER_TRANSACTION,
 };
 use clap::Args;
 
@@ -40,12 +40,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
             None => groups.push((run, vec![doc])),
         }
     }
-    let database = is_postgres(&args.to)
-        || args.to.starts_with("sqlite://")
-        || matches!(
-            target_path(&args.to).extension().and_then(|e| e.to_str()),
-            Some("db" | "sqlite" | "sqlite3")
-        );
+    let database = is_database(&args.to);
     // Files are written whole, once: every model's documents go into the one file.
     if !database && groups.len() > 1 {
         let (first, _) = groups[0].clone();

@@ -1,10 +1,9 @@
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use std::collections::HashSet;
-
 use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
 use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
@@ -43,7 +42,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "i/N")]
     shard: Option<Shard>,
     /// Continue an interrupted run: documents that every output already holds for the same
-    /// models are not processed again (database outputs only: .db, sqlite://).
+    /// models are not processed again (database outputs only: .db, sqlite://, postgres://).
     #[arg(long)]
     resume: bool,
     /// Documents per database transaction: a killed run loses at most this many (they are redone
@@ -104,6 +103,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         config: std::env::args().collect::<Vec<_>>().join(" "),
         docs_per_transaction: args.commit_every,
     };
+    if args.resume {
+        if let Some(file) = args.outs.iter().find(|t| !claimex_export::is_database(t)) {
+            anyhow::bail!(
+                "--resume needs database outputs (.db, sqlite://PATH, postgres://...): {file} is a file that each run writes whole; drop --resume, or write to a database"
+            );
+        }
+    }
     let mut sinks = Vec::new();
     for target in &args.outs {
         create_parent(target)?;
@@ -199,7 +205,7 @@ fn committed_everywhere(sinks: &mut [Box<dyn ClaimSink>]) -> anyhow::Result<Hash
     for sink in sinks.iter_mut() {
         let Some(keys) = sink.committed()? else {
             anyhow::bail!(
-                "--resume needs database outputs (.db, sqlite://PATH): {} is a file that each run writes whole; drop --resume, or write to a database",
+                "--resume needs database outputs (.db, sqlite://PATH, postgres://...): {} cannot tell which documents it holds",
                 sink.target()
             );
         };

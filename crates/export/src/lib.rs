@@ -116,6 +116,21 @@ pub fn is_postgres(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
 }
 
+/// True for targets that open a database (SQLite or PostgreSQL): the sinks that keep every
+/// table, runs and the ledger, and so can resume.
+pub fn is_database(target: &str) -> bool {
+    is_postgres(target)
+        || target.starts_with("sqlite://")
+        || matches!(
+            target_path(target)
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("db" | "sqlite" | "sqlite3")
+        )
+}
+
 /// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.csv` a
 /// CSV file of claims, `*.parquet` a Parquet file of claims, `*.db`,
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
