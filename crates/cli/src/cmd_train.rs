@@ -104,10 +104,11 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         name.push(".checkpoints");
         args.out.with_file_name(name)
     });
-    if checkpoints.exists() && !args.resume {
+    let last = checkpoints.join("last");
+    if last.exists() && !args.resume {
         anyhow::bail!(
-            "{} holds a checkpoint of an interrupted run: add --resume to continue it, or remove the directory to start afresh",
-            checkpoints.display()
+            "{} holds a checkpoint of an interrupted run: add --resume to continue it, or remove it to start afresh",
+            last.display()
         );
     }
     let before = evaluate(&model, &dev)?;
@@ -192,8 +193,10 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         )
         .with_context(|| format!("writing model to {}", args.out.display()))?;
     let saved = NerModel::load(&args.out, NerConfig::default())?;
-    std::fs::remove_dir_all(&checkpoints)
-        .with_context(|| format!("removing checkpoints in {}", checkpoints.display()))?;
+    // Only what training wrote goes; a --checkpoints folder that holds other files stays.
+    std::fs::remove_dir_all(&last)
+        .with_context(|| format!("removing the checkpoint {}", last.display()))?;
+    let _ = std::fs::remove_dir(&checkpoints);
     let last = summary.losses.last().copied().unwrap_or(f64::NAN);
     eprintln!(
         "trained {} steps on {} sentences (last loss {last:.4}); kept epoch {}: dev {} (was {})",
