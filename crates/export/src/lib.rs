@@ -210,16 +210,27 @@ pub(crate) fn assemble(
         .map(|row| {
             let record = sqlite::record_from_row(row)?;
             let (ner, relations) = (text(row, 2), text(row, 3));
-            let doc_id = record.doc_id.clone().unwrap_or_default();
+            // Only a processed document owns output: a duplicate may share its original's id.
+            let doc_id = record
+                .doc_id
+                .clone()
+                .filter(|_| record.status == claimex_core::DocStatus::Processed);
+            let (entities, claims) = match doc_id {
+                Some(id) => (
+                    mentions
+                        .get(&(id.clone(), ner.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                    by_doc
+                        .get(&(id, ner.clone(), relations.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                None => (vec![], vec![]),
+            };
             Ok(OwnedDocument {
-                entities: mentions
-                    .get(&(doc_id.clone(), ner.clone()))
-                    .cloned()
-                    .unwrap_or_default(),
-                claims: by_doc
-                    .get(&(doc_id, ner.clone(), relations.clone()))
-                    .cloned()
-                    .unwrap_or_default(),
+                entities,
+                claims,
                 models: ModelIds { ner, relations },
                 record,
             })

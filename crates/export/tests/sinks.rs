@@ -123,13 +123,18 @@ fn skipped(line: u64, ner: &str) -> OwnedDocument {
     }
 }
 
-/// Three documents: hostile text, a 1 MB sentence, and a skipped one.
+/// Four documents: hostile text, a 1 MB sentence, a skipped one, and a duplicate of the first
+/// (same content id), which owns no mentions or claims.
 fn corpus(ner: &str) -> Vec<OwnedDocument> {
     let huge = "Acme bought Beta. ".repeat(1 << 20 >> 4);
+    let mut duplicate = skipped(4, ner);
+    duplicate.record.status = DocStatus::Duplicate;
+    duplicate.record.doc_id = Some("doc-1".into());
     vec![
         document(1, HOSTILE, ner),
         document(2, &huge, ner),
         skipped(3, ner),
+        duplicate,
     ]
 }
 
@@ -223,11 +228,11 @@ fn rerun_and_model_change(target: &str, read: &dyn Fn() -> Vec<OwnedDocument>) {
     let first = corpus("ner@1");
     write(target, &first, &run("ner@1"));
     write(target, &first, &run("ner@1"));
-    assert_eq!(read().len(), 3);
+    assert_eq!(read().len(), 4);
     let second = corpus("ner@2");
     write(target, &second, &run("ner@2"));
     let all = read();
-    assert_eq!(all.len(), 6);
+    assert_eq!(all.len(), 8);
     let claims: Vec<&str> = all
         .iter()
         .flat_map(|d| d.claims.iter().map(|c| c.model.ner.as_str()))
@@ -261,7 +266,7 @@ fn committed_documents_are_per_model() {
         write(&target, &corpus("ner@1"), &run("ner@1"));
         let mut same = open_sink(&target, &run("ner@1")).unwrap();
         let keys = same.committed().unwrap().unwrap();
-        assert_eq!(keys.len(), 3, "{target}");
+        assert_eq!(keys.len(), 4, "{target}");
         assert!(keys.contains(&("in'put\".jsonl".to_string(), 2)));
         let mut other = open_sink(&target, &run("ner@2")).unwrap();
         assert!(other.committed().unwrap().unwrap().is_empty(), "{target}");
