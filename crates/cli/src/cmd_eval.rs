@@ -1,10 +1,12 @@
 use std::path::PathBuf;
 
+use claimex_core::{Claim, Sentence};
 use claimex_ingest::split_sentences;
 use claimex_ner::NerConfig;
 use claimex_train::{
-    predict, read_conll_documents, read_examples, rebuild_documents, score_boundaries, score_spans,
-    worst_errors, EvalReport, Layout, SentenceErrors, TypedSpan, NONE,
+    predict, read_claim_fixtures, read_conll_documents, read_examples, rebuild_documents,
+    score_boundaries, score_claims, score_spans, worst_errors, EvalReport, GoldClaim, Layout,
+    PredictedClaim, SentenceErrors, TypedSpan, NONE,
 };
 use clap::Args;
 
@@ -294,6 +296,124 @@ pub fn sentences(args: EvalSentencesArgs) -> anyhow::Result<()> {
                 println!("spurious: {}", context(at));
                 shown += 1;
             }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct EvalClaimsArgs {
+    /// Claims fixture JSONL (text plus gold claims; see tests/fixtures/claims.jsonl).
+    #[arg(long)]
+    data: PathBuf,
+    /// NER model directory [default: models/default].
+    #[arg(long, default_value = "models/default")]
+    model: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// List this many texts whose claims were missed or wrong.
+    #[arg(long, default_value_t = 10)]
+    errors: usize,
+    /// Threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// The claims the whole pipeline (sentences, NER, linking, claim building) finds in `text`.
+fn pipeline_claims(model: &claimex_ner::NerModel, text: &str) -> anyhow::Result<Vec<Claim>> {
+    let index = claimex_core::TextIndex::new(text);
+    let sentences: Vec<Sentence> = split_sentences(text)
+        .into_iter()
+        .map(|span| {
+            Ok(Sentence {
+                start: span.start,
+                end: span.end,
+                text: index.slice(text, span)?.to_string(),
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut entities = model.recognize(&sentences)?;
+    claimex_core::link_entities("fixture", entities.iter_mut().flatten());
+    let id = model.info().id.clone();
+    Ok(sentences
+        .iter()
+        .zip(&entities)
+        .flat_map(|(s, e)| claimex_relations::claims_of_sentence("fixture", s, e, &id))
+        .collect())
+}
+
+/// Claim precision/recall of the whole pipeline on a claims fixture file.
+pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
+    parallelism::configure(args.threads)?;
+    let model = crate::model_arg::load(&args.model, NerConfig::default())?;
+    let examples = read_claim_fixtures(&args.data)?;
+    let mut predicted = Vec::with_capacity(examples.len());
+    for example in &examples {
+        let found: Vec<PredictedClaim> = pipeline_claims(&model, &example.text)?
+            .into_iter()
+            .map(|c| PredictedClaim {
+                subject: c.subject.text,
+                predicate: c.predicate.lemma,
+                object: c.object.map(|o| o.text),
+                modality: c.modality.as_str().to_string(),
+                source: c.attribution.map(|a| a.text),
+            })
+            .collect();
+        predicted.push(found);
+    }
+    let gold: Vec<Vec<GoldClaim>> = examples.iter().map(|e| e.claims.clone()).collect();
+    let report = score_claims(&gold, &predicted);
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["model"] = model.info().id.clone().into();
+        value["relations"] = claimex_relations::METHOD_ID.into();
+        value["data"] = args.data.display().to_string().into();
+        println!("{value}");
+        return Ok(());
+    }
+    println!(
+        "claims of {} + {} on {} ({} texts, {} gold claims, {} predicted)",
+        model.info().id,
+        claimex_relations::METHOD_ID,
+        args.data.display(),
+        report.texts,
+        report.gold,
+        report.predicted
+    );
+    println!(
+        "(subject, predicate, object): P {:.3} R {:.3} F1 {:.3}; with modality F1 {:.3}",
+        report.precision, report.recall, report.f1, report.f1_with_modality
+    );
+    println!(
+        "of the {} matched: modality right {:.3}; attributed gold claims with their source {:.3}",
+        report.matched, report.modality_accuracy, report.attribution_recall
+    );
+    let mut shown = 0;
+    for ((example, g), p) in examples.iter().zip(&gold).zip(&predicted) {
+        let one = score_claims(std::slice::from_ref(g), std::slice::from_ref(p));
+        if shown >= args.errors || (one.matched == g.len() && one.matched == p.len()) {
+            continue;
+        }
+        shown += 1;
+        println!("\n{} {}", example.id, example.text);
+        for c in g {
+            println!(
+                "    gold {} | {} | {} ({})",
+                c.subject,
+                c.predicate,
+                c.object.as_deref().unwrap_or("-"),
+                c.modality
+            );
+        }
+        for c in p {
+            println!(
+                "    got  {} | {} | {} ({})",
+                c.subject,
+                c.predicate,
+                c.object.as_deref().unwrap_or("-"),
+                c.modality
+            );
         }
     }
     Ok(())

@@ -65,8 +65,8 @@ enum EvalCommand {
     Relations(NotBuiltArgs),
     /// Open IE on a CaRB folder (not built yet).
     Openie(NotBuiltArgs),
-    /// Claims on a claimex labelled-fixture JSONL file (not built yet).
-    Claims(NotBuiltArgs),
+    /// Claim precision/recall of the whole pipeline on a claims fixture file.
+    Claims(cmd_eval::EvalClaimsArgs),
 }
 
 /// Arguments of commands that are not built yet: accepted so that `--help` works, then refused.
@@ -97,9 +97,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Openie(_)) => {
             not_built("eval openie", "planned in the claims issue")
         }
-        Command::Eval(EvalCommand::Claims(_)) => {
-            not_built("eval claims", "planned in the claims issue")
-        }
+        Command::Eval(EvalCommand::Claims(args)) => cmd_eval::claims(args),
         Command::Export(args) => cmd_export::run(args),
         Command::Models(cmd) => cmd_models::run(cmd),
     };

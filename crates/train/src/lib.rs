@@ -6,6 +6,7 @@
 //! [`finetune`] trains a token-classification model from a base checkpoint with AdamW, warm-up and
 //! linear decay, and gradient clipping; [`evaluate`] scores it.
 
+mod claims;
 mod conll;
 mod conll04;
 mod error;
@@ -13,6 +14,10 @@ mod finetune;
 mod fixtures;
 mod metrics;
 
+pub use claims::{
+    arguments_match, predicates_match, read_claim_fixtures, score_claims, ClaimExample,
+    ClaimReport, GoldAttribution, GoldClaim, PredictedClaim,
+};
 pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
 };
