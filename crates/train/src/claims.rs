@@ -10,8 +10,10 @@
 //!
 //! Arguments are written as they appear in the text (a pronoun or "the kingdom" is written as the
 //! entity it names, which must also appear in the text); `predicate` is the lemma of the relation
-//! phrase, with a particle or light-verb noun where one belongs ("step down as", "maintain ties
-//! with"); `object` is null for intransitive claims; `modality` is asserted, negated, hedged or
+//! phrase, with a particle where one belongs ("step down as"); the object is the noun phrase the
+//! verb governs ("signed a gas contract with Lithuania": sign, gas contract), except after nouns
+//! that only carry a relation ("ties", "talks", "relations"), which stay in the predicate with the
+//! entity as object ("maintain ties with", Israel); `object` is null for intransitive claims; `modality` is asserted, negated, hedged or
 //! future; `attribution` is null or the source and reporting cue.
 //!
 //! Matching is lenient on surface form and strict on content: arguments match when, lower-cased
