@@ -397,22 +397,25 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         }
         shown += 1;
         println!("\n{} {}", example.id, example.text);
+        let show = |tag: &str, s: &str, pred: &str, o: Option<&str>, m: &str| {
+            println!("    {tag} {s} | {pred} | {} ({m})", o.unwrap_or("-"));
+        };
         for c in g {
-            println!(
-                "    gold {} | {} | {} ({})",
-                c.subject,
-                c.predicate,
-                c.object.as_deref().unwrap_or("-"),
-                c.modality
+            show(
+                "gold",
+                &c.subject,
+                &c.predicate,
+                c.object.as_deref(),
+                &c.modality,
             );
         }
         for c in p {
-            println!(
-                "    got  {} | {} | {} ({})",
-                c.subject,
-                c.predicate,
-                c.object.as_deref().unwrap_or("-"),
-                c.modality
+            show(
+                "got ",
+                &c.subject,
+                &c.predicate,
+                c.object.as_deref(),
+                &c.modality,
             );
         }
     }

@@ -66,21 +66,13 @@ pub struct ClaimExample {
 /// Reads a claims fixture file; a bad line is an error naming file and line, and every argument
 /// must occur in its text.
 pub fn read_claim_fixtures(path: &Path) -> Result<Vec<ClaimExample>> {
-    let content = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let mut out = Vec::new();
-    for (n, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    for (line, example) in crate::fixtures::read_jsonl::<ClaimExample>(path)? {
         let bad = |reason: String| Error::Format {
             path: path.to_path_buf(),
-            line: n + 1,
+            line,
             reason,
         };
-        let example: ClaimExample = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
         let lower = example.text.to_lowercase();
         for claim in &example.claims {
             let mut args = vec![&claim.subject];

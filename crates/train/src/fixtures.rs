@@ -34,24 +34,38 @@ struct FixtureEntity {
     text: Option<String>,
 }
 
-/// Reads a labelled-fixture JSONL file. Any malformed line is an error naming file and line.
-pub fn read_fixtures(path: &Path) -> Result<Vec<TrainExample>> {
-    let io = |source| Error::Io {
+/// Parses every non-blank line of a JSONL file, with its 1-based line number; a line that does
+/// not parse is an error naming the file and the line.
+pub(crate) fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<(usize, T)>> {
+    let content = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let content = std::fs::read_to_string(path).map_err(io)?;
+    })?;
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .map(|parsed| (n + 1, parsed))
+                .map_err(|e| Error::Format {
+                    path: path.to_path_buf(),
+                    line: n + 1,
+                    reason: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// Reads a labelled-fixture JSONL file. Any malformed line is an error naming file and line.
+pub fn read_fixtures(path: &Path) -> Result<Vec<TrainExample>> {
     let mut examples = Vec::new();
-    for (n, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    for (line, parsed) in read_jsonl::<FixtureLine>(path)? {
         let bad = |reason: String| Error::Format {
             path: path.to_path_buf(),
-            line: n + 1,
+            line,
             reason,
         };
-        let parsed: FixtureLine = serde_json::from_str(line).map_err(|e| bad(format!("{e}")))?;
         let len = parsed.text.chars().count();
         let mut entities: Vec<TypedSpan> = Vec::with_capacity(parsed.entities.len());
         for e in &parsed.entities {
