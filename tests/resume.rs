@@ -123,6 +123,11 @@ fn check_resume(
         stderr(&out)
     );
 
+    // A server URL is not a path: no folder named after it may appear.
+    assert!(
+        !Path::new("postgres:").exists(),
+        "a folder was made from a URL"
+    );
     let (want, got) = (read(target_clean), read(target_killed));
     assert_eq!(want.len(), DOCS);
     assert!(want.iter().map(|d| d.claims.len()).sum::<usize>() > 0);

@@ -40,7 +40,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     let mut ledger = Ledger::create(
         &args
             .ledger
-            .unwrap_or_else(|| ledger::default_path(&out_str)),
+            .unwrap_or_else(|| ledger::default_path(std::slice::from_ref(&out_str))),
     )?;
     let file =
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

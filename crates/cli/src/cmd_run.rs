@@ -49,7 +49,8 @@ pub struct RunArgs {
     /// by --resume).
     #[arg(long, default_value_t = claimex_export::DOCS_PER_TRANSACTION)]
     commit_every: usize,
-    /// Where to write the per-document ledger [default: documents.jsonl beside the first --out].
+    /// Where to write the per-document ledger [default: documents.jsonl beside the first output
+    /// file, else in the current folder].
     #[arg(long)]
     ledger: Option<PathBuf>,
 }
@@ -123,7 +124,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let ledger_path = args
         .ledger
         .clone()
-        .unwrap_or_else(|| ledger::default_path(&args.outs[0]));
+        .unwrap_or_else(|| ledger::default_path(&args.outs));
     let mut ledger = Ledger::create(&ledger_path)?;
 
     let progress = ProgressBar::new_spinner();
@@ -333,8 +334,8 @@ fn resolve_model(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 fn create_parent(target: &str) -> anyhow::Result<()> {
-    if let Some(parent) = claimex_export::target_path(target)
-        .parent()
+    if let Some(parent) = claimex_export::target_file(target)
+        .and_then(Path::parent)
         .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(parent)

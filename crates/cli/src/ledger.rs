@@ -83,10 +83,12 @@ impl Ledger {
     }
 }
 
-/// Default ledger location: `documents.jsonl` beside the first output file.
-pub fn default_path(first_out: &str) -> PathBuf {
-    claimex_export::target_path(first_out)
-        .parent()
+/// Default ledger location: `documents.jsonl` beside the first output file (database URLs have
+/// no folder; with only those, the current folder).
+pub fn default_path(outs: &[String]) -> PathBuf {
+    outs.iter()
+        .find_map(|t| claimex_export::target_file(t))
+        .and_then(Path::parent)
         .unwrap_or(Path::new(""))
         .join("documents.jsonl")
 }

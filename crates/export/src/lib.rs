@@ -111,6 +111,11 @@ pub fn target_path(target: &str) -> &Path {
     Path::new(target.strip_prefix("sqlite://").unwrap_or(target))
 }
 
+/// The file a target writes to, or `None` for a database server URL.
+pub fn target_file(target: &str) -> Option<&Path> {
+    (!is_postgres(target)).then(|| target_path(target))
+}
+
 /// True for `postgres://` and `postgresql://` URLs.
 pub fn is_postgres(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
