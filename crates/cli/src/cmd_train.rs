@@ -168,11 +168,16 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         on_epoch,
     )?;
     bar.finish_and_clear();
-    if let Some(epochs) = summary.resumed_after {
-        eprintln!(
+    match summary.resumed_after {
+        Some(epochs) => eprintln!(
             "continued from the checkpoint in {} after epoch {epochs}",
             checkpoints.display()
-        );
+        ),
+        None if args.resume => eprintln!(
+            "--resume: no checkpoint in {}, so training ran from the start",
+            checkpoints.display()
+        ),
+        None => {}
     }
     if summary.too_long > 0 {
         eprintln!(
