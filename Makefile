@@ -19,10 +19,11 @@ setup: $(LIBTORCH_STAMP)
 $(LIBTORCH_STAMP): scripts/setup.sh
 	bash scripts/setup.sh
 
-# The test profile (same settings as dev) lets `make run` reuse what `make test` compiled, and
-# the other way round; with the dev profile each would compile rust-bert and libtorch's bindings.
+# Builds the binary exactly as `make test` does (test profile, test features unified), so the two
+# share one build: `cargo build --bin claimex` would unify features without the dev-dependencies
+# and compile rust-bert, tch and the sinks a second time (4 minutes). The binary is target/debug/claimex.
 build: setup
-	cargo build --profile test --bin claimex
+	cargo test --workspace --no-run
 
 models/tiny-random/model.safetensors: | build
 	$(BIN) models init-random --out models/tiny-random
