@@ -243,24 +243,13 @@ fn copy_rows(
         writer.write(&values)?;
     }
     writer.finish()?;
-    let key = table.key.join(", ");
-    let conflict = if update {
-        let sets: Vec<String> = names
-            .iter()
-            .chain(&["run_id"])
-            .filter(|n| !table.key.contains(n))
-            .map(|n| format!("{n} = EXCLUDED.{n}"))
-            .collect();
-        format!("DO UPDATE SET {}", sets.join(", "))
-    } else {
-        "DO NOTHING".into()
-    };
     // An upsert may not touch the same key twice in one statement: one row per key.
     tx.execute(
         &format!(
-            "INSERT INTO {0} ({columns}) SELECT DISTINCT ON ({key}) {columns} FROM stage_{0} \
-             ON CONFLICT ({key}) {conflict}",
-            table.name
+            "INSERT INTO {0} ({columns}) SELECT DISTINCT ON ({1}) {columns} FROM stage_{0} {2}",
+            table.name,
+            table.key.join(", "),
+            rows::on_conflict_sql(table, update)
         ),
         &[],
     )?;

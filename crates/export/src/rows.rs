@@ -376,6 +376,26 @@ pub fn document_row(r: &DocumentRecord, run: &RunInfo) -> Vec<Cell> {
     ]
 }
 
+/// The `ON CONFLICT (key) ...` clause of an insert into `table` (plus `run_id`): a row whose key
+/// is stored already is left alone, or with `update` replaced (the ledger: a re-run's outcome is
+/// the current one). The same text serves SQLite and PostgreSQL.
+pub fn on_conflict_sql(table: &Table, update: bool) -> String {
+    let action = if update {
+        let sets: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .chain(["run_id"])
+            .filter(|n| !table.key.contains(n))
+            .map(|n| format!("{n} = excluded.{n}"))
+            .collect();
+        format!("DO UPDATE SET {}", sets.join(", "))
+    } else {
+        "DO NOTHING".to_string()
+    };
+    format!("ON CONFLICT ({}) {action}", table.key.join(", "))
+}
+
 /// `CREATE TABLE` and `CREATE INDEX` statements for `table`, with `extra` columns appended (the
 /// databases add `run_id`). `types` maps a kind to the engine's type name.
 pub fn create_sql(table: &Table, extra: &str, types: fn(Kind) -> &'static str) -> String {

@@ -84,6 +84,7 @@ pub struct SqliteSink {
     conn: Connection,
     run: RunInfo,
     run_id: i64,
+    inserts: Inserts,
     docs_in_transaction: usize,
     documents: i64,
     claims: i64,
@@ -100,29 +101,36 @@ impl ToSql for Cell {
     }
 }
 
-/// `INSERT` of one row into `table` plus `run_id`; on a key conflict the row is left alone, or
-/// with `update`, replaced (the ledger: a re-run's outcome is the current one).
+/// `INSERT` of one row into `table` plus `run_id`, with [`rows::on_conflict_sql`].
 fn insert_sql(table: &Table, update: bool) -> String {
     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
     let marks: Vec<String> = (1..=names.len() + 1).map(|i| format!("?{i}")).collect();
-    let conflict = if update {
-        let sets: Vec<String> = names
-            .iter()
-            .chain(&["run_id"])
-            .filter(|n| !table.key.contains(n))
-            .map(|n| format!("{n} = excluded.{n}"))
-            .collect();
-        format!("DO UPDATE SET {}", sets.join(", "))
-    } else {
-        "DO NOTHING".to_string()
-    };
     format!(
-        "INSERT INTO {} ({}, run_id) VALUES ({}) ON CONFLICT ({}) {conflict}",
+        "INSERT INTO {} ({}, run_id) VALUES ({}) {}",
         table.name,
         names.join(", "),
         marks.join(", "),
-        table.key.join(", ")
+        rows::on_conflict_sql(table, update)
     )
+}
+
+/// The four insert statements, built once per sink rather than once per row.
+struct Inserts {
+    documents: String,
+    entities: String,
+    claims: String,
+    evidence: String,
+}
+
+impl Inserts {
+    fn new() -> Inserts {
+        Inserts {
+            documents: insert_sql(&DOCUMENTS, true),
+            entities: insert_sql(&ENTITIES, false),
+            claims: insert_sql(&CLAIMS, false),
+            evidence: insert_sql(&EVIDENCE, false),
+        }
+    }
 }
 
 impl SqliteSink {
@@ -150,6 +158,7 @@ impl SqliteSink {
             conn,
             run: run.clone(),
             run_id,
+            inserts: Inserts::new(),
             docs_in_transaction: 0,
             documents: 0,
             claims: 0,
@@ -163,28 +172,28 @@ impl SqliteSink {
         }
     }
 
-    fn insert_row(&self, table: &Table, update: bool, row: &[Cell]) -> rusqlite::Result<()> {
+    fn insert_row(&self, sql: &str, row: &[Cell]) -> rusqlite::Result<()> {
         let run_id = Cell::Int(Some(self.run_id));
         self.conn
-            .prepare_cached(&insert_sql(table, update))?
+            .prepare_cached(sql)?
             .execute(params_from_iter(row.iter().chain([&run_id])))?;
         Ok(())
     }
 
     fn insert(&mut self, doc: &DocumentOutput) -> rusqlite::Result<()> {
-        self.insert_row(&DOCUMENTS, true, &rows::document_row(doc.record, &self.run))?;
+        let sql = &self.inserts;
+        self.insert_row(&sql.documents, &rows::document_row(doc.record, &self.run))?;
         if let Some(doc_id) = &doc.record.doc_id {
             for e in doc.entities {
                 self.insert_row(
-                    &ENTITIES,
-                    false,
+                    &sql.entities,
                     &rows::entity_row(doc_id, &self.run.ner_model, e),
                 )?;
             }
         }
         for c in doc.claims {
-            self.insert_row(&CLAIMS, false, &rows::claim_row(c))?;
-            self.insert_row(&EVIDENCE, false, &rows::evidence_row(c))?;
+            self.insert_row(&sql.claims, &rows::claim_row(c))?;
+            self.insert_row(&sql.evidence, &rows::evidence_row(c))?;
         }
         Ok(())
     }
