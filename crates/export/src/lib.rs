@@ -170,33 +170,10 @@ pub(crate) fn assemble(
     claims: Vec<Vec<rows::Cell>>,
 ) -> std::result::Result<Vec<OwnedDocument>, String> {
     use std::collections::HashMap;
-    let text = |row: &[rows::Cell], i: usize| match &row[i] {
-        rows::Cell::Text(Some(t)) => t.clone(),
-        _ => String::new(),
-    };
     let mut mentions: HashMap<(String, String), Vec<EntitySpan>> = HashMap::new();
     for row in &entities {
-        let (doc, model) = (text(row, 0), text(row, 1));
-        let int = |i: usize| match &row[i] {
-            rows::Cell::Int(Some(v)) => *v as usize,
-            _ => 0,
-        };
-        let real = |i: usize| match &row[i] {
-            rows::Cell::Real(Some(v)) => *v as f32,
-            _ => 0.0,
-        };
-        mentions.entry((doc, model)).or_default().push(EntitySpan {
-            start: int(2),
-            end: int(3),
-            text: text(row, 4),
-            label: text(row, 5),
-            score: real(6),
-            min_score: real(7),
-            entity: match &row[8] {
-                rows::Cell::Text(t) => t.clone(),
-                _ => None,
-            },
-        });
+        let (doc, model, mention) = rows::entity_from_row(row);
+        mentions.entry((doc, model)).or_default().push(mention);
     }
     let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
     for row in &claims {
@@ -213,8 +190,7 @@ pub(crate) fn assemble(
     documents
         .iter()
         .map(|row| {
-            let record = sqlite::record_from_row(row)?;
-            let (ner, relations) = (text(row, 2), text(row, 3));
+            let (record, models) = rows::document_from_row(row)?;
             // Only a processed document owns output: a duplicate may share its original's id.
             let doc_id = record
                 .doc_id
@@ -223,11 +199,11 @@ pub(crate) fn assemble(
             let (entities, claims) = match doc_id {
                 Some(id) => (
                     mentions
-                        .get(&(id.clone(), ner.clone()))
+                        .get(&(id.clone(), models.ner.clone()))
                         .cloned()
                         .unwrap_or_default(),
                     by_doc
-                        .get(&(id, ner.clone(), relations.clone()))
+                        .get(&(id, models.ner.clone(), models.relations.clone()))
                         .cloned()
                         .unwrap_or_default(),
                 ),
@@ -236,7 +212,7 @@ pub(crate) fn assemble(
             Ok(OwnedDocument {
                 entities,
                 claims,
-                models: ModelIds { ner, relations },
+                models,
                 record,
             })
         })

@@ -3,8 +3,8 @@
 //! Keeping the columns here, once, is what keeps the sinks in step.
 
 use claimex_core::{
-    Argument, Attribution, Claim, DocumentRecord, EntitySpan, Modality, ModelIds, Predicate,
-    Sentence,
+    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Modality, ModelIds,
+    Predicate, Sentence, SourceRef,
 };
 
 use crate::RunInfo;
@@ -186,6 +186,31 @@ impl Cell {
         Cell::Real(Some(f64::from(x)))
     }
 
+    /// The text, if this is non-null text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(Some(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is a non-null integer.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(v) => *v,
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a non-null float or integer.
+    pub fn as_real(&self) -> Option<f64> {
+        match self {
+            Cell::Real(v) => *v,
+            Cell::Int(v) => v.map(|v| v as f64),
+            _ => None,
+        }
+    }
+
     /// The value as text, as CSV writes it (null is the empty string).
     pub fn to_text(&self) -> String {
         match self {
@@ -340,6 +365,23 @@ pub fn entity_row(doc_id: &str, ner_model: &str, e: &EntitySpan) -> Vec<Cell> {
     ]
 }
 
+/// Reads a row of [`ENTITIES`] back: (document id, NER model, mention).
+pub fn entity_from_row(row: &[Cell]) -> (String, String, EntitySpan) {
+    let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
+    let int = |i: usize| row[i].as_int().unwrap_or(0) as usize;
+    let real = |i: usize| row[i].as_real().unwrap_or(0.0) as f32;
+    let mention = EntitySpan {
+        start: int(2),
+        end: int(3),
+        text: text(4),
+        label: text(5),
+        score: real(6),
+        min_score: real(7),
+        entity: row[8].as_text().map(String::from),
+    };
+    (text(0), text(1), mention)
+}
+
 /// A claim's evidence span (from its first to its last part) as a row of [`EVIDENCE`].
 pub fn evidence_row(c: &Claim) -> Vec<Cell> {
     let mut start = c.subject.start.min(c.predicate.start);
@@ -394,6 +436,30 @@ pub fn on_conflict_sql(table: &Table, update: bool) -> String {
         "DO NOTHING".to_string()
     };
     format!("ON CONFLICT ({}) {action}", table.key.join(", "))
+}
+
+/// Reads a row of [`DOCUMENTS`] back: the ledger record and its (NER, relations) models.
+pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), String> {
+    let text = |i: usize| row[i].as_text().map(String::from);
+    let int = |i: usize| row[i].as_int().unwrap_or(0) as usize;
+    let status = text(5).unwrap_or_default();
+    let record = DocumentRecord {
+        doc_id: text(4),
+        source: SourceRef {
+            path: text(0).unwrap_or_default(),
+            line: Some(int(1) as u64).filter(|&l| l > 0),
+        },
+        status: DocStatus::parse(&status).ok_or(format!("unknown status {status:?}"))?,
+        reason: text(6),
+        sentences: int(7),
+        entities: int(8),
+        claims: int(9),
+    };
+    let models = ModelIds {
+        ner: text(2).unwrap_or_default(),
+        relations: text(3).unwrap_or_default(),
+    };
+    Ok((record, models))
 }
 
 /// `CREATE TABLE` and `CREATE INDEX` statements for `table`, with `extra` columns appended (the

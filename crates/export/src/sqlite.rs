@@ -1,7 +1,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use claimex_core::{DocStatus, DocumentRecord, SourceRef};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, ToSql};
 
@@ -355,30 +354,5 @@ pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
     .map_err(|reason| Error::Corrupt {
         path: path.to_path_buf(),
         reason,
-    })
-}
-
-/// A ledger row back as a record.
-pub(crate) fn record_from_row(row: &[Cell]) -> std::result::Result<DocumentRecord, String> {
-    let text = |i: usize| match &row[i] {
-        Cell::Text(t) => t.clone(),
-        _ => None,
-    };
-    let int = |i: usize| match &row[i] {
-        Cell::Int(Some(v)) => *v as usize,
-        _ => 0,
-    };
-    let status = text(5).unwrap_or_default();
-    Ok(DocumentRecord {
-        doc_id: text(4),
-        source: SourceRef {
-            path: text(0).unwrap_or_default(),
-            line: Some(int(1) as u64).filter(|&l| l > 0),
-        },
-        status: DocStatus::parse(&status).ok_or(format!("unknown status {status:?}"))?,
-        reason: text(6),
-        sentences: int(7),
-        entities: int(8),
-        claims: int(9),
     })
 }
