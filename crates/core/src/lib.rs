@@ -11,6 +11,7 @@ mod error;
 mod ids;
 mod linking;
 mod offsets;
+mod tokens;
 
 pub use claim::{
     Argument, Attribution, Claim, EntitySpan, Modality, ModelIds, Predicate, Sentence,
@@ -20,3 +21,4 @@ pub use error::{Error, Result};
 pub use ids::{claim_id, content_doc_id, entity_id};
 pub use linking::{link_entities, EntityLinker, LinkedEntity};
 pub use offsets::{Span, TextIndex};
+pub use tokens::{tokenize, TaggedToken};
