@@ -13,6 +13,10 @@ pub struct ConllSentence {
     pub tokens: Vec<String>,
     /// Entity tags, last column, converted to IOB2.
     pub tags: Vec<String>,
+    /// Part-of-speech tags (second column of four-column files such as CoNLL-2003), else empty.
+    pub pos: Vec<String>,
+    /// Chunk tags (third column of four), converted to IOB2, else empty.
+    pub chunks: Vec<String>,
     /// 1-based line of the first token.
     pub line: usize,
 }
@@ -175,10 +179,21 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
     };
     let reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
     let mut sentences = Vec::new();
-    let mut current = ConllSentence {
+    let empty = || ConllSentence {
         tokens: vec![],
         tags: vec![],
+        pos: vec![],
+        chunks: vec![],
         line: 0,
+    };
+    let mut current = empty();
+    let finish = |mut s: ConllSentence, out: &mut Vec<ConllSentence>| {
+        // Syntax columns count only when every token of the sentence has them.
+        if s.pos.len() != s.tokens.len() {
+            s.pos.clear();
+            s.chunks.clear();
+        }
+        out.push(s);
     };
     for (n, line) in reader.lines().enumerate() {
         let line = line.map_err(io)?;
@@ -186,14 +201,7 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with("-DOCSTART-") {
             if !current.tokens.is_empty() {
-                sentences.push(std::mem::replace(
-                    &mut current,
-                    ConllSentence {
-                        tokens: vec![],
-                        tags: vec![],
-                        line: 0,
-                    },
-                ));
+                finish(std::mem::replace(&mut current, empty()), &mut sentences);
             }
             continue;
         }
@@ -216,20 +224,28 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllSentence>> {
         if current.tokens.is_empty() {
             current.line = line_no;
         }
-        let tag = match (tag.strip_prefix("I-"), current.tags.last()) {
-            (Some(label), Some(prev)) if prev.get(2..) == Some(label) && prev != "O" => {
-                tag.to_string()
-            }
-            (Some(label), _) => format!("B-{label}"),
-            (None, _) => tag.to_string(),
-        };
+        let tag = iob2(tag, current.tags.last());
+        if cols.len() >= 4 {
+            let chunk = iob2(cols[2], current.chunks.last());
+            current.pos.push(cols[1].to_string());
+            current.chunks.push(chunk);
+        }
         current.tokens.push(cols[0].to_string());
         current.tags.push(tag);
     }
     if !current.tokens.is_empty() {
-        sentences.push(current);
+        finish(current, &mut sentences);
     }
     Ok(sentences)
+}
+
+/// An IOB1 or IOB2 tag as IOB2, given the previous tag of its column.
+fn iob2(tag: &str, previous: Option<&String>) -> String {
+    match (tag.strip_prefix("I-"), previous) {
+        (Some(label), Some(prev)) if prev.get(2..) == Some(label) && prev != "O" => tag.to_string(),
+        (Some(label), _) => format!("B-{label}"),
+        (None, _) => tag.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -252,6 +268,8 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tokens, ["Acme", "wins"]);
         assert_eq!(s[0].line, 3);
+        assert_eq!(s[0].pos, ["NNP", "VBZ"]);
+        assert_eq!(s[0].chunks, ["B-NP", "B-VP"]);
     }
 
     #[test]
@@ -259,6 +277,9 @@ mod tests {
         let s =
             read("New I-LOC\nYork I-LOC\nBoston B-LOC\nfans O\nlove O\nBoston I-LOC\n").unwrap();
         assert_eq!(s[0].tags, ["B-LOC", "I-LOC", "B-LOC", "O", "O", "B-LOC"]);
+        assert!(s[0].pos.is_empty() && s[0].chunks.is_empty());
+        let s = read("The DT I-NP O\nbank NN I-NP O\nrose VBD I-VP O\n").unwrap();
+        assert_eq!(s[0].chunks, ["B-NP", "I-NP", "B-VP"]);
     }
 
     #[test]
