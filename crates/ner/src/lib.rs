@@ -14,6 +14,7 @@ mod model;
 mod network;
 mod random;
 mod shape;
+mod syntax;
 mod tokenizer;
 mod words;
 
@@ -21,10 +22,11 @@ pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
 pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
-pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision};
+pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};
+pub use syntax::{SyntaxConfig, SyntaxHead, SYNTAX_CONFIG, SYNTAX_WEIGHTS};
 pub use words::word_pieces;
 
 /// Serialises seeded initialisation: libtorch has one random generator per process, so two

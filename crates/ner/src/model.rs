@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use claimex_core::{EntitySpan, Sentence, TextIndex};
+use claimex_core::{tokenize, EntitySpan, Sentence, TaggedToken, TextIndex};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tch::{nn::VarStore, Device, Kind, Tensor};
@@ -9,6 +9,7 @@ use tokenizers::Encoding;
 use crate::decode::{constrained_labels, decode_words, Tag};
 use crate::network::{summarize, Network};
 use crate::shape::piece_shapes;
+use crate::syntax::{SyntaxHead, SYNTAX_WEIGHTS};
 use crate::tokenizer::{copy_tokenizer_files, load_tokenizer, LoadedTokenizer};
 use crate::words::word_pieces;
 use crate::{Error, Result};
@@ -55,6 +56,18 @@ pub struct ModelInfo {
     pub labels: Vec<String>,
     /// Directory it was loaded from.
     pub dir: PathBuf,
+    /// `syntax@` plus the first 8 hex digits of the syntax head's weights, when it has one.
+    pub syntax_id: Option<String>,
+}
+
+/// What one sentence holds: its entities, and its tokens with part-of-speech and chunk tags
+/// (empty when the model has no syntax head).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceAnalysis {
+    /// Entity mentions, document offsets.
+    pub entities: Vec<EntitySpan>,
+    /// Treebank-style tokens with tags, document offsets.
+    pub tokens: Vec<TaggedToken>,
 }
 
 /// Optional `claimex-model.json` next to the weights.
@@ -82,6 +95,8 @@ pub struct NerModel {
     window: usize,
     /// `config.json` as loaded; [`NerModel::save`] writes it back with the current labels.
     config_json: serde_json::Value,
+    /// Part-of-speech and chunk tags from the same forward pass, if the directory has the head.
+    syntax: Option<SyntaxHead>,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -106,6 +121,10 @@ struct Window {
 struct Prediction {
     /// Probability of every label.
     dist: Vec<f32>,
+    /// Probability of every part-of-speech tag (empty without a syntax head).
+    pos: Vec<f32>,
+    /// Probability of every chunk tag (empty without a syntax head).
+    chunk: Vec<f32>,
     centrality: Option<usize>,
 }
 
@@ -173,6 +192,14 @@ impl NerModel {
             .and_then(|c| c.name.clone())
             .unwrap_or(dir_name);
         let hash = file_sha256_prefix(&weights)?;
+        let syntax = SyntaxHead::load(dir)?;
+        let syntax_id = match &syntax {
+            Some(_) => Some(format!(
+                "syntax@{}",
+                file_sha256_prefix(&dir.join(SYNTAX_WEIGHTS))?
+            )),
+            None => None,
+        };
         let window = config.max_tokens.min(summary.max_tokens).max(4) - 2;
         Ok(NerModel {
             tags: labels.iter().map(|l| Tag::parse(l)).collect(),
@@ -182,6 +209,7 @@ impl NerModel {
                 trained: card.map_or(true, |c| c.trained),
                 labels,
                 dir: dir.to_path_buf(),
+                syntax_id,
             },
             tokenizer,
             model,
@@ -189,6 +217,7 @@ impl NerModel {
             config,
             window,
             config_json: value,
+            syntax,
         })
     }
 
@@ -287,6 +316,16 @@ impl NerModel {
     /// Finds the entities of each sentence. Offsets are document offsets (the sentences' own
     /// `start` added), so `entity.text == document.text[entity.start..entity.end]` in characters.
     pub fn recognize(&self, sentences: &[Sentence]) -> Result<Vec<Vec<EntitySpan>>> {
+        Ok(self
+            .analyze(sentences)?
+            .into_iter()
+            .map(|a| a.entities)
+            .collect())
+    }
+
+    /// Entities and, when the model has a syntax head, tagged tokens of each sentence, from one
+    /// forward pass per window. Offsets are document offsets.
+    pub fn analyze(&self, sentences: &[Sentence]) -> Result<Vec<SentenceAnalysis>> {
         let encodings: Vec<Encoding> = sentences
             .iter()
             .map(|s| self.encode(&s.text))
@@ -316,7 +355,10 @@ impl NerModel {
             .iter()
             .zip(&encodings)
             .zip(&predictions)
-            .map(|((sentence, enc), preds)| self.entities_of(sentence, enc, preds))
+            .map(|((sentence, enc), preds)| SentenceAnalysis {
+                entities: self.entities_of(sentence, enc, preds),
+                tokens: self.tokens_of(sentence, enc, preds),
+            })
             .collect())
     }
 
@@ -335,18 +377,47 @@ impl NerModel {
             })
             .collect();
         let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
-        let logits = tch::no_grad(|| self.logits(&rows, false))?;
+        let (probs, syntax) = tch::no_grad(|| -> Result<_> {
+            let (logits, layers) = self.forward_rows(&rows, false)?;
+            let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
+            let syntax = match &self.syntax {
+                Some(head) => {
+                    let (pos, chunk) = head.forward(&head.features(&layers)?, false);
+                    let flat =
+                        |t: Tensor| Vec::<f32>::try_from(t.softmax(-1, Kind::Float).flatten(0, -1));
+                    Some((flat(pos)?, flat(chunk)?))
+                }
+                None => None,
+            };
+            Ok((probs, syntax))
+        })?;
         let n_labels = self.tags.len();
-        let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
+        let n_pos = self
+            .syntax
+            .as_ref()
+            .map_or(0, |h| h.config().pos_labels.len());
+        let n_chunk = self
+            .syntax
+            .as_ref()
+            .map_or(0, |h| h.config().chunk_labels.len());
 
         for (row, w) in batch.iter().enumerate() {
             let slots = &mut predictions[w.sentence][w.start..w.end];
             for (k, slot) in slots.iter_mut().enumerate() {
-                let at = (row * len + 1 + k) * n_labels;
+                let at = row * len + 1 + k;
                 let centrality = k.min(w.end - w.start - 1 - k);
                 if slot.centrality.map_or(true, |c| centrality > c) {
+                    let (pos, chunk) = match &syntax {
+                        Some((pos, chunk)) => (
+                            pos[at * n_pos..(at + 1) * n_pos].to_vec(),
+                            chunk[at * n_chunk..(at + 1) * n_chunk].to_vec(),
+                        ),
+                        None => (vec![], vec![]),
+                    };
                     *slot = Prediction {
-                        dist: probs[at..at + n_labels].to_vec(),
+                        dist: probs[at * n_labels..(at + 1) * n_labels].to_vec(),
+                        pos,
+                        chunk,
                         centrality: Some(centrality),
                     };
                 }
@@ -372,6 +443,12 @@ impl NerModel {
     /// and shorter rows padded and masked here. Position 0 is `[CLS]`, so piece `k` of a row is at
     /// position `k + 1`. `train` switches dropout on and keeps the graph for gradients.
     pub fn logits(&self, rows: &[PieceRow], train: bool) -> Result<Tensor> {
+        Ok(self.forward_rows(rows, train)?.0)
+    }
+
+    /// [`NerModel::logits`] and the output of every encoder layer (`[rows, longest + 2, hidden]`
+    /// each, first layer first): what a syntax head reads.
+    pub fn forward_rows(&self, rows: &[PieceRow], train: bool) -> Result<(Tensor, Vec<Tensor>)> {
         let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
         let mut ids = vec![self.tokenizer.pad; rows.len() * len];
         let mut shapes = vec![0i64; rows.len() * len];
@@ -391,7 +468,13 @@ impl NerModel {
         let ids = Tensor::from_slice(&ids).view(dims);
         let shapes = Tensor::from_slice(&shapes).view(dims);
         let mask = Tensor::from_slice(&mask).view(dims);
-        self.model.forward(&ids, &shapes, &mask, train)
+        let out = self.model.forward(&ids, &shapes, &mask, train)?;
+        Ok((out.logits, out.layers))
+    }
+
+    /// The syntax head, if the model has one.
+    pub fn syntax(&self) -> Option<&SyntaxHead> {
+        self.syntax.as_ref()
     }
 
     /// The model's weights, for an optimiser.
@@ -430,6 +513,11 @@ impl NerModel {
         std::fs::write(&config_path, pretty).map_err(Error::io(&config_path))?;
         copy_tokenizer_files(&self.info.dir, &partial)?;
         write_weights(&self.vs, &partial.join("model.safetensors"), precision)?;
+        // The syntax head was trained on the encoder it was loaded with; fine-tuning moves the
+        // encoder a little, and the head goes along (decisions.md: the syntax head).
+        if let Some(head) = &self.syntax {
+            head.save(&partial)?;
+        }
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(Error::io(&partial))?;
@@ -485,6 +573,88 @@ impl NerModel {
             })
             .collect()
     }
+}
+
+impl NerModel {
+    /// Treebank tokens of the sentence with the tags predicted at each token's first word piece;
+    /// chunk tags are decoded under IOB2 constraints. Empty without a syntax head.
+    fn tokens_of(
+        &self,
+        sentence: &Sentence,
+        enc: &Encoding,
+        preds: &[Prediction],
+    ) -> Vec<TaggedToken> {
+        let Some(head) = &self.syntax else {
+            return vec![];
+        };
+        let text = sentence.text.as_str();
+        let index = TextIndex::new(text);
+        let offsets = enc.get_offsets();
+        let spans = tokenize(text);
+        // The first piece of each token: pieces are in text order, so a cursor finds it.
+        let mut cursor = 0;
+        let firsts: Vec<Option<usize>> = spans
+            .iter()
+            .map(|span| {
+                let start = index.byte_of_char(span.start)?;
+                let end = index.byte_of_char(span.end)?;
+                while cursor < offsets.len() && offsets[cursor].1 <= start {
+                    cursor += 1;
+                }
+                (cursor < offsets.len() && offsets[cursor].0 < end && !preds[cursor].pos.is_empty())
+                    .then_some(cursor)
+            })
+            .collect();
+        let tagged: Vec<usize> = (0..spans.len()).filter(|&i| firsts[i].is_some()).collect();
+        let chunk_dists: Vec<Vec<f32>> = tagged
+            .iter()
+            .filter_map(|&i| firsts[i].map(|p| preds[p].chunk.clone()))
+            .collect();
+        let chunks = constrained_labels(head.chunk_tags(), &chunk_dists);
+        let config = head.config();
+        let mut chunk_of = vec![None; spans.len()];
+        for (k, &i) in tagged.iter().enumerate() {
+            chunk_of[i] = Some(chunks[k]);
+        }
+        spans
+            .iter()
+            .enumerate()
+            .map(|(i, span)| {
+                let (pos, chunk) = match (firsts[i], chunk_of[i]) {
+                    (Some(p), Some(c)) => {
+                        let best = argmax(&preds[p].pos);
+                        (
+                            config.pos_labels[best].clone(),
+                            config.chunk_labels[c].clone(),
+                        )
+                    }
+                    // A token of characters the tokenizer drops (control or format characters).
+                    _ => ("SYM".to_string(), "O".to_string()),
+                };
+                TaggedToken {
+                    text: text.chars().skip(span.start).take(span.len()).collect(),
+                    start: sentence.start + span.start,
+                    end: sentence.start + span.end,
+                    pos,
+                    chunk,
+                }
+            })
+            .collect()
+    }
+}
+
+fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |best, (i, &v)| {
+            if v > best.1 {
+                (i, v)
+            } else {
+                best
+            }
+        })
+        .0
 }
 
 /// Writes a var store as safetensors in name order, so that equal weights always give the same

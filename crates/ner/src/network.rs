@@ -38,6 +38,14 @@ pub(crate) enum Network {
     Shaped(ShapedTagger),
 }
 
+/// What one forward pass gives.
+pub(crate) struct NetOutput {
+    /// `[batch, len, labels]`.
+    pub logits: Tensor,
+    /// `[batch, len, hidden]` after each encoder layer, first to last.
+    pub layers: Vec<Tensor>,
+}
+
 /// BERT whose input embedding is word-piece embedding + shape embedding, then dropout and a
 /// linear classifier over the last hidden states.
 pub(crate) struct ShapedTagger {
@@ -144,8 +152,13 @@ impl Network {
     /// Builds the network that `config` describes, its variables in `vs` (randomly initialised;
     /// load weights afterwards), with one output class per label of `id2label`. The shape
     /// embedding starts at zero, so an imported encoder first sees exactly its pretrained input.
+    /// Every network returns the hidden states of all its layers (for the syntax head), whatever
+    /// `output_hidden_states` the file says.
     pub fn build(vs: &VarStore, config: &Value) -> Result<Network> {
         let summary = summarize(config).map_err(Error::Model)?;
+        let mut with_layers = config.clone();
+        with_layers["output_hidden_states"] = Value::Bool(true);
+        let config = &with_layers;
         let root = vs.root();
         let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
         let bad = Error::Model;
@@ -187,38 +200,40 @@ impl Network {
         }
     }
 
-    /// Logits `[batch, len, labels]`.
+    /// Logits `[batch, len, labels]` and the output of every encoder layer, first to last.
     pub fn forward(
         &self,
         ids: &Tensor,
         shapes: &Tensor,
         mask: &Tensor,
         train: bool,
-    ) -> Result<Tensor> {
+    ) -> Result<NetOutput> {
         let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
-        match self {
-            Network::Bert(model) => Ok(model
-                .forward_t(Some(ids), Some(mask), None, None, None, train)
-                .logits),
-            Network::Roberta(model) => Ok(model
-                .forward_t(Some(ids), Some(mask), None, None, None, train)
-                .logits),
+        let (logits, layers) = match self {
+            Network::Bert(model) => {
+                let o = model.forward_t(Some(ids), Some(mask), None, None, None, train);
+                (o.logits, o.all_hidden_states)
+            }
+            Network::Roberta(model) => {
+                let o = model.forward_t(Some(ids), Some(mask), None, None, None, train);
+                (o.logits, o.all_hidden_states)
+            }
             Network::DistilBert(model) => model
                 .forward_t(Some(ids), Some(mask), None, train)
-                .map(|o| o.logits)
-                .map_err(model_error),
+                .map(|o| (o.logits, o.all_hidden_states))
+                .map_err(model_error)?,
             Network::Deberta(model) => model
                 .forward_t(Some(ids), Some(mask), None, None, None, train)
-                .map(|o| o.logits)
-                .map_err(model_error),
+                .map(|o| (o.logits, o.all_hidden_states))
+                .map_err(model_error)?,
             Network::DebertaV2(model) => model
                 .forward_t(Some(ids), Some(mask), None, None, None, train)
-                .map(|o| o.logits)
-                .map_err(model_error),
+                .map(|o| (o.logits, o.all_hidden_states))
+                .map_err(model_error)?,
             Network::Shaped(m) => {
                 let embeds = Tensor::embedding(&m.word_embeddings, ids, -1, false, false)
                     + m.shapes.forward(shapes);
-                let hidden = m
+                let out = m
                     .bert
                     .forward_t(
                         None,
@@ -230,11 +245,18 @@ impl Network {
                         None,
                         train,
                     )
-                    .map_err(|e| Error::Model(e.to_string()))?
-                    .hidden_state;
-                Ok(hidden.dropout(m.dropout, train).apply(&m.classifier))
+                    .map_err(model_error)?;
+                let logits = out
+                    .hidden_state
+                    .dropout(m.dropout, train)
+                    .apply(&m.classifier);
+                (logits, out.all_hidden_states)
             }
-        }
+        };
+        Ok(NetOutput {
+            logits,
+            layers: layers.unwrap_or_default(),
+        })
     }
 }
 

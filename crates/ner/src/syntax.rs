@@ -1,0 +1,182 @@
+//! The syntax head: part-of-speech and chunk tags from the NER encoder's hidden states, so one
+//! forward pass gives entities and the tags the claim builder needs. It lives beside the model's
+//! weights as `syntax.json` (layers read, sizes, label sets) and `syntax.safetensors`, is trained
+//! with the encoder frozen (`claimex train syntax`), and changes nothing of the NER network.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tch::nn::{self, Module, VarStore};
+use tch::{Device, Tensor};
+
+use crate::decode::Tag;
+use crate::{Error, Result};
+
+/// File holding the head's settings and label sets.
+pub const SYNTAX_CONFIG: &str = "syntax.json";
+/// File holding the head's weights.
+pub const SYNTAX_WEIGHTS: &str = "syntax.safetensors";
+
+/// What a syntax head reads and predicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyntaxConfig {
+    /// Encoder layers whose outputs are concatenated as input (0 = first layer's output).
+    pub layers: Vec<usize>,
+    /// Width of one layer's output.
+    pub hidden_size: i64,
+    /// Width of the head's own hidden layer.
+    pub head_size: i64,
+    /// Part-of-speech labels by class index.
+    pub pos_labels: Vec<String>,
+    /// Chunk labels (IOB2) by class index.
+    pub chunk_labels: Vec<String>,
+}
+
+/// A loaded or freshly initialised syntax head.
+pub struct SyntaxHead {
+    config: SyntaxConfig,
+    vs: VarStore,
+    hidden: nn::Linear,
+    pos: nn::Linear,
+    chunk: nn::Linear,
+    chunk_tags: Vec<Tag>,
+}
+
+impl std::fmt::Debug for SyntaxHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyntaxHead")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl SyntaxHead {
+    /// A randomly initialised head (seed libtorch first for a reproducible one).
+    pub fn new(config: SyntaxConfig) -> Result<SyntaxHead> {
+        if config.layers.is_empty()
+            || config.pos_labels.is_empty()
+            || config.chunk_labels.is_empty()
+        {
+            return Err(Error::Model(
+                "a syntax head needs at least one layer, POS labels and chunk labels".into(),
+            ));
+        }
+        let vs = VarStore::new(Device::Cpu);
+        let root = vs.root();
+        let input = config.hidden_size * config.layers.len() as i64;
+        let hidden = nn::linear(
+            &root / "hidden",
+            input,
+            config.head_size,
+            Default::default(),
+        );
+        let pos = nn::linear(
+            &root / "pos",
+            config.head_size,
+            config.pos_labels.len() as i64,
+            Default::default(),
+        );
+        let chunk = nn::linear(
+            &root / "chunk",
+            config.head_size,
+            config.chunk_labels.len() as i64,
+            Default::default(),
+        );
+        let chunk_tags = config.chunk_labels.iter().map(|l| Tag::parse(l)).collect();
+        Ok(SyntaxHead {
+            config,
+            vs,
+            hidden,
+            pos,
+            chunk,
+            chunk_tags,
+        })
+    }
+
+    /// Loads the head of model directory `dir`: `None` when it has none.
+    pub fn load(dir: &Path) -> Result<Option<SyntaxHead>> {
+        let config_path = dir.join(SYNTAX_CONFIG);
+        if !config_path.exists() {
+            return Ok(None);
+        }
+        let bad = |reason: String| Error::BadFile {
+            path: config_path.clone(),
+            reason,
+        };
+        let raw = std::fs::read_to_string(&config_path).map_err(Error::io(&config_path))?;
+        let config: SyntaxConfig =
+            serde_json::from_str(&raw).map_err(|e| bad(format!("not a syntax head: {e}")))?;
+        let mut head = SyntaxHead::new(config).map_err(|e| bad(e.to_string()))?;
+        let weights = dir.join(SYNTAX_WEIGHTS);
+        if !weights.is_file() {
+            return Err(Error::MissingFile {
+                dir: dir.to_path_buf(),
+                what: format!("{SYNTAX_WEIGHTS} (named by {SYNTAX_CONFIG})"),
+            });
+        }
+        head.vs.load(&weights).map_err(|e| Error::BadFile {
+            path: weights.clone(),
+            reason: format!("weights do not fit {SYNTAX_CONFIG}: {e}"),
+        })?;
+        head.vs.float();
+        Ok(Some(head))
+    }
+
+    /// Writes `syntax.json` and `syntax.safetensors` into `dir` (each written whole, then renamed).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let config =
+            serde_json::to_string_pretty(&self.config).map_err(|e| Error::Model(e.to_string()))?;
+        let weights_tmp = dir.join(format!("{SYNTAX_WEIGHTS}.partial"));
+        crate::model::write_weights(&self.vs, &weights_tmp, crate::Precision::F32)?;
+        let config_tmp = dir.join(format!("{SYNTAX_CONFIG}.partial"));
+        std::fs::write(&config_tmp, config).map_err(Error::io(&config_tmp))?;
+        let weights = dir.join(SYNTAX_WEIGHTS);
+        std::fs::rename(&weights_tmp, &weights).map_err(Error::io(&weights))?;
+        let config_path = dir.join(SYNTAX_CONFIG);
+        std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
+    }
+
+    /// Settings and label sets.
+    pub fn config(&self) -> &SyntaxConfig {
+        &self.config
+    }
+
+    /// The head's weights, for an optimiser.
+    pub fn var_store(&self) -> &VarStore {
+        &self.vs
+    }
+
+    /// Chunk labels parsed, for constrained decoding.
+    pub fn chunk_tags(&self) -> &[Tag] {
+        &self.chunk_tags
+    }
+
+    /// The head's input from all layer outputs of a forward pass: the configured layers
+    /// concatenated, `[.., hidden_size * layers]`.
+    pub fn features(&self, layers: &[Tensor]) -> Result<Tensor> {
+        let picked: Vec<&Tensor> = self
+            .config
+            .layers
+            .iter()
+            .map(|&i| {
+                layers.get(i).ok_or_else(|| {
+                    Error::Model(format!(
+                        "the syntax head reads encoder layer {i}, but the encoder has {} layers",
+                        layers.len()
+                    ))
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Tensor::cat(&picked, -1))
+    }
+
+    /// POS and chunk logits for features from [`SyntaxHead::features`].
+    pub fn forward(&self, features: &Tensor, train: bool) -> (Tensor, Tensor) {
+        let h = self
+            .hidden
+            .forward(features)
+            .gelu("none")
+            .dropout(0.1, train);
+        (self.pos.forward(&h), self.chunk.forward(&h))
+    }
+}
