@@ -5,6 +5,7 @@ mod cmd_export;
 mod cmd_ingest;
 mod cmd_models;
 mod cmd_run;
+mod cmd_syntax;
 mod cmd_train;
 mod ledger;
 mod model_arg;
@@ -53,6 +54,8 @@ enum Command {
 enum TrainCommand {
     /// Fine-tune an NER model on a CoNLL file, scoring a dev file before and after.
     Ner(cmd_train::TrainNerArgs),
+    /// Train the part-of-speech and chunk head on a model's frozen encoder (CoNLL-2003 columns).
+    Syntax(cmd_syntax::TrainSyntaxArgs),
 }
 
 #[derive(Subcommand)]
@@ -61,6 +64,8 @@ enum EvalCommand {
     Ner(cmd_eval::EvalNerArgs),
     /// Sentence-boundary precision/recall/F1 of the splitter on a CoNLL file's documents.
     Sentences(cmd_eval::EvalSentencesArgs),
+    /// Part-of-speech accuracy and chunk F1 of a model's syntax head on a CoNLL-2003-style file.
+    Syntax(cmd_syntax::EvalSyntaxArgs),
     /// Relation extraction on CoNLL04 JSON (not built yet).
     Relations(NotBuiltArgs),
     /// Open IE on a CaRB folder (not built yet).
@@ -89,6 +94,8 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd_run::run(args),
         Command::Ingest(args) => cmd_ingest::run(args),
         Command::Train(TrainCommand::Ner(args)) => cmd_train::ner(args),
+        Command::Train(TrainCommand::Syntax(args)) => cmd_syntax::train(args),
+        Command::Eval(EvalCommand::Syntax(args)) => cmd_syntax::eval(args),
         Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
         Command::Eval(EvalCommand::Sentences(args)) => cmd_eval::sentences(args),
         Command::Eval(EvalCommand::Relations(_)) => {

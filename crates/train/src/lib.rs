@@ -13,6 +13,7 @@ mod error;
 mod finetune;
 mod fixtures;
 mod metrics;
+mod syntax;
 
 pub use claims::{
     arguments_match, predicates_match, read_claim_fixtures, score_claims, ClaimExample,
@@ -31,3 +32,4 @@ pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,
 };
+pub use syntax::{evaluate_syntax, train_syntax, SyntaxReport, SyntaxTrainConfig};
