@@ -106,9 +106,83 @@ fn seed_article_first_claim_with_the_default_model() {
     let mut ids = std::collections::HashMap::new();
     for claim in &claims {
         for arg in [&claim["subject"], &claim["object"]] {
-            let id = arg["entity"].as_str().unwrap().to_string();
-            let previous = ids.insert(arg["text"].as_str().unwrap().to_string(), id.clone());
+            let Some(id) = arg["entity"].as_str() else {
+                continue;
+            };
+            let previous = ids.insert(arg["text"].as_str().unwrap().to_string(), id.to_string());
             assert!(previous.is_none_or(|p| p == id), "{arg}");
         }
     }
+}
+
+fn find<'a>(
+    claims: &'a [serde_json::Value],
+    subject: &str,
+    lemma: &str,
+    object: Option<&str>,
+) -> &'a serde_json::Value {
+    claims
+        .iter()
+        .find(|c| {
+            c["subject"]["text"] == subject
+                && c["predicate"]["lemma"] == lemma
+                && c["object"]["text"].as_str() == object
+        })
+        .unwrap_or_else(|| {
+            let got: Vec<String> = claims
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} | {} | {}",
+                        c["subject"]["text"], c["predicate"]["lemma"], c["object"]["text"]
+                    )
+                })
+                .collect();
+            panic!("no claim ({subject}, {lemma}, {object:?}) among {got:#?}")
+        })
+}
+
+/// The claims the claims issue names for the seed article, through the built binary and the
+/// shipped model: relation nouns, attribution with "the accords" resolved, "the kingdom" as Saudi
+/// Arabia, Trump meeting the leaders.
+#[test]
+fn seed_article_claims_of_the_claims_issue() {
+    let Some(seed) = seed_article() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let claims = crate::util::claims_with_default_model(&seed, dir.path());
+    let model = claims[0]["model"]["relations"].as_str().unwrap();
+    assert!(model.starts_with("rules-v1+syntax@"), "{model}");
+
+    let ties = find(&claims, "Kazakhstan", "maintain ties with", Some("Israel"));
+    assert_eq!(ties["modality"], "asserted");
+    assert_eq!(ties["attribution"], serde_json::Value::Null);
+
+    let accords_id = claims[0]["object"]["entity"].as_str().unwrap();
+    let announced = find(&claims, "Kazakhstan", "join", Some("accords"));
+    assert_eq!(announced["object"]["entity"], accords_id, "{announced}");
+    assert_eq!(announced["object"]["type"], "MISC");
+    assert_eq!(announced["modality"], "future");
+    assert_eq!(announced["attribution"]["text"], "Trump");
+    assert_eq!(announced["attribution"]["cue"], "announced");
+    assert!(announced["sentence"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("President Trump announced that"));
+
+    let cautious = find(&claims, "kingdom", "remain", Some("cautious"));
+    assert_eq!(cautious["subject"]["type"], "LOC");
+    // "the kingdom" carries the id the linker gave Saudi Arabia, named in the sentence before.
+    let doc_id = cautious["doc_id"].as_str().unwrap();
+    assert_eq!(
+        cautious["subject"]["entity"],
+        claimex_core::entity_id(doc_id, "LOC", "saudi arabia")
+    );
+
+    let met = find(
+        &claims,
+        "Trump",
+        "meet with",
+        Some("four Central Asian leaders"),
+    );
+    assert_eq!(met["modality"], "asserted");
 }

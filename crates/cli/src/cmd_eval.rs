@@ -1,8 +1,9 @@
 use std::path::PathBuf;
 
-use claimex_core::{Claim, Sentence};
+use claimex_core::{ModelIds, Sentence};
 use claimex_ingest::split_sentences;
 use claimex_ner::NerConfig;
+use claimex_relations::SentenceInput;
 use claimex_train::{
     predict, read_claim_fixtures, read_conll_documents, read_examples, rebuild_documents,
     score_boundaries, score_claims, score_spans, worst_errors, EvalReport, GoldClaim, Layout,
@@ -321,7 +322,10 @@ pub struct EvalClaimsArgs {
 }
 
 /// The claims the whole pipeline (sentences, NER, linking, claim building) finds in `text`.
-fn pipeline_claims(model: &claimex_ner::NerModel, text: &str) -> anyhow::Result<Vec<Claim>> {
+fn pipeline_claims(
+    model: &claimex_ner::NerModel,
+    text: &str,
+) -> anyhow::Result<Vec<PredictedClaim>> {
     let index = claimex_core::TextIndex::new(text);
     let sentences: Vec<Sentence> = split_sentences(text)
         .into_iter()
@@ -333,13 +337,48 @@ fn pipeline_claims(model: &claimex_ner::NerModel, text: &str) -> anyhow::Result<
             })
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut entities = model.recognize(&sentences)?;
+    let analyses = model.analyze(&sentences)?;
+    let (mut entities, tokens): (Vec<_>, Vec<_>) =
+        analyses.into_iter().map(|a| (a.entities, a.tokens)).unzip();
     claimex_core::link_entities("fixture", entities.iter_mut().flatten());
-    let id = model.info().id.clone();
-    Ok(sentences
+    let models = ModelIds {
+        ner: model.info().id.clone(),
+        relations: claimex_relations::method_id(model.info().syntax_id.as_deref()),
+    };
+    let inputs: Vec<SentenceInput> = sentences
         .iter()
         .zip(&entities)
-        .flat_map(|(s, e)| claimex_relations::claims_of_sentence("fixture", s, e, &id))
+        .zip(&tokens)
+        .map(|((sentence, entities), tokens)| SentenceInput {
+            sentence,
+            entities,
+            tokens,
+        })
+        .collect();
+    let claims = claimex_relations::claims_of_document("fixture", &inputs, &models);
+    // An argument that names an entity by pronoun or description is scored by the entity's
+    // first mention ("the kingdom" as Saudi Arabia), as the fixtures write it.
+    let names: std::collections::HashMap<&str, &str> = entities
+        .iter()
+        .flatten()
+        .rev()
+        .filter_map(|e| Some((e.entity.as_deref()?, e.text.as_str())))
+        .collect();
+    let named = |a: &claimex_core::Argument| {
+        a.entity
+            .as_deref()
+            .and_then(|id| names.get(id))
+            .map_or(a.text.clone(), |n| n.to_string())
+    };
+    Ok(claims
+        .into_iter()
+        .map(|c| PredictedClaim {
+            subject: named(&c.subject),
+            predicate: c.predicate.lemma,
+            object: c.object.as_ref().map(named),
+            modality: c.modality.as_str().to_string(),
+            source: c.attribution.map(|a| a.text),
+        })
         .collect())
 }
 
@@ -350,24 +389,14 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     let examples = read_claim_fixtures(&args.data)?;
     let mut predicted = Vec::with_capacity(examples.len());
     for example in &examples {
-        let found: Vec<PredictedClaim> = pipeline_claims(&model, &example.text)?
-            .into_iter()
-            .map(|c| PredictedClaim {
-                subject: c.subject.text,
-                predicate: c.predicate.lemma,
-                object: c.object.map(|o| o.text),
-                modality: c.modality.as_str().to_string(),
-                source: c.attribution.map(|a| a.text),
-            })
-            .collect();
-        predicted.push(found);
+        predicted.push(pipeline_claims(&model, &example.text)?);
     }
     let gold: Vec<Vec<GoldClaim>> = examples.iter().map(|e| e.claims.clone()).collect();
     let report = score_claims(&gold, &predicted);
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         value["model"] = model.info().id.clone().into();
-        value["relations"] = claimex_relations::METHOD_ID.into();
+        value["relations"] = claimex_relations::method_id(model.info().syntax_id.as_deref()).into();
         value["data"] = args.data.display().to_string().into();
         println!("{value}");
         return Ok(());
@@ -375,7 +404,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     println!(
         "claims of {} + {} on {} ({} texts, {} gold claims, {} predicted)",
         model.info().id,
-        claimex_relations::METHOD_ID,
+        claimex_relations::method_id(model.info().syntax_id.as_deref()),
         args.data.display(),
         report.texts,
         report.gold,

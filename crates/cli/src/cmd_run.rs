@@ -4,10 +4,11 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
+use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, ModelIds, Sentence};
 use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
+use claimex_relations::SentenceInput;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -100,7 +101,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let reader = args.reader.reader()?;
     let run_info = RunInfo {
         ner_model: info.id.clone(),
-        relations_model: claimex_relations::METHOD_ID.to_string(),
+        relations_model: claimex_relations::method_id(info.syntax_id.as_deref()),
         config: std::env::args().collect::<Vec<_>>().join(" "),
         docs_per_transaction: args.commit_every,
     };
@@ -261,15 +262,22 @@ fn process_chunk(
             Err(_) => vec![],
         })
         .collect();
-    let mut entities = model.recognize(&all_sentences)?.into_iter();
-    let ner_id = model.info().id.as_str();
+    let mut analyses = model.analyze(&all_sentences)?.into_iter();
+    let models = ModelIds {
+        ner: model.info().id.clone(),
+        relations: claimex_relations::method_id(model.info().syntax_id.as_deref()),
+    };
 
     let mut per_doc = Vec::with_capacity(items.len());
     for item in items {
         match item {
             Ok(PreparedDocument { doc, sentences }) => {
-                let ents: Vec<_> = entities.by_ref().take(sentences.len()).collect();
-                per_doc.push(Ok((doc, sentences, ents)));
+                let (ents, tokens): (Vec<_>, Vec<_>) = analyses
+                    .by_ref()
+                    .take(sentences.len())
+                    .map(|a| (a.entities, a.tokens))
+                    .unzip();
+                per_doc.push(Ok((doc, sentences, ents, tokens)));
             }
             Err(record) => per_doc.push(Err(record)),
         }
@@ -277,13 +285,19 @@ fn process_chunk(
     let results: Vec<(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)> = per_doc
         .into_par_iter()
         .map(|item| match item {
-            Ok((doc, sentences, mut ents)) => {
+            Ok((doc, sentences, mut ents, tokens)) => {
                 claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
-                let claims: Vec<Claim> = sentences
+                let inputs: Vec<SentenceInput> = sentences
                     .iter()
                     .zip(&ents)
-                    .flat_map(|(s, e)| claimex_relations::claims_of_sentence(&doc.id, s, e, ner_id))
+                    .zip(&tokens)
+                    .map(|((sentence, entities), tokens)| SentenceInput {
+                        sentence,
+                        entities,
+                        tokens,
+                    })
                     .collect();
+                let claims = claimex_relations::claims_of_document(&doc.id, &inputs, &models);
                 let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
                 let record =
                     DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());

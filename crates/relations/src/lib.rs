@@ -1,185 +1,284 @@
-//! Claim building: from a sentence and its entity mentions to [`Claim`]s with a predicate, a
-//! modality and a confidence.
+//! Claim building: from a document's tagged sentences and linked entities to [`Claim`]s with a
+//! predicate, arguments, modality, attribution and a confidence.
 //!
-//! This first version (`rules-v0`) links each pair of neighbouring entities whose gap holds a
-//! verb phrase: "Kazakhstan | is in the final stages of joining the | Abraham Accords" gives
-//! (Kazakhstan, join, Abraham Accords), modality future. Verbs are recognised from a lexicon with
-//! inflection rules, not a tagger; attribution and relation typing are not built yet.
+//! Method `rules-v1` reads part-of-speech tags (from the NER model's syntax head, or guessed from
+//! word lists when the model has none): verb groups are relation phrases in the style of ReVerb
+//! ("is in the final stages of joining", "applied to join"), subjects and objects are noun
+//! phrases with entity mentions kept whole, coordinated phrases give one claim each, clauses
+//! under reporting verbs ("said", "announced", "told reporters that", "according to") are
+//! attributed to their source, and pronouns and definite descriptions ("it", "the kingdom", "the
+//! accords") take the id of the entity they name.
 
+mod build;
+mod confidence;
 mod lexicon;
 mod modality;
-mod predicate;
+mod phrases;
 
-pub use lexicon::{lemma_of_verb, AUXILIARIES};
+pub use build::{claims_of_document, SentenceInput};
+pub use confidence::{raw_confidence, ObjectKind};
+pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
-pub use predicate::{find_predicate, PredicatePhrase};
 
-use claimex_core::{claim_id, Argument, Claim, EntitySpan, ModelIds, Predicate, Sentence};
+/// Name of this claim-building method.
+pub const METHOD: &str = "rules-v1";
 
-/// Identifier of this claim-building method, stored with every claim.
-pub const METHOD_ID: &str = "rules-v0";
-
-/// Share of confidence given to a rule-found predicate until a trained scorer replaces it.
-const RULE_PREDICATE_PRIOR: f32 = 0.8;
-
-/// Builds the claims of one sentence. `entities` must lie inside `sentence` (document offsets).
-pub fn claims_of_sentence(
-    doc_id: &str,
-    sentence: &Sentence,
-    entities: &[EntitySpan],
-    ner_model: &str,
-) -> Vec<Claim> {
-    let mut ents: Vec<&EntitySpan> = entities
-        .iter()
-        .filter(|e| sentence.start <= e.start && e.end <= sentence.end && e.start < e.end)
-        .collect();
-    ents.sort_by_key(|e| (e.start, e.end));
-    let chars: Vec<char> = sentence.text.chars().collect();
-
-    let mut claims = Vec::new();
-    for pair in ents.windows(2) {
-        let (subject, object) = (pair[0], pair[1]);
-        if object.start < subject.end {
-            continue;
-        }
-        let gap = (subject.end - sentence.start, object.start - sentence.start);
-        let Some(phrase) = find_predicate(&chars, gap.0, gap.1) else {
-            continue;
-        };
-        let predicate = Predicate {
-            text: chars[phrase.start..phrase.end].iter().collect(),
-            lemma: phrase.lemma.clone(),
-            start: sentence.start + phrase.start,
-            end: sentence.start + phrase.end,
-        };
-        let subject = Argument::from(subject);
-        let object = Argument::from(object);
-        let modality = modality_of(&chars, phrase.start, phrase.end);
-        let confidence =
-            ((subject.score * object.score).sqrt() * RULE_PREDICATE_PRIOR).clamp(0.0, 1.0);
-        claims.push(Claim {
-            claim_id: claim_id(
-                doc_id,
-                sentence.span(),
-                (subject.span(), &subject.text),
-                (predicate.span(), &predicate.lemma),
-                Some((object.span(), &object.text)),
-            ),
-            doc_id: doc_id.to_string(),
-            sentence: sentence.clone(),
-            subject,
-            predicate,
-            object: Some(object),
-            relation: None,
-            modality,
-            attribution: None,
-            confidence,
-            model: ModelIds {
-                ner: ner_model.to_string(),
-                relations: METHOD_ID.to_string(),
-            },
-        });
-    }
-    claims
+/// The identifier stored with every claim: the method and where its tags came from (the syntax
+/// head's id, or `guessed-tags` for a model without one).
+pub fn method_id(syntax_id: Option<&str>) -> String {
+    format!("{METHOD}+{}", syntax_id.unwrap_or("guessed-tags"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use claimex_core::{Modality, TextIndex};
+    use claimex_core::{link_entities, Claim, EntitySpan, Modality, ModelIds, Sentence, TextIndex};
 
-    fn entity(text: &str, doc: &str, label: &str, score: f32) -> EntitySpan {
-        let byte = doc.find(text).unwrap();
-        let start = doc[..byte].chars().count();
-        EntitySpan {
-            text: text.into(),
-            label: label.into(),
-            start,
-            end: start + text.chars().count(),
-            score,
-            min_score: score,
-            entity: None,
+    /// A document's claims with the given entity names marked wherever they occur, sentences
+    /// cut after ". ", tags guessed (no syntax head).
+    fn claims(doc: &str, names: &[(&str, &str)]) -> (Vec<Claim>, Vec<EntitySpan>) {
+        let index = TextIndex::new(doc);
+        let mut entities = Vec::new();
+        for (name, label) in names {
+            for (byte, _) in doc.match_indices(name) {
+                let start = index.char_of_byte(byte).unwrap();
+                entities.push(EntitySpan {
+                    text: name.to_string(),
+                    label: label.to_string(),
+                    start,
+                    end: start + name.chars().count(),
+                    score: 0.9,
+                    min_score: 0.9,
+                    entity: None,
+                });
+            }
         }
+        entities.sort_by_key(|e| e.start);
+        link_entities("d", entities.iter_mut());
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        let chars: Vec<char> = doc.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if *c == '.' && (i + 1 == chars.len() || chars[i + 1] == ' ') {
+                sentences.push(Sentence {
+                    start,
+                    end: i + 1,
+                    text: chars[start..=i].iter().collect(),
+                });
+                start = i + 2;
+            }
+        }
+        let per: Vec<Vec<EntitySpan>> = sentences
+            .iter()
+            .map(|s| {
+                entities
+                    .iter()
+                    .filter(|e| e.start >= s.start && e.end <= s.end)
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        let inputs: Vec<SentenceInput> = sentences
+            .iter()
+            .zip(&per)
+            .map(|(sentence, entities)| SentenceInput {
+                sentence,
+                entities,
+                tokens: &[],
+            })
+            .collect();
+        let models = ModelIds {
+            ner: "ner".into(),
+            relations: method_id(None),
+        };
+        let found = claims_of_document("d", &inputs, &models);
+        for c in &found {
+            let slice = |start, end| {
+                index
+                    .slice(doc, claimex_core::Span::new(start, end))
+                    .unwrap()
+                    .to_string()
+            };
+            assert_eq!(slice(c.sentence.start, c.sentence.end), c.sentence.text);
+            assert_eq!(slice(c.subject.start, c.subject.end), c.subject.text);
+            assert_eq!(slice(c.predicate.start, c.predicate.end), c.predicate.text);
+            if let Some(o) = &c.object {
+                assert_eq!(slice(o.start, o.end), o.text);
+            }
+            assert!(c.confidence > 0.0 && c.confidence <= 1.0);
+        }
+        (found, entities)
     }
 
-    fn sentence(doc: &str) -> Sentence {
-        Sentence {
-            start: 0,
-            end: doc.chars().count(),
-            text: doc.into(),
-        }
+    fn triple(c: &Claim) -> (String, String, String) {
+        (
+            c.subject.text.clone(),
+            c.predicate.lemma.clone(),
+            c.object.as_ref().map_or("-".into(), |o| o.text.clone()),
+        )
     }
 
     const SEED: &str = "Kazakhstan is in the final stages of joining the Abraham Accords, which aim to normalize relations between Israel and Muslim-majority countries.";
 
     #[test]
     fn seed_sentence_gives_kazakhstan_join_abraham_accords_future() {
-        let ents = [
-            entity("Kazakhstan", SEED, "LOC", 0.99),
-            entity("Abraham Accords", SEED, "MISC", 0.9),
-        ];
-        let claims = claims_of_sentence("seed", &sentence(SEED), &ents, "test-ner");
-        assert_eq!(claims.len(), 1);
-        let c = &claims[0];
-        assert_eq!(c.subject.text, "Kazakhstan");
-        assert_eq!(c.subject.label.as_deref(), Some("LOC"));
-        assert_eq!(c.predicate.lemma, "join");
+        let (found, _) = claims(
+            SEED,
+            &[
+                ("Kazakhstan", "LOC"),
+                ("Abraham Accords", "MISC"),
+                ("Israel", "LOC"),
+            ],
+        );
+        let c = &found[0];
+        assert_eq!(
+            triple(c),
+            ("Kazakhstan".into(), "join".into(), "Abraham Accords".into())
+        );
         assert_eq!(c.predicate.text, "is in the final stages of joining");
-        assert_eq!(c.object.as_ref().unwrap().text, "Abraham Accords");
+        assert_eq!(c.subject.label.as_deref(), Some("LOC"));
+        assert_eq!(c.object.as_ref().unwrap().label.as_deref(), Some("MISC"));
         assert_eq!(c.modality, Modality::Future);
-        assert!(c.confidence > 0.0 && c.confidence <= 1.0);
     }
 
     #[test]
-    fn every_span_slices_back_into_the_document() {
-        let doc = "Intro line.\nZoë Ünal met Ángel Pérez in Córdoba.";
-        let index = TextIndex::new(doc);
-        let sent_start = 12;
-        let s = Sentence {
-            start: sent_start,
-            end: doc.chars().count(),
-            text: doc.chars().skip(sent_start).collect(),
-        };
-        let ents = [
-            entity("Zoë Ünal", doc, "PER", 0.9),
-            entity("Ángel Pérez", doc, "PER", 0.8),
-            entity("Córdoba", doc, "LOC", 0.7),
-        ];
-        let claims = claims_of_sentence("d", &s, &ents, "m");
-        assert!(!claims.is_empty());
-        for c in &claims {
-            let slice = |start, end| {
-                index
-                    .slice(doc, claimex_core::Span::new(start, end))
-                    .unwrap()
-            };
-            assert_eq!(slice(c.sentence.start, c.sentence.end), c.sentence.text);
-            assert_eq!(slice(c.subject.start, c.subject.end), c.subject.text);
-            assert_eq!(slice(c.predicate.start, c.predicate.end), c.predicate.text);
-            let o = c.object.as_ref().unwrap();
-            assert_eq!(slice(o.start, o.end), o.text);
-        }
-        assert_eq!(claims[0].predicate.lemma, "meet");
+    fn relation_nouns_stay_in_the_predicate() {
+        let (found, _) = claims(
+            "Kazakhstan already maintains diplomatic and economic ties with Israel.",
+            &[("Kazakhstan", "LOC"), ("Israel", "LOC")],
+        );
+        assert_eq!(
+            found.iter().map(triple).collect::<Vec<_>>(),
+            [(
+                "Kazakhstan".to_string(),
+                "maintain ties with".to_string(),
+                "Israel".to_string()
+            )]
+        );
+        assert_eq!(found[0].modality, Modality::Asserted);
     }
 
     #[test]
-    fn no_claim_without_a_verb_between_entities() {
-        let doc = "Israel and Bahrain.";
-        let ents = [
-            entity("Israel", doc, "LOC", 0.9),
-            entity("Bahrain", doc, "LOC", 0.9),
-        ];
-        assert!(claims_of_sentence("d", &sentence(doc), &ents, "m").is_empty());
+    fn reported_clause_is_attributed_and_the_accords_resolved() {
+        let doc = "Kazakhstan will join the Abraham Accords. President Trump announced that Kazakhstan would soon officially join the accords.";
+        let (found, entities) = claims(
+            doc,
+            &[
+                ("Kazakhstan", "LOC"),
+                ("Abraham Accords", "MISC"),
+                ("Trump", "PER"),
+            ],
+        );
+        let c = found
+            .iter()
+            .find(|c| c.sentence.text.starts_with("President"))
+            .expect("a claim in the reported clause");
+        assert_eq!(
+            triple(c),
+            ("Kazakhstan".into(), "join".into(), "accords".into())
+        );
+        let accords = entities
+            .iter()
+            .find(|e| e.text == "Abraham Accords")
+            .unwrap();
+        assert_eq!(c.object.as_ref().unwrap().entity, accords.entity);
+        assert_eq!(c.object.as_ref().unwrap().label.as_deref(), Some("MISC"));
+        let a = c.attribution.as_ref().unwrap();
+        assert_eq!((a.text.as_str(), a.cue.as_str()), ("Trump", "announced"));
+        assert_eq!(c.modality, Modality::Future);
+        // The reporting verb is not a claim of its own.
+        assert!(found.iter().all(|c| c.predicate.lemma != "announce"));
     }
 
     #[test]
-    fn claim_ids_are_stable_across_runs() {
-        let ents = [
-            entity("Kazakhstan", SEED, "LOC", 0.99),
-            entity("Abraham Accords", SEED, "MISC", 0.9),
-        ];
-        let a = claims_of_sentence("seed", &sentence(SEED), &ents, "m");
-        let b = claims_of_sentence("seed", &sentence(SEED), &ents, "m");
+    fn the_kingdom_is_the_country_named_before() {
+        let (found, entities) = claims(
+            "Saudi Arabia has been invited to join the accords. The kingdom remains cautious.",
+            &[("Saudi Arabia", "LOC")],
+        );
+        let c = found
+            .iter()
+            .find(|c| c.predicate.lemma == "remain")
+            .unwrap();
+        assert_eq!(c.subject.text, "kingdom");
+        assert_eq!(c.subject.entity, entities[0].entity);
+        assert_eq!(c.object.as_ref().unwrap().text, "cautious");
+    }
+
+    #[test]
+    fn conjuncts_give_one_claim_each() {
+        let (found, _) = claims(
+            "The accords include Israel and the United Arab Emirates, Bahrain, and Morocco.",
+            &[
+                ("Israel", "LOC"),
+                ("United Arab Emirates", "LOC"),
+                ("Bahrain", "LOC"),
+                ("Morocco", "LOC"),
+            ],
+        );
+        let objects: Vec<String> = found.iter().map(|c| triple(c).2).collect();
+        assert_eq!(
+            objects,
+            ["Israel", "United Arab Emirates", "Bahrain", "Morocco"]
+        );
+        assert!(found.iter().all(|c| c.subject.text == "accords"));
+    }
+
+    #[test]
+    fn prepositional_objects_and_according_to() {
+        let (found, _) = claims(
+            "Trump also met with four Central Asian leaders. According to Reuters, Vela Motors will close its plant in Turin.",
+            &[("Trump", "PER"), ("Central Asian", "MISC"), ("Reuters", "ORG"), ("Vela Motors", "ORG"), ("Turin", "LOC")],
+        );
+        assert_eq!(
+            triple(&found[0]),
+            (
+                "Trump".into(),
+                "meet with".into(),
+                "four Central Asian leaders".into()
+            )
+        );
+        assert_eq!(found[0].modality, Modality::Asserted);
+        let close = found.iter().find(|c| c.predicate.lemma == "close").unwrap();
+        assert_eq!(close.subject.text, "Vela Motors");
+        assert_eq!(close.object.as_ref().unwrap().text, "its plant");
+        assert_eq!(close.attribution.as_ref().unwrap().text, "Reuters");
+        assert_eq!(close.attribution.as_ref().unwrap().cue, "according to");
+        assert_eq!(close.modality, Modality::Future);
+    }
+
+    #[test]
+    fn pronoun_subject_of_a_report_is_its_source() {
+        let (found, _) = claims(
+            "Vela Motors said it had not approved the loan.",
+            &[("Vela Motors", "ORG")],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].subject.text, "Vela Motors");
+        assert_eq!(found[0].subject.label.as_deref(), Some("ORG"));
+        assert_eq!(found[0].modality, Modality::Negated);
+        assert_eq!(found[0].attribution.as_ref().unwrap().text, "Vela Motors");
+    }
+
+    #[test]
+    fn no_claim_without_a_verb_and_ids_are_stable() {
+        assert!(claims(
+            "Israel and Bahrain.",
+            &[("Israel", "LOC"), ("Bahrain", "LOC")]
+        )
+        .0
+        .is_empty());
+        let a = claims(SEED, &[("Kazakhstan", "LOC"), ("Abraham Accords", "MISC")]).0;
+        let b = claims(SEED, &[("Kazakhstan", "LOC"), ("Abraham Accords", "MISC")]).0;
         assert_eq!(a[0].claim_id, b[0].claim_id);
+    }
+
+    #[test]
+    fn method_id_names_where_tags_came_from() {
+        assert_eq!(
+            method_id(Some("syntax@ab12cd34")),
+            "rules-v1+syntax@ab12cd34"
+        );
+        assert_eq!(method_id(None), "rules-v1+guessed-tags");
     }
 }

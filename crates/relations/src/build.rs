@@ -1,0 +1,957 @@
+//! Claims of a document from its tagged sentences: clauses around verb groups, subjects and
+//! objects from noun phrases, conjuncts split, reported clauses attributed to their source, and
+//! pronouns and descriptions ("it", "the kingdom", "the accords") resolved to entities named
+//! earlier.
+
+use claimex_core::{
+    claim_id, Argument, Attribution, Claim, EntityLinker, EntitySpan, ModelIds, Predicate,
+    Sentence, TaggedToken,
+};
+
+use crate::confidence::{raw_confidence, ObjectKind};
+use crate::modality::modality_of;
+use crate::phrases::{noun_phrases, sentence_tokens, verb_groups, NounPhrase, Tok, VerbGroup};
+use claimex_core::Modality;
+
+/// One sentence's input: its entities (document offsets, linked) and its tagged tokens (empty
+/// when the model has no syntax head; tags are then guessed).
+#[derive(Debug, Clone, Copy)]
+pub struct SentenceInput<'a> {
+    /// The sentence.
+    pub sentence: &'a Sentence,
+    /// Its entity mentions.
+    pub entities: &'a [EntitySpan],
+    /// Its tagged tokens.
+    pub tokens: &'a [TaggedToken],
+}
+
+/// Verbs that report speech or thought: their clause complement is a claim of its subject.
+const REPORTING: &[&str] = &[
+    "say",
+    "announce",
+    "tell",
+    "indicate",
+    "emphasize",
+    "emphasise",
+    "state",
+    "claim",
+    "report",
+    "confirm",
+    "deny",
+    "add",
+    "note",
+    "warn",
+    "insist",
+    "argue",
+    "stress",
+    "suggest",
+    "explain",
+    "reveal",
+    "acknowledge",
+    "admit",
+    "predict",
+    "write",
+    "signal",
+    "declare",
+    "disclose",
+    "allege",
+    "assure",
+    "inform",
+    "testify",
+    "concede",
+    "reiterate",
+    "believe",
+    "think",
+    "hope",
+    "expect",
+    "fear",
+];
+/// Titles before "of": "Secretary of State Marco Rubio said" is Rubio's statement.
+const TITLES: &[&str] = &[
+    "secretary",
+    "minister",
+    "president",
+    "envoy",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+    "governor",
+    "head",
+    "leader",
+    "ceo",
+    "commissioner",
+    "mayor",
+    "prime",
+    "general",
+    "king",
+    "queen",
+    "prince",
+];
+/// Reporting verbs that take the hearer as object before the clause ("told reporters that").
+const TELL: &[&str] = &["tell", "inform", "assure", "remind", "warn"];
+/// Nouns that only carry a relation: they stay in the predicate and the entity after their
+/// preposition is the object ("maintains ties with Israel").
+const RELATION_NOUNS: &[&str] = &[
+    "ties",
+    "talks",
+    "relations",
+    "negotiations",
+    "contacts",
+    "links",
+    "dealings",
+];
+/// Verbs whose object follows a preposition.
+const PREPOSITION_FRAMES: &[(&str, &str)] = &[
+    ("meet", "with"),
+    ("talk", "to"),
+    ("talk", "with"),
+    ("speak", "with"),
+    ("speak", "to"),
+    ("return", "to"),
+    ("move", "to"),
+    ("apply", "for"),
+    ("compete", "with"),
+    ("merge", "with"),
+    ("partner", "with"),
+    ("side", "with"),
+    ("agree", "with"),
+    ("invest", "in"),
+    ("withdraw", "from"),
+    ("resign", "from"),
+    ("step", "as"),
+    ("sue", "over"),
+    ("vote", "for"),
+    ("vote", "against"),
+    ("belong", "to"),
+    ("rise", "to"),
+    ("fall", "to"),
+    ("travel", "to"),
+    ("arrive", "in"),
+    ("depend", "on"),
+    ("rely", "on"),
+    ("trade", "with"),
+    ("cooperate", "with"),
+    ("work", "for"),
+    ("work", "with"),
+];
+/// Verb and noun that together are the predicate ("take effect"): the noun is no object.
+const IDIOMS: &[(&str, &str)] = &[
+    ("take", "effect"),
+    ("take", "place"),
+    ("take", "part"),
+    ("take", "office"),
+    ("take", "power"),
+    ("make", "progress"),
+    ("come", "power"),
+];
+/// Prepositions whose phrase can be the object of a verb without a direct one.
+const OBJECT_PREPOSITIONS: &[&str] = &[
+    "with", "to", "against", "from", "into", "for", "as", "in", "at", "through", "by", "on",
+    "over", "about", "between",
+];
+/// Nouns that name a country when used as a definite description ("the kingdom").
+const COUNTRY_NOUNS: &[&str] = &[
+    "kingdom", "country", "nation", "republic", "emirate", "state", "monarchy",
+];
+/// Countries by form of state, so that "the kingdom" finds Saudi Arabia even when another place
+/// was named since.
+const KINDS_OF_STATE: &[(&str, &[&str])] = &[
+    (
+        "kingdom",
+        &[
+            "saudi arabia",
+            "jordan",
+            "morocco",
+            "bahrain",
+            "spain",
+            "united kingdom",
+            "britain",
+            "netherlands",
+            "belgium",
+            "sweden",
+            "norway",
+            "denmark",
+            "thailand",
+            "cambodia",
+            "bhutan",
+            "lesotho",
+            "eswatini",
+            "tonga",
+        ],
+    ),
+    (
+        "emirate",
+        &["united arab emirates", "qatar", "kuwait", "uae"],
+    ),
+];
+/// Time words that are not objects when they follow a preposition.
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "week",
+    "month",
+    "year",
+    "today",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "morning",
+    "evening",
+    "night",
+    "weekend",
+];
+
+/// Who a reported clause belongs to.
+#[derive(Debug, Clone)]
+struct Source {
+    arg: Argument,
+    cue: String,
+    /// Token where the reported clause starts and ends.
+    from: usize,
+    to: usize,
+    negates: bool,
+}
+
+/// Builds the claims of a document, sentence by sentence; entities must already be linked
+/// ([`claimex_core::link_entities`]) so that resolved arguments carry the entity's id.
+pub fn claims_of_document(
+    doc_id: &str,
+    sentences: &[SentenceInput],
+    models: &ModelIds,
+) -> Vec<Claim> {
+    let mut linker = EntityLinker::new(doc_id);
+    let mut seen: Vec<EntitySpan> = Vec::new();
+    let mut claims = Vec::new();
+    for input in sentences {
+        claims.extend(sentence_claims(doc_id, input, models, &linker, &seen));
+        for e in input.entities {
+            linker.link(e);
+            seen.push(e.clone());
+        }
+    }
+    claims
+}
+
+fn sentence_claims(
+    doc_id: &str,
+    input: &SentenceInput,
+    models: &ModelIds,
+    linker: &EntityLinker,
+    seen: &[EntitySpan],
+) -> Vec<Claim> {
+    let sentence = input.sentence;
+    let mut ents: Vec<&EntitySpan> = input
+        .entities
+        .iter()
+        .filter(|e| sentence.start <= e.start && e.end <= sentence.end && e.start < e.end)
+        .collect();
+    ents.sort_by_key(|e| (e.start, e.end));
+    let toks = sentence_tokens(sentence, input.tokens, &ents);
+    if toks.is_empty() {
+        return vec![];
+    }
+    let nps = noun_phrases(&toks);
+    let groups = verb_groups(&toks);
+    let chars: Vec<char> = sentence.text.chars().collect();
+    let ctx = Context {
+        doc_id,
+        sentence,
+        toks: &toks,
+        nps: &nps,
+        ents: &ents,
+        chars: &chars,
+        linker,
+        seen,
+    };
+
+    // Clause boundaries: after relative and complement words, after reporting verbs' objects.
+    let mut boundaries: Vec<usize> = vec![0];
+    for (k, t) in toks.iter().enumerate() {
+        if matches!(
+            t.lower.as_str(),
+            "that" | "which" | "who" | ";" | ":" | "whether" | "because" | "but" | "while" | "so"
+        ) {
+            boundaries.push(k + 1);
+        }
+    }
+    let mut sources: Vec<Source> = Vec::new();
+    let mut reporting: Vec<bool> = vec![false; groups.len()];
+    if let Some(s) = according_to(&ctx) {
+        boundaries.push(s.from);
+        sources.push(s);
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        let lemma = g.lemma.as_str();
+        if !REPORTING.contains(&lemma) {
+            continue;
+        }
+        let cue = toks[g.head].text.clone();
+        // Complement after the verb: "said (that) X will ...", "told reporters (that) X ...".
+        let mut k = g.end;
+        if TELL.contains(&lemma) {
+            if let Some(np) = ctx.np_at(k) {
+                k = np.end;
+            }
+        }
+        if toks.get(k).is_some_and(|t| t.lower == "that") {
+            k += 1;
+        }
+        let explicit_that = k > 0 && toks[k - 1].lower == "that";
+        let clause_follows = groups[gi + 1..].iter().any(|h| h.start > k)
+            && (explicit_that || ctx.np_at(k).is_some());
+        if clause_follows {
+            let subject = ctx.subject_of(g, &boundaries, &groups);
+            if let Some(arg) = subject.and_then(|np| ctx.argument(np, None)) {
+                reporting[gi] = true;
+                boundaries.push(k);
+                sources.push(Source {
+                    arg,
+                    cue,
+                    from: k,
+                    to: toks.len(),
+                    negates: lemma == "deny",
+                });
+            }
+            continue;
+        }
+        // Trailing report: "X will join, Trump said." / ", said Trump."
+        let comma_before = (1..=g.start).rev().find(|&k| toks[k - 1].lower == ",");
+        let at_end = |k: usize| {
+            toks[k..]
+                .iter()
+                .all(|t| !t.text.chars().any(char::is_alphanumeric))
+        };
+        if let Some(c) = comma_before {
+            let np_before = ctx.np_at(c).filter(|np| np.end == g.start);
+            let np_after = ctx.np_at(g.end).filter(|np| at_end(np.end));
+            let source_np = if at_end(g.end) && np_before.is_some() {
+                np_before
+            } else if c == g.start {
+                np_after
+            } else {
+                None
+            };
+            if let Some(arg) = source_np.and_then(|np| ctx.argument(np, None)) {
+                reporting[gi] = true;
+                sources.push(Source {
+                    arg,
+                    cue,
+                    from: 0,
+                    to: c - 1,
+                    negates: lemma == "deny",
+                });
+            }
+        }
+    }
+    boundaries.sort_unstable();
+
+    let mut claims = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if reporting[gi] || !finite(&toks, g, &groups[..gi], &boundaries) {
+            continue;
+        }
+        let source = sources
+            .iter()
+            .filter(|s| s.from <= g.start && g.end <= s.to.max(s.from))
+            .max_by_key(|s| s.from);
+        let Some(subject_np) = ctx.subject_of(g, &boundaries, &groups) else {
+            continue;
+        };
+        let subjects: Vec<Argument> = ctx
+            .conjuncts(subject_np, g.start, true)
+            .into_iter()
+            .filter_map(|np| ctx.argument(np, source))
+            .collect();
+        let Some(object) = ctx.object_of(g) else {
+            continue;
+        };
+        let predicate = Predicate {
+            text: chars[toks[g.start].start..toks[object.predicate_end - 1].end]
+                .iter()
+                .collect(),
+            lemma: object.lemma.clone().unwrap_or_else(|| g.lemma.clone()),
+            start: sentence.start + toks[g.start].start,
+            end: sentence.start + toks[object.predicate_end - 1].end,
+        };
+        let objects: Vec<Option<Argument>> = if object.phrases.is_empty() {
+            vec![None]
+        } else {
+            object
+                .phrases
+                .iter()
+                .filter_map(|p| match p {
+                    ObjectPhrase::Noun(np) => ctx.argument(*np, source).map(Some),
+                    ObjectPhrase::Adjective(s, e) => Some(Some(ctx.plain_argument(*s, *e, 0.8))),
+                })
+                .collect()
+        };
+        let mut modality = modality_of(&chars, toks[g.start].start, toks[g.end - 1].end);
+        if source.is_some_and(|s| s.negates) {
+            modality = Modality::Negated;
+        }
+        let attribution = source.map(|s| Attribution {
+            text: s.arg.text.clone(),
+            label: s.arg.label.clone(),
+            cue: s.cue.clone(),
+        });
+        for subject in &subjects {
+            for object_arg in &objects {
+                if object_arg
+                    .as_ref()
+                    .is_some_and(|o| o.start == subject.start)
+                {
+                    continue;
+                }
+                let confidence = raw_confidence(subject, object_arg.as_ref(), object.kind);
+                claims.push(Claim {
+                    claim_id: claim_id(
+                        doc_id,
+                        sentence.span(),
+                        (subject.span(), &subject.text),
+                        (predicate.span(), &predicate.lemma),
+                        object_arg.as_ref().map(|o| (o.span(), o.text.as_str())),
+                    ),
+                    doc_id: doc_id.to_string(),
+                    sentence: sentence.clone(),
+                    subject: subject.clone(),
+                    predicate: predicate.clone(),
+                    object: object_arg.clone(),
+                    relation: None,
+                    modality,
+                    attribution: attribution.clone(),
+                    confidence,
+                    model: models.clone(),
+                });
+            }
+        }
+    }
+    claims
+}
+
+enum ObjectPhrase {
+    Noun(NounPhrase),
+    /// Adjective complement of a copula, tokens `start..end`.
+    Adjective(usize, usize),
+}
+
+struct ObjectFound {
+    phrases: Vec<ObjectPhrase>,
+    /// Token after the last predicate token (the preposition or relation noun included).
+    predicate_end: usize,
+    /// Lemma when the predicate grew ("maintain ties with").
+    lemma: Option<String>,
+    kind: ObjectKind,
+}
+
+struct Context<'a> {
+    doc_id: &'a str,
+    sentence: &'a Sentence,
+    toks: &'a [Tok],
+    nps: &'a [NounPhrase],
+    ents: &'a [&'a EntitySpan],
+    chars: &'a [char],
+    linker: &'a EntityLinker,
+    seen: &'a [EntitySpan],
+}
+
+impl Context<'_> {
+    /// The noun phrase starting at token `k`.
+    fn np_at(&self, k: usize) -> Option<NounPhrase> {
+        self.nps.iter().copied().find(|np| np.start == k)
+    }
+
+    fn after_preposition(&self, np: &NounPhrase) -> bool {
+        np.start > 0
+            && matches!(self.toks[np.start - 1].pos.as_str(), "IN" | "TO")
+            && !matches!(
+                self.toks[np.start - 1].lower.as_str(),
+                "that" | "whether" | "because" | "while" | "if"
+            )
+    }
+
+    /// The subject of a verb group: after a relative pronoun, the phrase it refers to; else the
+    /// first noun phrase of the group's clause that is not inside a prepositional phrase.
+    fn subject_of(
+        &self,
+        g: &VerbGroup,
+        boundaries: &[usize],
+        groups: &[VerbGroup],
+    ) -> Option<NounPhrase> {
+        let toks = self.toks;
+        if g.start > 0 && matches!(toks[g.start - 1].lower.as_str(), "which" | "who") {
+            let mut k = g.start - 1;
+            if k > 0 && toks[k - 1].lower == "," {
+                k -= 1;
+            }
+            return self.nps.iter().copied().rfind(|np| np.end == k);
+        }
+        // After a relative clause closed by a comma ("countries, which maintain ties, are
+        // considered"), the subject stands before the relative clause.
+        if g.start > 0 && toks[g.start - 1].lower == "," {
+            let relative = (1..g.start - 1).rev().find(|&k| {
+                matches!(toks[k].lower.as_str(), "which" | "who") && toks[k - 1].lower == ","
+            });
+            if let Some(r) = relative {
+                let inside: Vec<VerbGroup> =
+                    groups.iter().filter(|h| h.end <= r).cloned().collect();
+                let stand_in = VerbGroup {
+                    start: r - 1,
+                    end: r,
+                    head: r,
+                    lemma: String::new(),
+                };
+                return self.subject_of(&stand_in, boundaries, &inside);
+            }
+        }
+        // A verb coordinated with an earlier one shares its subject ("stated that ... and
+        // reiterated that ...").
+        if g.start > 0 && matches!(toks[g.start - 1].lower.as_str(), "and" | "but") {
+            let earlier: Vec<&VerbGroup> = groups.iter().filter(|h| h.end < g.start).collect();
+            let top: Vec<usize> = boundaries.iter().copied().filter(|&b| b == 0).collect();
+            return earlier.first().and_then(|h| self.subject_of(h, &top, &[]));
+        }
+        let previous_group_end = groups
+            .iter()
+            .filter(|h| h.end <= g.start)
+            .map(|h| h.end)
+            .max()
+            .unwrap_or(0);
+        let boundary = boundaries
+            .iter()
+            .copied()
+            .filter(|&b| b <= g.start)
+            .max()
+            .unwrap_or(0)
+            .max(previous_group_end);
+        let candidates: Vec<NounPhrase> = self
+            .nps
+            .iter()
+            .copied()
+            .filter(|np| np.start >= boundary && np.end <= g.start)
+            .filter(|np| !self.after_preposition(np) && !self.in_according(np))
+            .collect();
+        let first = *candidates.first()?;
+        // "Secretary of State Marco Rubio": the person after a title and "of".
+        let adjacent =
+            |np: &NounPhrase| np.end <= g.start && toks[np.end..g.start].iter().all(Tok::is_adverb);
+        if TITLES.contains(&toks[first.end - 1].lower.as_str())
+            && toks.get(first.end).is_some_and(|t| t.lower == "of")
+        {
+            if let Some(person) = self.nps.iter().copied().rfind(|np| {
+                np.start > first.end && adjacent(np) && toks[np.end - 1].entity.is_some()
+            }) {
+                return Some(person);
+            }
+        }
+        // A subordinate clause before a comma: "While X is ..., the kingdom remains cautious".
+        let clause_start = boundaries
+            .iter()
+            .copied()
+            .filter(|&b| b <= g.start)
+            .max()
+            .unwrap_or(0);
+        let after_comma = candidates
+            .iter()
+            .copied()
+            .rfind(|np| np.start > clause_start && toks[np.start - 1].lower == "," && adjacent(np));
+        if let Some(np) = after_comma {
+            if toks[clause_start..np.start].iter().any(|t| t.is_verb()) {
+                return Some(np);
+            }
+        }
+        Some(first)
+    }
+
+    fn in_according(&self, np: &NounPhrase) -> bool {
+        np.start >= 2 && self.toks[np.start - 2].lower == "according"
+    }
+
+    /// `first` and the phrases coordinated with it before token `limit` ("Israel and the United
+    /// Arab Emirates, Bahrain, and Morocco"); a phrase followed by a verb starts a new clause and
+    /// is not a conjunct.
+    fn conjuncts(&self, first: NounPhrase, limit: usize, subject: bool) -> Vec<NounPhrase> {
+        let toks = self.toks;
+        let mut out = vec![first];
+        let mut k = first.end;
+        loop {
+            let mut j = k;
+            let mut saw = false;
+            if toks.get(j).is_some_and(|t| t.lower == ",") {
+                j += 1;
+                saw = true;
+            }
+            if toks
+                .get(j)
+                .is_some_and(|t| matches!(t.lower.as_str(), "and" | "or"))
+            {
+                j += 1;
+                saw = true;
+            }
+            if !saw {
+                break;
+            }
+            let Some(next) = self.np_at(j).filter(|np| np.end <= limit) else {
+                break;
+            };
+            if !subject && toks.get(next.end).is_some_and(|t| t.is_verb()) {
+                break;
+            }
+            // "X, the carmaker," is an apposition, not a list, unless "and"/"or" ends the list.
+            let ends_with_and = (next.end..toks.len().min(next.end + 2))
+                .any(|m| matches!(toks[m].lower.as_str(), "and" | "or"))
+                || toks[j - 1].pos == "CC";
+            if !ends_with_and && toks[next.start].pos == "DT" && toks[k].lower == "," {
+                break;
+            }
+            out.push(next);
+            k = next.end;
+        }
+        out
+    }
+
+    /// The object of a verb group: a noun phrase right after it (the second of two when the
+    /// first is a pronoun, "offered him a contract"), the phrase after a relation noun ("ties
+    /// with Israel"), after a preposition the verb takes ("met with"), or an adjective after a
+    /// copula ("remains cautious"); conjuncts split.
+    fn object_of(&self, g: &VerbGroup) -> Option<ObjectFound> {
+        let toks = self.toks;
+        let k = g.end;
+        let lemma = g.lemma.as_str();
+        let limit = toks.len();
+        let next = toks.get(k);
+        if next.is_some_and(|t| t.lower == "that") || self.clause_at(k) {
+            // A clause complement is not an object ("believes the deal will pass").
+            return Some(ObjectFound {
+                phrases: vec![],
+                predicate_end: k,
+                lemma: None,
+                kind: ObjectKind::Clause,
+            });
+        }
+        if let Some(mut np) = self.np_at(k) {
+            if toks[np.start].pos == "PRP" {
+                if let Some(second) = self.np_at(np.end) {
+                    np = second;
+                }
+            }
+            let head = &toks[np.end - 1];
+            if np.end - np.start == 1 && IDIOMS.contains(&(lemma, head.lower.as_str())) {
+                let idiom = format!("{lemma} {}", head.lower);
+                return Some(
+                    self.prepositional_object(np.end, &idiom)
+                        .unwrap_or(ObjectFound {
+                            phrases: vec![],
+                            predicate_end: np.end,
+                            lemma: Some(idiom),
+                            kind: ObjectKind::None,
+                        }),
+                );
+            }
+            if RELATION_NOUNS.contains(&head.lower.as_str()) {
+                if let Some(prep) = toks.get(np.end).filter(|t| t.lower == "with") {
+                    if let Some(target) = self.np_at(np.end + 1) {
+                        return Some(ObjectFound {
+                            phrases: self
+                                .conjuncts(target, limit, false)
+                                .into_iter()
+                                .map(ObjectPhrase::Noun)
+                                .collect(),
+                            predicate_end: np.end + 1,
+                            lemma: Some(format!("{} {} {}", lemma, head.lower, prep.lower)),
+                            kind: ObjectKind::Direct,
+                        });
+                    }
+                }
+            }
+            return Some(ObjectFound {
+                phrases: self
+                    .conjuncts(np, limit, false)
+                    .into_iter()
+                    .map(ObjectPhrase::Noun)
+                    .collect(),
+                predicate_end: k,
+                lemma: None,
+                kind: ObjectKind::Direct,
+            });
+        }
+        if let Some(found) = self.prepositional_object(k, lemma) {
+            return Some(found);
+        }
+        if matches!(
+            lemma,
+            "be" | "remain" | "become" | "seem" | "appear" | "stay"
+        ) {
+            let mut e = k;
+            while e < limit
+                && (toks[e].pos.starts_with("JJ")
+                    || (toks[e].pos.starts_with("RB")
+                        && e + 1 < limit
+                        && toks[e + 1].pos.starts_with("JJ")))
+            {
+                e += 1;
+            }
+            if e > k {
+                return Some(ObjectFound {
+                    phrases: vec![ObjectPhrase::Adjective(k, e)],
+                    predicate_end: k,
+                    lemma: None,
+                    kind: ObjectKind::Adjective,
+                });
+            }
+            // A copula needs a complement to say anything.
+            return None;
+        }
+        Some(ObjectFound {
+            phrases: vec![],
+            predicate_end: k,
+            lemma: None,
+            kind: ObjectKind::None,
+        })
+    }
+
+    /// An object after a preposition at `k` for a verb without a direct object ("died in
+    /// Stockholm", "met with four leaders", "grew by 4 percent"); not a time ("on Monday").
+    fn prepositional_object(&self, k: usize, lemma: &str) -> Option<ObjectFound> {
+        let toks = self.toks;
+        let prep = toks
+            .get(k)
+            .filter(|t| matches!(t.pos.as_str(), "IN" | "TO"))?;
+        if !OBJECT_PREPOSITIONS.contains(&prep.lower.as_str()) {
+            return None;
+        }
+        let np = self.np_at(k + 1)?;
+        let words = &toks[np.start..np.end];
+        if words.iter().any(|t| TIME_WORDS.contains(&t.lower.as_str()))
+            || words.iter().all(|t| t.pos == "CD" || t.pos == "DT")
+        {
+            return None;
+        }
+        let framed = PREPOSITION_FRAMES.contains(&(lemma, prep.lower.as_str()));
+        Some(ObjectFound {
+            phrases: self
+                .conjuncts(np, toks.len(), false)
+                .into_iter()
+                .map(ObjectPhrase::Noun)
+                .collect(),
+            predicate_end: k + 1,
+            lemma: Some(format!("{lemma} {}", prep.lower)),
+            kind: if framed {
+                ObjectKind::Direct
+            } else {
+                ObjectKind::Prepositional
+            },
+        })
+    }
+
+    /// A clause starts at `k`: a noun phrase followed by a verb.
+    fn clause_at(&self, k: usize) -> bool {
+        self.np_at(k).is_some_and(|np| {
+            self.toks
+                .get(np.end)
+                .is_some_and(|t| t.is_verb() && !t.pos.starts_with("VBG"))
+        })
+    }
+
+    /// An argument for a noun phrase: the entity when the phrase ends with one (determiners and
+    /// titles dropped: "President Trump" gives Trump), a resolved entity for pronouns and
+    /// definite descriptions, else the phrase without its leading determiner.
+    fn argument(&self, np: NounPhrase, source: Option<&Source>) -> Option<Argument> {
+        let toks = self.toks;
+        let head = &toks[np.end - 1];
+        if let Some(e) = head.entity {
+            return Some(Argument::from(self.ents[e]));
+        }
+        let mut start = np.start;
+        while start < np.end - 1 && matches!(toks[start].pos.as_str(), "DT" | "PDT") {
+            start += 1;
+        }
+        if head.pos == "PRP" && np.end - np.start == 1 {
+            return self.resolve_pronoun(np.start, source);
+        }
+        let mut arg = self.plain_argument(start, np.end, 0.75);
+        let definite = toks[np.start].lower == "the";
+        if definite {
+            if let Some(found) = self.resolve_description(np) {
+                arg.label = Some(found.label.clone());
+                arg.entity = found.entity.clone();
+                arg.score = found.score * 0.9;
+            }
+        }
+        Some(arg)
+    }
+
+    fn plain_argument(&self, start: usize, end: usize, score: f32) -> Argument {
+        let (s, e) = (self.toks[start].start, self.toks[end - 1].end);
+        Argument {
+            text: self.chars[s..e].iter().collect(),
+            label: None,
+            start: self.sentence.start + s,
+            end: self.sentence.start + e,
+            score,
+            entity: None,
+        }
+    }
+
+    /// "he"/"she" and "it"/"they": the source of the reported clause when it fits, else the
+    /// latest earlier entity of a fitting type. Unresolved pronouns are not arguments.
+    fn resolve_pronoun(&self, k: usize, source: Option<&Source>) -> Option<Argument> {
+        let word = self.toks[k].lower.as_str();
+        let person = matches!(word, "he" | "she" | "him" | "her");
+        let thing = matches!(word, "it" | "they" | "them");
+        if !person && !thing {
+            return None;
+        }
+        let fits = |label: Option<&str>| match label {
+            Some("PER") => person,
+            Some(_) => thing,
+            None => true,
+        };
+        let tok = &self.toks[k];
+        let surface = |mut a: Argument| {
+            a.text = tok.text.clone();
+            a.start = self.sentence.start + tok.start;
+            a.end = self.sentence.start + tok.end;
+            a.score *= 0.8;
+            a
+        };
+        // The source is named in this sentence: the claim's subject is that name, where it
+        // stands ("The ministry denied that it had ..." is the ministry's claim).
+        if let Some(s) = source.filter(|s| fits(s.arg.label.as_deref())) {
+            let mut arg = s.arg.clone();
+            arg.score *= 0.9;
+            return Some(arg);
+        }
+        let here = self
+            .ents
+            .iter()
+            .copied()
+            .filter(|e| e.end <= self.sentence.start + tok.start);
+        let earlier = self.seen.iter().chain(here).collect::<Vec<_>>();
+        earlier
+            .into_iter()
+            .rev()
+            .find(|e| fits(Some(e.label.as_str())) && (person || e.label != "PER"))
+            .map(|e| surface(Argument::from(e)))
+    }
+
+    /// "the kingdom" names the latest country mentioned; "the accords" the earlier entity whose
+    /// name holds those words.
+    fn resolve_description(&self, np: NounPhrase) -> Option<EntitySpan> {
+        let words: Vec<&str> = self.toks[np.start + 1..np.end]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        let phrase = format!("the {}", words.join(" "));
+        let here: Vec<&EntitySpan> = self
+            .ents
+            .iter()
+            .copied()
+            .filter(|e| e.end <= self.sentence.start + self.toks[np.start].start)
+            .collect();
+        let earlier: Vec<&EntitySpan> = self.seen.iter().chain(here).collect();
+        if words.len() == 1 && COUNTRY_NOUNS.contains(&words[0]) {
+            // "the kingdom" is the latest kingdom named, if any; else the latest place.
+            let kind = KINDS_OF_STATE.iter().find(|(noun, _)| *noun == words[0]);
+            let of_kind = kind.and_then(|(_, names)| {
+                earlier
+                    .iter()
+                    .rev()
+                    .find(|e| e.label == "LOC" && names.contains(&e.text.to_lowercase().as_str()))
+            });
+            return of_kind
+                .or_else(|| earlier.iter().rev().find(|e| e.label == "LOC"))
+                .map(|e| (*e).clone());
+        }
+        let mut linker = self.linker.clone();
+        for e in self
+            .ents
+            .iter()
+            .filter(|e| e.end <= self.sentence.start + self.toks[np.start].start)
+        {
+            linker.link(e);
+        }
+        let found = linker.resolve(&phrase)?;
+        let _ = self.doc_id;
+        earlier
+            .into_iter()
+            .rev()
+            .find(|e| {
+                e.entity.as_deref() == Some(found.id.as_str())
+                    || (e.entity.is_none() && e.text == found.name)
+            })
+            .cloned()
+    }
+}
+
+/// Whether a verb group is a clause's own verb rather than a participle or gerund modifying a
+/// noun ("the accords following talks", "countries expected to join"): it holds a tensed verb or
+/// a modal, or starts with a base form, or starts with a participle in a clause that has no
+/// tensed verb yet (taggers often confuse a past tense with a participle).
+fn finite(toks: &[Tok], g: &VerbGroup, earlier: &[VerbGroup], boundaries: &[usize]) -> bool {
+    let tensed = |g: &VerbGroup| {
+        let verbs: Vec<&Tok> = toks[g.start..g.end]
+            .iter()
+            .filter(|t| t.is_verb())
+            .collect();
+        verbs
+            .iter()
+            .any(|t| matches!(t.pos.as_str(), "VBD" | "VBZ" | "VBP" | "MD"))
+            || verbs.first().is_some_and(|t| t.pos == "VB")
+    };
+    if tensed(g) {
+        return true;
+    }
+    let first_verb = toks[g.start..g.end].iter().find(|t| t.is_verb());
+    if !first_verb.is_some_and(|t| t.pos == "VBN") {
+        return false;
+    }
+    let clause = boundaries
+        .iter()
+        .copied()
+        .filter(|&b| b <= g.start)
+        .max()
+        .unwrap_or(0);
+    !earlier.iter().any(|h| h.start >= clause && tensed(h))
+}
+
+/// "According to Reuters, ..." or "..., according to officials.": the source of the sentence.
+fn according_to(ctx: &Context) -> Option<Source> {
+    let toks = ctx.toks;
+    let k = (0..toks.len().saturating_sub(1))
+        .find(|&k| toks[k].lower == "according" && toks[k + 1].lower == "to")?;
+    let np = ctx.np_at(k + 2)?;
+    let arg = ctx.argument(np, None)?;
+    let cue: String = ctx.chars[toks[k].start..toks[k + 1].end].iter().collect();
+    let (from, to) = if k == 0 { (np.end, toks.len()) } else { (0, k) };
+    Some(Source {
+        arg,
+        cue: cue.to_lowercase(),
+        from,
+        to,
+        negates: false,
+    })
+}
