@@ -1,13 +1,14 @@
 use std::path::PathBuf;
 
+use anyhow::Context;
 use claimex_core::{ModelIds, Sentence};
 use claimex_ingest::split_sentences;
 use claimex_ner::NerConfig;
-use claimex_relations::SentenceInput;
+use claimex_relations::{reliability, Calibration, SentenceInput};
 use claimex_train::{
-    predict, read_claim_fixtures, read_conll_documents, read_examples, rebuild_documents,
-    score_boundaries, score_claims, score_spans, worst_errors, EvalReport, GoldClaim, Layout,
-    PredictedClaim, SentenceErrors, TypedSpan, NONE,
+    correct_claims, predict, read_claim_fixtures, read_conll_documents, read_examples,
+    rebuild_documents, score_boundaries, score_claims, score_spans, worst_errors, EvalReport,
+    GoldClaim, Layout, PredictedClaim, SentenceErrors, TypedSpan, NONE,
 };
 use clap::Args;
 
@@ -319,13 +320,21 @@ pub struct EvalClaimsArgs {
     /// Threads [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
+    /// Fit the confidence calibration on this file's claims and write it to PATH (to use it, put
+    /// it in the model directory as claims-calibration.json). Scores are then the raw ones, and
+    /// the reliability table shows 5-fold cross-fitted calibration (each text calibrated by a map
+    /// fitted without it).
+    #[arg(long, value_name = "PATH")]
+    fit_calibration: Option<PathBuf>,
 }
 
 /// The claims the whole pipeline (sentences, NER, linking, claim building) finds in `text`.
 fn pipeline_claims(
     model: &claimex_ner::NerModel,
+    models: &ModelIds,
+    calibration: Option<&Calibration>,
     text: &str,
-) -> anyhow::Result<Vec<PredictedClaim>> {
+) -> anyhow::Result<Vec<(PredictedClaim, f32)>> {
     let index = claimex_core::TextIndex::new(text);
     let sentences: Vec<Sentence> = split_sentences(text)
         .into_iter()
@@ -341,10 +350,6 @@ fn pipeline_claims(
     let (mut entities, tokens): (Vec<_>, Vec<_>) =
         analyses.into_iter().map(|a| (a.entities, a.tokens)).unzip();
     claimex_core::link_entities("fixture", entities.iter_mut().flatten());
-    let models = ModelIds {
-        ner: model.info().id.clone(),
-        relations: claimex_relations::method_id(model.info().syntax_id.as_deref()),
-    };
     let inputs: Vec<SentenceInput> = sentences
         .iter()
         .zip(&entities)
@@ -355,7 +360,7 @@ fn pipeline_claims(
             tokens,
         })
         .collect();
-    let claims = claimex_relations::claims_of_document("fixture", &inputs, &models);
+    let claims = claimex_relations::claims_of_document("fixture", &inputs, models, calibration);
     // An argument that names an entity by pronoun or description is scored by the entity's
     // first mention ("the kingdom" as Saudi Arabia), as the fixtures write it.
     let names: std::collections::HashMap<&str, &str> = entities
@@ -372,31 +377,117 @@ fn pipeline_claims(
     };
     Ok(claims
         .into_iter()
-        .map(|c| PredictedClaim {
-            subject: named(&c.subject),
-            predicate: c.predicate.lemma,
-            object: c.object.as_ref().map(named),
-            modality: c.modality.as_str().to_string(),
-            source: c.attribution.map(|a| a.text),
+        .map(|c| {
+            let predicted = PredictedClaim {
+                subject: named(&c.subject),
+                predicate: c.predicate.lemma,
+                object: c.object.as_ref().map(named),
+                modality: c.modality.as_str().to_string(),
+                source: c.attribution.map(|a| a.text),
+            };
+            (predicted, c.confidence)
         })
         .collect())
+}
+
+/// Folds for cross-fitting the calibration: text `i` is in fold `i % FOLDS`.
+const FOLDS: usize = 5;
+
+/// Each text's (confidence, right) pairs calibrated by a map fitted on the other folds.
+fn cross_fitted(pairs: &[Vec<(f32, bool)>], method: &str) -> Vec<(f32, bool)> {
+    let mut out = Vec::new();
+    for fold in 0..FOLDS {
+        let train: Vec<(f32, bool)> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % FOLDS != fold)
+            .flat_map(|(_, p)| p.iter().copied())
+            .collect();
+        let Some(map) = Calibration::fit(&train, method, "fold") else {
+            continue;
+        };
+        for (_, p) in pairs.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
+            out.extend(p.iter().map(|&(c, right)| (map.apply(c), right)));
+        }
+    }
+    out
+}
+
+fn print_reliability(title: &str, pairs: &[(f32, bool)]) {
+    let (table, ece) = reliability(pairs, 10);
+    println!(
+        "\n{title}: expected calibration error {ece:.3} over {} claims",
+        pairs.len()
+    );
+    println!("    confidence     claims  mean conf.  accuracy");
+    for bin in table {
+        if bin.count == 0 {
+            println!("    {:.1}-{:.1}             0", bin.low, bin.high);
+        } else {
+            println!(
+                "    {:.1}-{:.1}   {:>10}  {:>10.3}  {:>8.3}",
+                bin.low, bin.high, bin.count, bin.confidence, bin.accuracy
+            );
+        }
+    }
 }
 
 /// Claim precision/recall of the whole pipeline on a claims fixture file.
 pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
     let model = crate::model_arg::load(&args.model, NerConfig::default())?;
+    let (models, calibration) = crate::model_arg::claim_settings(&model)?;
+    // Fitting needs the raw scores.
+    let calibration = calibration.filter(|_| args.fit_calibration.is_none());
     let examples = read_claim_fixtures(&args.data)?;
     let mut predicted = Vec::with_capacity(examples.len());
+    let mut confidences = Vec::with_capacity(examples.len());
     for example in &examples {
-        predicted.push(pipeline_claims(&model, &example.text)?);
+        let (claims, conf): (Vec<_>, Vec<_>) =
+            pipeline_claims(&model, &models, calibration.as_ref(), &example.text)?
+                .into_iter()
+                .unzip();
+        predicted.push(claims);
+        confidences.push(conf);
     }
     let gold: Vec<Vec<GoldClaim>> = examples.iter().map(|e| e.claims.clone()).collect();
     let report = score_claims(&gold, &predicted);
+    let pairs: Vec<Vec<(f32, bool)>> = gold
+        .iter()
+        .zip(&predicted)
+        .zip(&confidences)
+        .map(|((g, p), c)| c.iter().copied().zip(correct_claims(g, p)).collect())
+        .collect();
+    let flat: Vec<(f32, bool)> = pairs.iter().flatten().copied().collect();
+    let (confidence_kind, shown_pairs) = match (&args.fit_calibration, &calibration) {
+        (Some(_), _) => (
+            "5-fold cross-fitted calibration",
+            cross_fitted(&pairs, &models.relations),
+        ),
+        (None, Some(_)) => ("calibrated confidence", flat.clone()),
+        (None, None) => (
+            "raw confidence (the model has no calibration)",
+            flat.clone(),
+        ),
+    };
+    if let Some(path) = &args.fit_calibration {
+        let fitted = Calibration::fit(&flat, &models.relations, &args.data.display().to_string())
+            .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: no predicted claims to fit a calibration on",
+                args.data.display()
+            )
+        })?;
+        std::fs::write(path, serde_json::to_string_pretty(&fitted)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     if args.json {
         let mut value = serde_json::to_value(&report)?;
+        let (table, ece) = reliability(&shown_pairs, 10);
+        value["reliability"] =
+            serde_json::json!({ "confidence": confidence_kind, "bins": table, "ece": ece });
         value["model"] = model.info().id.clone().into();
-        value["relations"] = claimex_relations::method_id(model.info().syntax_id.as_deref()).into();
+        value["relations"] = models.relations.clone().into();
         value["data"] = args.data.display().to_string().into();
         println!("{value}");
         return Ok(());
@@ -404,7 +495,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     println!(
         "claims of {} + {} on {} ({} texts, {} gold claims, {} predicted)",
         model.info().id,
-        claimex_relations::method_id(model.info().syntax_id.as_deref()),
+        models.relations,
         args.data.display(),
         report.texts,
         report.gold,
@@ -418,6 +509,17 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         "of the {} matched: modality right {:.3}; attributed gold claims with their source {:.3}",
         report.matched, report.modality_accuracy, report.attribution_recall
     );
+    if args.fit_calibration.is_some() {
+        print_reliability("raw score", &flat);
+    }
+    print_reliability(confidence_kind, &shown_pairs);
+    if let Some(path) = &args.fit_calibration {
+        println!(
+            "calibration fitted on all {} claims written to {}",
+            flat.len(),
+            path.display()
+        );
+    }
     let mut shown = 0;
     for ((example, g), p) in examples.iter().zip(&gold).zip(&predicted) {
         let one = score_claims(std::slice::from_ref(g), std::slice::from_ref(p));

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::Context;
-use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, ModelIds, Sentence};
+use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
 use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel};
@@ -263,10 +263,7 @@ fn process_chunk(
         })
         .collect();
     let mut analyses = model.analyze(&all_sentences)?.into_iter();
-    let models = ModelIds {
-        ner: model.info().id.clone(),
-        relations: claimex_relations::method_id(model.info().syntax_id.as_deref()),
-    };
+    let (models, calibration) = crate::model_arg::claim_settings(model)?;
 
     let mut per_doc = Vec::with_capacity(items.len());
     for item in items {
@@ -297,7 +294,12 @@ fn process_chunk(
                         tokens,
                     })
                     .collect();
-                let claims = claimex_relations::claims_of_document(&doc.id, &inputs, &models);
+                let claims = claimex_relations::claims_of_document(
+                    &doc.id,
+                    &inputs,
+                    &models,
+                    calibration.as_ref(),
+                );
                 let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
                 let record =
                     DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());

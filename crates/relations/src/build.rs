@@ -8,6 +8,7 @@ use claimex_core::{
     Sentence, TaggedToken,
 };
 
+use crate::calibration::Calibration;
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::modality::modality_of;
 use crate::phrases::{noun_phrases, sentence_tokens, verb_groups, NounPhrase, Tok, VerbGroup};
@@ -237,11 +238,13 @@ struct Source {
 }
 
 /// Builds the claims of a document, sentence by sentence; entities must already be linked
-/// ([`claimex_core::link_entities`]) so that resolved arguments carry the entity's id.
+/// ([`claimex_core::link_entities`]) so that resolved arguments carry the entity's id. With a
+/// calibration, confidences are calibrated; without, they are the raw scores.
 pub fn claims_of_document(
     doc_id: &str,
     sentences: &[SentenceInput],
     models: &ModelIds,
+    calibration: Option<&Calibration>,
 ) -> Vec<Claim> {
     let mut linker = EntityLinker::new(doc_id);
     let mut seen: Vec<EntitySpan> = Vec::new();
@@ -251,6 +254,11 @@ pub fn claims_of_document(
         for e in input.entities {
             linker.link(e);
             seen.push(e.clone());
+        }
+    }
+    if let Some(c) = calibration {
+        for claim in &mut claims {
+            claim.confidence = c.apply(claim.confidence);
         }
     }
     claims

@@ -10,12 +10,14 @@
 //! accords") take the id of the entity they name.
 
 mod build;
+mod calibration;
 mod confidence;
 mod lexicon;
 mod modality;
 mod phrases;
 
 pub use build::{claims_of_document, SentenceInput};
+pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
 pub use confidence::{raw_confidence, ObjectKind};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
@@ -91,7 +93,7 @@ mod tests {
             ner: "ner".into(),
             relations: method_id(None),
         };
-        let found = claims_of_document("d", &inputs, &models);
+        let found = claims_of_document("d", &inputs, &models, None);
         for c in &found {
             let slice = |start, end| {
                 index

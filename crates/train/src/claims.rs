@@ -197,11 +197,8 @@ pub fn score_claims(gold: &[Vec<GoldClaim>], predicted: &[Vec<PredictedClaim>]) 
     for (g, p) in gold.iter().zip(predicted) {
         n_gold += g.len();
         n_pred += p.len();
-        let mut used = vec![false; p.len()];
-        for gc in g {
-            let hit = (0..p.len()).find(|&i| !used[i] && claim_matches(gc, &p[i]));
+        for (gc, hit) in g.iter().zip(match_text(g, p)) {
             let Some(i) = hit else { continue };
-            used[i] = true;
             matched += 1;
             same_modality += usize::from(gc.modality == p[i].modality);
             if let Some(a) = &gc.attribution {
@@ -228,6 +225,34 @@ pub fn score_claims(gold: &[Vec<GoldClaim>], predicted: &[Vec<PredictedClaim>]) 
         modality_accuracy: ratio(same_modality, matched),
         attribution_recall: ratio(attribution_found, attributed),
     }
+}
+
+/// For one text, the predicted claim each gold claim matches (greedily, in gold order; each
+/// predicted claim matches at most once).
+fn match_text(gold: &[GoldClaim], predicted: &[PredictedClaim]) -> Vec<Option<usize>> {
+    let mut used = vec![false; predicted.len()];
+    gold.iter()
+        .map(|gc| {
+            let hit = (0..predicted.len()).find(|&i| !used[i] && claim_matches(gc, &predicted[i]));
+            if let Some(i) = hit {
+                used[i] = true;
+            }
+            hit
+        })
+        .collect()
+}
+
+/// Whether each predicted claim of one text is right: it matches a gold claim in subject,
+/// predicate and object (as [`score_claims`] matches them) and has its modality. What confidence
+/// calibration learns from.
+pub fn correct_claims(gold: &[GoldClaim], predicted: &[PredictedClaim]) -> Vec<bool> {
+    let mut right = vec![false; predicted.len()];
+    for (gc, hit) in gold.iter().zip(match_text(gold, predicted)) {
+        if let Some(i) = hit {
+            right[i] = gc.modality == predicted[i].modality;
+        }
+    }
+    right
 }
 
 #[cfg(test)]

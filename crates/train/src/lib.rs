@@ -16,8 +16,8 @@ mod metrics;
 mod syntax;
 
 pub use claims::{
-    arguments_match, predicates_match, read_claim_fixtures, score_claims, ClaimExample,
-    ClaimReport, GoldAttribution, GoldClaim, PredictedClaim,
+    arguments_match, correct_claims, predicates_match, read_claim_fixtures, score_claims,
+    ClaimExample, ClaimReport, GoldAttribution, GoldClaim, PredictedClaim,
 };
 pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
