@@ -179,4 +179,48 @@ pub struct Claim {
     pub confidence: f32,
     /// Models that produced it.
     pub model: ModelIds,
+    /// Other places in the document that state the same claim (same arguments, predicate,
+    /// modality and source), in order; the claim's own sentence and spans are the first place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_stated: Vec<Evidence>,
+}
+
+/// Where a claim is stated: its sentence and the span from its first to its last part
+/// (document character offsets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The sentence's first character.
+    pub sentence_start: usize,
+    /// One past the sentence's last character.
+    pub sentence_end: usize,
+    /// First character of the claim's first part (subject, predicate or object).
+    pub start: usize,
+    /// One past the last character of its last part.
+    pub end: usize,
+}
+
+impl Claim {
+    /// Where this claim's own parts are: its sentence and the span covering subject, predicate
+    /// and object.
+    pub fn evidence(&self) -> Evidence {
+        let mut start = self.subject.start.min(self.predicate.start);
+        let mut end = self.subject.end.max(self.predicate.end);
+        if let Some(o) = &self.object {
+            start = start.min(o.start);
+            end = end.max(o.end);
+        }
+        Evidence {
+            sentence_start: self.sentence.start,
+            sentence_end: self.sentence.end,
+            start,
+            end,
+        }
+    }
+
+    /// Every place the claim is stated: its own, then [`Claim::also_stated`].
+    pub fn all_evidence(&self) -> Vec<Evidence> {
+        std::iter::once(self.evidence())
+            .chain(self.also_stated.iter().cloned())
+            .collect()
+    }
 }

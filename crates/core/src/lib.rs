@@ -14,7 +14,7 @@ mod offsets;
 mod tokens;
 
 pub use claim::{
-    Argument, Attribution, Claim, EntitySpan, Modality, ModelIds, Predicate, Sentence,
+    Argument, Attribution, Claim, EntitySpan, Evidence, Modality, ModelIds, Predicate, Sentence,
 };
 pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
 pub use error::{Error, Result};

@@ -68,6 +68,7 @@ fn synthetic(docs: usize) -> Vec<OwnedDocument> {
                         ner: "bench@1".into(),
                         relations: "rules-v0".into(),
                     },
+                    also_stated: vec![],
                 })
                 .collect();
             let entities = (0..CLAIMS_PER_DOC)

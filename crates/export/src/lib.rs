@@ -168,8 +168,14 @@ pub(crate) fn assemble(
     documents: Vec<Vec<rows::Cell>>,
     entities: Vec<Vec<rows::Cell>>,
     claims: Vec<Vec<rows::Cell>>,
+    evidence: Vec<Vec<rows::Cell>>,
 ) -> std::result::Result<Vec<OwnedDocument>, String> {
     use std::collections::HashMap;
+    let mut places: HashMap<(String, String, String), Vec<claimex_core::Evidence>> = HashMap::new();
+    for row in &evidence {
+        let (key, place) = rows::evidence_from_row(row)?;
+        places.entry(key).or_default().push(place);
+    }
     let mut mentions: HashMap<(String, String), Vec<EntitySpan>> = HashMap::new();
     for row in &entities {
         let (doc, model, mention) = rows::entity_from_row(row);
@@ -177,7 +183,21 @@ pub(crate) fn assemble(
     }
     let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
     for row in &claims {
-        let claim = rows::claim_from_row(row)?;
+        let mut claim = rows::claim_from_row(row)?;
+        let key = (
+            claim.claim_id.clone(),
+            claim.model.ner.clone(),
+            claim.model.relations.clone(),
+        );
+        let own = claim.evidence();
+        let mut others: Vec<claimex_core::Evidence> = places
+            .remove(&key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| *p != own)
+            .collect();
+        others.sort_by_key(|p| (p.start, p.end));
+        claim.also_stated = others;
         by_doc
             .entry((
                 claim.doc_id.clone(),
@@ -281,6 +301,7 @@ mod tests {
                 ner: "ner@1".into(),
                 relations: "rules-v0".into(),
             },
+            also_stated: vec![],
         }
     }
 

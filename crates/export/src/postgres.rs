@@ -312,7 +312,7 @@ impl ClaimSink for PostgresSink {
         }
         for c in doc.claims {
             b.claims.push(rows::claim_row(c));
-            b.evidence.push(rows::evidence_row(c));
+            b.evidence.extend(rows::evidence_rows(c));
         }
         b.docs += 1;
         self.documents += 1;
@@ -403,7 +403,8 @@ pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
     let documents = select(&DOCUMENTS, "source, line, ner_model, relations_model")?;
     let entities = select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?;
     let claims = select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?;
-    crate::assemble(documents, entities, claims).map_err(|reason| Error::Corrupt {
+    let evidence = select(&EVIDENCE, "claim_id, span_start, span_end")?;
+    crate::assemble(documents, entities, claims, evidence).map_err(|reason| Error::Corrupt {
         path: redact(url).into(),
         reason,
     })

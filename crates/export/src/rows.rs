@@ -3,8 +3,8 @@
 //! Keeping the columns here, once, is what keeps the sinks in step.
 
 use claimex_core::{
-    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Modality, ModelIds,
-    Predicate, Sentence, SourceRef,
+    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Evidence, Modality,
+    ModelIds, Predicate, Sentence, SourceRef,
 };
 
 use crate::RunInfo;
@@ -347,6 +347,8 @@ pub fn claim_from_row(row: &[Cell]) -> Result<Claim, String> {
         modality,
         attribution,
         confidence: req_real(28)?,
+        // Other places live in the claim_evidence table ([`evidence_from_row`]).
+        also_stated: vec![],
     })
 }
 
@@ -382,24 +384,48 @@ pub fn entity_from_row(row: &[Cell]) -> (String, String, EntitySpan) {
     (text(0), text(1), mention)
 }
 
-/// A claim's evidence span (from its first to its last part) as a row of [`EVIDENCE`].
-pub fn evidence_row(c: &Claim) -> Vec<Cell> {
-    let mut start = c.subject.start.min(c.predicate.start);
-    let mut end = c.subject.end.max(c.predicate.end);
-    if let Some(o) = &c.object {
-        start = start.min(o.start);
-        end = end.max(o.end);
-    }
-    vec![
-        Cell::text(&c.claim_id),
-        Cell::text(&c.model.ner),
-        Cell::text(&c.model.relations),
-        Cell::text(&c.doc_id),
-        Cell::int(c.sentence.start),
-        Cell::int(c.sentence.end),
-        Cell::int(start),
-        Cell::int(end),
-    ]
+/// Every place a claim is stated (its own first) as rows of [`EVIDENCE`].
+pub fn evidence_rows(c: &Claim) -> Vec<Vec<Cell>> {
+    c.all_evidence()
+        .into_iter()
+        .map(|e| {
+            vec![
+                Cell::text(&c.claim_id),
+                Cell::text(&c.model.ner),
+                Cell::text(&c.model.relations),
+                Cell::text(&c.doc_id),
+                Cell::int(e.sentence_start),
+                Cell::int(e.sentence_end),
+                Cell::int(e.start),
+                Cell::int(e.end),
+            ]
+        })
+        .collect()
+}
+
+/// A row of [`EVIDENCE`] back as (claim id, ner model, relations model) and the place.
+pub fn evidence_from_row(row: &[Cell]) -> Result<((String, String, String), Evidence), String> {
+    let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
+    let int = |i: usize| {
+        row[i]
+            .as_int()
+            .and_then(|v| usize::try_from(v).ok())
+            .ok_or_else(|| {
+                format!(
+                    "claim_evidence row of claim {}: offset {i} missing",
+                    text(0)
+                )
+            })
+    };
+    Ok((
+        (text(0), text(1), text(2)),
+        Evidence {
+            sentence_start: int(4)?,
+            sentence_end: int(5)?,
+            start: int(6)?,
+            end: int(7)?,
+        },
+    ))
 }
 
 /// A ledger record as a row of [`DOCUMENTS`].
@@ -508,7 +534,7 @@ mod tests {
         let row = claim_row(&claim);
         assert_eq!(row.len(), CLAIMS.columns.len());
         assert_eq!(claim_from_row(&row).unwrap(), claim);
-        assert_eq!(evidence_row(&claim).len(), EVIDENCE.columns.len());
+        assert_eq!(evidence_rows(&claim)[0].len(), EVIDENCE.columns.len());
         for (cell, column) in row.iter().zip(CLAIMS.columns) {
             let kind = match cell {
                 Cell::Int(_) => Kind::Int,

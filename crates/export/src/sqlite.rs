@@ -192,7 +192,9 @@ impl SqliteSink {
         }
         for c in doc.claims {
             self.insert_row(&sql.claims, &rows::claim_row(c))?;
-            self.insert_row(&sql.evidence, &rows::evidence_row(c))?;
+            for row in rows::evidence_rows(c) {
+                self.insert_row(&sql.evidence, &row)?;
+            }
         }
         Ok(())
     }
@@ -350,6 +352,7 @@ pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
         select(&DOCUMENTS, "source, line, ner_model, relations_model")?,
         select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?,
         select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?,
+        select(&EVIDENCE, "claim_id, span_start, span_end")?,
     )
     .map_err(|reason| Error::Corrupt {
         path: path.to_path_buf(),

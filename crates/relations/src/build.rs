@@ -256,6 +256,7 @@ pub fn claims_of_document(
             seen.push(e.clone());
         }
     }
+    let mut claims = merge_repeats(claims);
     if let Some(c) = calibration {
         for claim in &mut claims {
             claim.confidence = c.apply(claim.confidence);
@@ -453,6 +454,7 @@ fn sentence_claims(
                     attribution: attribution.clone(),
                     confidence,
                     model: models.clone(),
+                    also_stated: vec![],
                 });
             }
         }
@@ -913,6 +915,38 @@ impl Context<'_> {
             })
             .cloned()
     }
+}
+
+/// One claim per statement: a claim made again later in the document (same subject and object,
+/// by entity when linked, else by lower-cased text; same predicate lemma, modality and source)
+/// becomes another place of the first one, which keeps the higher confidence of the two.
+fn merge_repeats(claims: Vec<Claim>) -> Vec<Claim> {
+    let arg_key = |a: &Argument| a.entity.clone().unwrap_or_else(|| a.text.to_lowercase());
+    let key = |c: &Claim| {
+        (
+            arg_key(&c.subject),
+            c.predicate.lemma.clone(),
+            c.object.as_ref().map(arg_key),
+            c.modality,
+            c.attribution.as_ref().map(|a| a.text.to_lowercase()),
+        )
+    };
+    let mut out: Vec<Claim> = Vec::with_capacity(claims.len());
+    let mut first_of = std::collections::HashMap::new();
+    for claim in claims {
+        match first_of.get(&key(&claim)) {
+            Some(&i) => {
+                let kept: &mut Claim = &mut out[i];
+                kept.confidence = kept.confidence.max(claim.confidence);
+                kept.also_stated.push(claim.evidence());
+            }
+            None => {
+                first_of.insert(key(&claim), out.len());
+                out.push(claim);
+            }
+        }
+    }
+    out
 }
 
 /// Whether a verb group is a clause's own verb rather than a participle or gerund modifying a

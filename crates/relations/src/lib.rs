@@ -276,6 +276,29 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_stated_twice_is_one_claim_with_two_places() {
+        let doc = "Nordvolt will build a plant in Gdansk. Prices rose. Nordvolt will build a plant in Gdansk.";
+        let (found, _) = claims(doc, &[("Nordvolt", "ORG"), ("Gdansk", "LOC")]);
+        let built: Vec<&Claim> = found
+            .iter()
+            .filter(|c| c.predicate.lemma == "build")
+            .collect();
+        assert_eq!(built.len(), 1, "{found:?}");
+        let places = built[0].all_evidence();
+        assert_eq!(places.len(), 2);
+        let chars: Vec<char> = doc.chars().collect();
+        let text = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+        for p in &places {
+            assert_eq!(
+                text(p.sentence_start, p.sentence_end),
+                "Nordvolt will build a plant in Gdansk."
+            );
+            assert_eq!(text(p.start, p.end), "Nordvolt will build a plant");
+        }
+        assert_ne!(places[0].start, places[1].start);
+    }
+
+    #[test]
     fn method_id_names_where_tags_came_from() {
         assert_eq!(
             method_id(Some("syntax@ab12cd34")),
