@@ -6,9 +6,10 @@ use claimex_ingest::split_sentences;
 use claimex_ner::NerConfig;
 use claimex_relations::{reliability, Calibration, SentenceInput};
 use claimex_train::{
-    correct_claims, predict, read_claim_fixtures, read_conll_documents, read_examples,
-    rebuild_documents, score_boundaries, score_claims, score_spans, worst_errors, EvalReport,
-    GoldClaim, Layout, PredictedClaim, SentenceErrors, TypedSpan, NONE,
+    correct_claims, predict, read_carb, read_claim_fixtures, read_conll_documents, read_examples,
+    rebuild_documents, score_boundaries, score_carb, score_claims, score_spans, worst_errors,
+    EvalReport, GoldClaim, Layout, OpenTuple, PredictedClaim, ScoredTuple, SentenceErrors,
+    TypedSpan, NONE,
 };
 use clap::Args;
 
@@ -550,5 +551,111 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct EvalOpenieArgs {
+    /// CaRB folder (SPLIT.txt and gold/SPLIT.tsv).
+    #[arg(long)]
+    data: PathBuf,
+    /// Which split: test (report this) or dev (for tuning).
+    #[arg(long, default_value = "test")]
+    split: String,
+    /// NER model directory [default: models/default].
+    #[arg(long, default_value = "models/default")]
+    model: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// The claims of one-sentence texts as Open IE tuples (relation phrase, subject, object as they
+/// stand in the sentence), ranked by the raw claim score.
+fn open_tuples(
+    model: &claimex_ner::NerModel,
+    models: &ModelIds,
+    texts: &[String],
+) -> anyhow::Result<Vec<Vec<ScoredTuple>>> {
+    let sentences: Vec<Sentence> = texts
+        .iter()
+        .map(|t| Sentence {
+            start: 0,
+            end: t.chars().count(),
+            text: t.clone(),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(texts.len());
+    for chunk in sentences.chunks(64) {
+        for (sentence, analysis) in chunk.iter().zip(model.analyze(chunk)?) {
+            let mut entities = analysis.entities;
+            claimex_core::link_entities("carb", entities.iter_mut());
+            let input = SentenceInput {
+                sentence,
+                entities: &entities,
+                tokens: &analysis.tokens,
+            };
+            let claims = claimex_relations::claims_of_document("carb", &[input], models, None);
+            out.push(
+                claims
+                    .into_iter()
+                    .map(|c| ScoredTuple {
+                        tuple: OpenTuple {
+                            relation: c.predicate.text,
+                            arguments: std::iter::once(c.subject.text)
+                                .chain(c.object.map(|o| o.text))
+                                .collect(),
+                        },
+                        confidence: c.confidence,
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// CaRB precision/recall/F1 and AUC of the claims as Open IE tuples.
+pub fn openie(args: EvalOpenieArgs) -> anyhow::Result<()> {
+    parallelism::configure(args.threads)?;
+    let started = std::time::Instant::now();
+    let model = crate::model_arg::load(&args.model, NerConfig::default())?;
+    let (models, _) = crate::model_arg::claim_settings(&model)?;
+    let data = read_carb(&args.data, &args.split)?;
+    let texts: Vec<String> = data.iter().map(|s| s.text.clone()).collect();
+    let system = open_tuples(&model, &models, &texts)?;
+    let report = score_carb(&data, &system);
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["model"] = model.info().id.clone().into();
+        value["relations"] = models.relations.clone().into();
+        value["data"] = args.data.join(&args.split).display().to_string().into();
+        println!("{value}");
+        return Ok(());
+    }
+    println!(
+        "CaRB {} ({} sentences with gold, {} gold tuples) for {} + {}: {} extractions in {:.1} s",
+        args.split,
+        report.sentences,
+        report.gold,
+        model.info().id,
+        models.relations,
+        report.extractions,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "best F1 {:.3} (P {:.3}, R {:.3} at confidence >= {:.3}); AUC {:.3}; all extractions: P {:.3} R {:.3} F1 {:.3}",
+        report.f1,
+        report.precision,
+        report.recall,
+        report.best.threshold,
+        report.auc,
+        report.all.precision,
+        report.all.recall,
+        report.all.f1
+    );
     Ok(())
 }

@@ -68,8 +68,8 @@ enum EvalCommand {
     Syntax(cmd_syntax::EvalSyntaxArgs),
     /// Relation extraction on CoNLL04 JSON (not built yet).
     Relations(NotBuiltArgs),
-    /// Open IE on a CaRB folder (not built yet).
-    Openie(NotBuiltArgs),
+    /// Open IE precision/recall/F1 and AUC of the claims on a CaRB folder (CaRB's matching rules).
+    Openie(cmd_eval::EvalOpenieArgs),
     /// Claim precision/recall of the whole pipeline on a claims fixture file.
     Claims(cmd_eval::EvalClaimsArgs),
 }
@@ -101,9 +101,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Relations(_)) => {
             not_built("eval relations", "planned in the claims issue")
         }
-        Command::Eval(EvalCommand::Openie(_)) => {
-            not_built("eval openie", "planned in the claims issue")
-        }
+        Command::Eval(EvalCommand::Openie(args)) => cmd_eval::openie(args),
         Command::Eval(EvalCommand::Claims(args)) => cmd_eval::claims(args),
         Command::Export(args) => cmd_export::run(args),
         Command::Models(cmd) => cmd_models::run(cmd),

@@ -6,6 +6,7 @@
 //! [`finetune`] trains a token-classification model from a base checkpoint with AdamW, warm-up and
 //! linear decay, and gradient clipping; [`evaluate`] scores it.
 
+mod carb;
 mod claims;
 mod conll;
 mod conll04;
@@ -15,6 +16,9 @@ mod fixtures;
 mod metrics;
 mod syntax;
 
+pub use carb::{
+    read_carb, score_carb, CarbReport, CarbSentence, OpenTuple, OperatingPoint, ScoredTuple,
+};
 pub use claims::{
     arguments_match, correct_claims, predicates_match, read_claim_fixtures, score_claims,
     ClaimExample, ClaimReport, GoldAttribution, GoldClaim, PredictedClaim,
