@@ -130,8 +130,11 @@ fn tokens(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_lowercase).collect()
 }
 
+/// A tuple's tokens by slot: relation, first argument, the other arguments together.
+type Slots = [Vec<String>; 3];
+
 /// Slots compared: relation, first argument, the other arguments together.
-fn slots(t: &OpenTuple) -> [Vec<String>; 3] {
+fn slots(t: &OpenTuple) -> Slots {
     let rest: Vec<String> = t.arguments.iter().skip(1).flat_map(|a| tokens(a)).collect();
     [
         tokens(&t.relation),
@@ -159,7 +162,7 @@ fn shared(a: &[String], b: &[String]) -> usize {
 
 /// (precision, recall) of a system tuple against a gold tuple, token level over the slots; zero
 /// when the relations share no token.
-fn pair_score(system: &[Vec<String>; 3], gold: &[Vec<String>; 3]) -> (f64, f64) {
+fn pair_score(system: &Slots, gold: &Slots) -> (f64, f64) {
     if shared(&system[0], &gold[0]) == 0 {
         return (0.0, 0.0);
     }
@@ -173,11 +176,11 @@ fn pair_score(system: &[Vec<String>; 3], gold: &[Vec<String>; 3]) -> (f64, f64) 
 /// Sums of precision and recall credit for one sentence, keeping system tuples at or above
 /// `threshold`: (precision credit, recall credit, system tuples kept).
 fn sentence_credit(
-    gold: &[[Vec<String>; 3]],
-    system: &[([Vec<String>; 3], f32)],
+    gold: &[Slots],
+    system: &[(Slots, f32)],
     threshold: f32,
 ) -> (f64, f64, usize) {
-    let kept: Vec<&[Vec<String>; 3]> = system
+    let kept: Vec<&Slots> = system
         .iter()
         .filter(|(_, c)| *c >= threshold)
         .map(|(t, _)| t)
@@ -220,7 +223,7 @@ fn f1(p: f64, r: f64) -> f64 {
 /// Scores system extractions (parallel to `data`) with CaRB's rules; sentences without gold
 /// tuples are left out, as CaRB does.
 pub fn score_carb(data: &[CarbSentence], system: &[Vec<ScoredTuple>]) -> CarbReport {
-    let prepared: Vec<(Vec<[Vec<String>; 3]>, Vec<([Vec<String>; 3], f32)>)> = data
+    let prepared: Vec<(Vec<Slots>, Vec<(Slots, f32)>)> = data
         .iter()
         .zip(system)
         .filter(|(s, _)| !s.gold.is_empty())
