@@ -133,6 +133,9 @@ fn tokens(s: &str) -> Vec<String> {
 /// A tuple's tokens by slot: relation, first argument, the other arguments together.
 type Slots = [Vec<String>; 3];
 
+/// A sentence's system tuples by slot, with their confidences.
+type Ranked = Vec<(Slots, f32)>;
+
 /// Slots compared: relation, first argument, the other arguments together.
 fn slots(t: &OpenTuple) -> Slots {
     let rest: Vec<String> = t.arguments.iter().skip(1).flat_map(|a| tokens(a)).collect();
@@ -223,7 +226,7 @@ fn f1(p: f64, r: f64) -> f64 {
 /// Scores system extractions (parallel to `data`) with CaRB's rules; sentences without gold
 /// tuples are left out, as CaRB does.
 pub fn score_carb(data: &[CarbSentence], system: &[Vec<ScoredTuple>]) -> CarbReport {
-    let prepared: Vec<(Vec<Slots>, Vec<(Slots, f32)>)> = data
+    let prepared: Vec<(Vec<Slots>, Ranked)> = data
         .iter()
         .zip(system)
         .filter(|(s, _)| !s.gold.is_empty())
