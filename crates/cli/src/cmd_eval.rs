@@ -562,6 +562,9 @@ pub struct EvalOpenieArgs {
     /// Which split: test (report this) or dev (for tuning).
     #[arg(long, default_value = "test")]
     split: String,
+    /// Print this many sentences with their gold and extracted tuples.
+    #[arg(long, default_value_t = 0)]
+    show: usize,
     /// NER model directory [default: models/default].
     #[arg(long, default_value = "models/default")]
     model: PathBuf,
@@ -598,7 +601,7 @@ fn open_tuples(
                 entities: &entities,
                 tokens: &analysis.tokens,
             };
-            let claims = claimex_relations::claims_of_document("carb", &[input], models, None);
+            let claims = claimex_relations::open_claims_of_sentence(&input, models);
             out.push(
                 claims
                     .into_iter()
@@ -657,5 +660,13 @@ pub fn openie(args: EvalOpenieArgs) -> anyhow::Result<()> {
         report.all.recall,
         report.all.f1
     );
+    let show = |tag: &str, t: &OpenTuple| {
+        println!("    {tag} ({}; {})", t.relation, t.arguments.join("; "))
+    };
+    for (sentence, found) in data.iter().zip(&system).take(args.show) {
+        println!("\n{}", sentence.text);
+        sentence.gold.iter().for_each(|t| show("gold", t));
+        found.iter().for_each(|t| show("got ", &t.tuple));
+    }
     Ok(())
 }

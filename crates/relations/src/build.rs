@@ -250,7 +250,9 @@ pub fn claims_of_document(
     let mut seen: Vec<EntitySpan> = Vec::new();
     let mut claims = Vec::new();
     for input in sentences {
-        claims.extend(sentence_claims(doc_id, input, models, &linker, &seen));
+        claims.extend(sentence_claims(
+            doc_id, input, models, &linker, &seen, false,
+        ));
         for e in input.entities {
             linker.link(e);
             seen.push(e.clone());
@@ -271,6 +273,7 @@ fn sentence_claims(
     models: &ModelIds,
     linker: &EntityLinker,
     seen: &[EntitySpan],
+    open: bool,
 ) -> Vec<Claim> {
     let sentence = input.sentence;
     let mut ents: Vec<&EntitySpan> = input
@@ -287,6 +290,7 @@ fn sentence_claims(
     let groups = verb_groups(&toks);
     let chars: Vec<char> = sentence.text.chars().collect();
     let ctx = Context {
+        open,
         doc_id,
         sentence,
         toks: &toks,
@@ -309,6 +313,8 @@ fn sentence_claims(
     }
     let mut sources: Vec<Source> = Vec::new();
     let mut reporting: Vec<bool> = vec![false; groups.len()];
+    // Open IE: (source, reporting group, clause start) to emit as tuples.
+    let mut report_tuples: Vec<(Argument, usize, usize)> = Vec::new();
     if let Some(s) = according_to(&ctx) {
         boundaries.push(s.from);
         sources.push(s);
@@ -336,6 +342,9 @@ fn sentence_claims(
             let subject = ctx.subject_of(g, &boundaries, &groups);
             if let Some(arg) = subject.and_then(|np| ctx.argument(np, None)) {
                 reporting[gi] = true;
+                if open {
+                    report_tuples.push((arg.clone(), gi, k));
+                }
                 boundaries.push(k);
                 sources.push(Source {
                     arg,
@@ -379,6 +388,43 @@ fn sentence_claims(
     boundaries.sort_unstable();
 
     let mut claims = Vec::new();
+    for (source, gi, k) in report_tuples {
+        let g = &groups[gi];
+        let end = ctx.clause_end(k);
+        if end <= k {
+            continue;
+        }
+        let clause = ctx.plain_argument(k, end, 0.6);
+        let predicate = Predicate {
+            text: chars[toks[g.start].start..toks[g.end - 1].end]
+                .iter()
+                .collect(),
+            lemma: g.lemma.clone(),
+            start: sentence.start + toks[g.start].start,
+            end: sentence.start + toks[g.end - 1].end,
+        };
+        let confidence = raw_confidence(&source, Some(&clause), ObjectKind::Clause);
+        claims.push(Claim {
+            claim_id: claim_id(
+                doc_id,
+                sentence.span(),
+                (source.span(), &source.text),
+                (predicate.span(), &predicate.lemma),
+                Some((clause.span(), clause.text.as_str())),
+            ),
+            doc_id: doc_id.to_string(),
+            sentence: sentence.clone(),
+            subject: source,
+            predicate,
+            object: Some(clause),
+            relation: None,
+            modality: modality_of(&chars, toks[g.start].start, toks[g.end - 1].end),
+            attribution: None,
+            confidence,
+            model: models.clone(),
+            also_stated: vec![],
+        });
+    }
     for (gi, g) in groups.iter().enumerate() {
         if reporting[gi] || !finite(&toks, g, &groups[..gi], &boundaries) {
             continue;
@@ -412,7 +458,18 @@ fn sentence_claims(
             object
                 .phrases
                 .iter()
-                .filter_map(|p| match p {
+                .enumerate()
+                .filter_map(|(i, p)| match p {
+                    // In Open IE style the last object reaches to the end of its clause.
+                    ObjectPhrase::Noun(np) if open && i + 1 == object.phrases.len() => {
+                        let end = ctx.clause_end(np.end).max(np.end);
+                        ctx.argument(*np, source).map(|a| {
+                            let mut wide = ctx.plain_argument(np.start, end, a.score);
+                            wide.label = a.label;
+                            wide.entity = a.entity;
+                            Some(wide)
+                        })
+                    }
                     ObjectPhrase::Noun(np) => ctx.argument(*np, source).map(Some),
                     ObjectPhrase::Adjective(s, e) => Some(Some(ctx.plain_argument(*s, *e, 0.8))),
                 })
@@ -478,6 +535,9 @@ struct ObjectFound {
 }
 
 struct Context<'a> {
+    /// Open IE style: arguments keep their determiners and reach to the end of their phrase or
+    /// clause, pronouns stay unresolved, reporting verbs are tuples too.
+    open: bool,
     doc_id: &'a str,
     sentence: &'a Sentence,
     toks: &'a [Tok],
@@ -777,6 +837,47 @@ impl Context<'_> {
         })
     }
 
+    /// Past a phrase ending at `end`: "of"-style prepositional phrases that attach to it ("32.7 %
+    /// of all households", "the first Prime Minister of Australia").
+    fn extend_over_prepositions(&self, mut end: usize) -> usize {
+        while let Some(t) = self.toks.get(end) {
+            if !(t.pos == "IN"
+                && matches!(
+                    t.lower.as_str(),
+                    "of" | "for" | "from" | "in" | "on" | "with"
+                ))
+                && t.pos != "POS"
+            {
+                break;
+            }
+            match self.np_at(end + 1) {
+                Some(np) => end = np.end,
+                None => break,
+            }
+        }
+        end
+    }
+
+    /// Where the clause that continues at token `k` ends: before a comma, semicolon, colon or
+    /// final punctuation, a relative pronoun, or "and"/"but" that starts another clause.
+    fn clause_end(&self, k: usize) -> usize {
+        let toks = self.toks;
+        let mut end = k;
+        while end < toks.len() {
+            let t = &toks[end];
+            let stop = matches!(
+                t.lower.as_str(),
+                "," | ";" | ":" | "." | "!" | "?" | "which" | "who" | "''" | "``" | "\""
+            ) || (matches!(t.lower.as_str(), "and" | "but")
+                && toks[end + 1..].iter().take(4).any(|n| n.is_verb()));
+            if stop {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+
     /// A clause starts at `k`: a noun phrase followed by a verb.
     fn clause_at(&self, k: usize) -> bool {
         self.np_at(k).is_some_and(|np| {
@@ -792,11 +893,20 @@ impl Context<'_> {
     fn argument(&self, np: NounPhrase, source: Option<&Source>) -> Option<Argument> {
         let toks = self.toks;
         let head = &toks[np.end - 1];
+        if self.open {
+            let end = self.extend_over_prepositions(np.end);
+            let mut arg = self.plain_argument(np.start, end, 0.75);
+            if let Some(e) = head.entity {
+                arg.label = Some(self.ents[e].label.clone());
+                arg.score = self.ents[e].score;
+            }
+            return Some(arg);
+        }
         if let Some(e) = head.entity {
             return Some(Argument::from(self.ents[e]));
         }
         let mut start = np.start;
-        while start < np.end - 1 && matches!(toks[start].pos.as_str(), "DT" | "PDT") {
+        while start < np.end - 1 && matches!(toks[start].lower.as_str(), "the" | "a" | "an") {
             start += 1;
         }
         if head.pos == "PRP" && np.end - np.start == 1 {
@@ -829,6 +939,9 @@ impl Context<'_> {
     /// "he"/"she" and "it"/"they": the source of the reported clause when it fits, else the
     /// latest earlier entity of a fitting type. Unresolved pronouns are not arguments.
     fn resolve_pronoun(&self, k: usize, source: Option<&Source>) -> Option<Argument> {
+        if self.open {
+            return Some(self.plain_argument(k, k + 1, 0.6));
+        }
         let word = self.toks[k].lower.as_str();
         let person = matches!(word, "he" | "she" | "him" | "her");
         let thing = matches!(word, "it" | "they" | "them");
@@ -915,6 +1028,15 @@ impl Context<'_> {
             })
             .cloned()
     }
+}
+
+/// The claims of one sentence in Open IE style, for benchmarks such as CaRB: arguments as
+/// they stand (determiners kept, prepositional phrases and the rest of the clause included,
+/// pronouns unresolved) and reporting verbs as tuples of their own (source; said; clause).
+/// Confidences are raw scores.
+pub fn open_claims_of_sentence(input: &SentenceInput, models: &ModelIds) -> Vec<Claim> {
+    let linker = EntityLinker::new("open");
+    sentence_claims("open", input, models, &linker, &[], true)
 }
 
 /// One claim per statement: a claim made again later in the document (same subject and object,

@@ -16,7 +16,7 @@ mod lexicon;
 mod modality;
 mod phrases;
 
-pub use build::{claims_of_document, SentenceInput};
+pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
 pub use confidence::{raw_confidence, ObjectKind};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};

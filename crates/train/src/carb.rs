@@ -178,11 +178,7 @@ fn pair_score(system: &Slots, gold: &Slots) -> (f64, f64) {
 
 /// Sums of precision and recall credit for one sentence, keeping system tuples at or above
 /// `threshold`: (precision credit, recall credit, system tuples kept).
-fn sentence_credit(
-    gold: &[Slots],
-    system: &[(Slots, f32)],
-    threshold: f32,
-) -> (f64, f64, usize) {
+fn sentence_credit(gold: &[Slots], system: &[(Slots, f32)], threshold: f32) -> (f64, f64, usize) {
     let kept: Vec<&Slots> = system
         .iter()
         .filter(|(_, c)| *c >= threshold)
