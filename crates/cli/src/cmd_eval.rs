@@ -602,6 +602,7 @@ fn open_tuples(
                 tokens: &analysis.tokens,
             };
             let claims = claimex_relations::open_claims_of_sentence(&input, models);
+            let setting = leading_adverbial(&sentence.text);
             out.push(
                 claims
                     .into_iter()
@@ -610,6 +611,7 @@ fn open_tuples(
                             relation: c.predicate.text,
                             arguments: std::iter::once(c.subject.text)
                                 .chain(c.object.map(|o| o.text))
+                                .chain(setting.clone())
                                 .collect(),
                         },
                         confidence: c.confidence,
@@ -619,6 +621,35 @@ fn open_tuples(
         }
     }
     Ok(out)
+}
+
+/// A sentence's opening prepositional phrase up to its comma ("In October 2008 , ..."), which
+/// Open IE tuples carry as a further argument.
+fn leading_adverbial(text: &str) -> Option<String> {
+    const OPENERS: &[&str] = &[
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "during",
+        "since",
+        "until",
+        "by",
+        "from",
+        "for",
+        "following",
+        "under",
+        "throughout",
+        "between",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let first = words.first()?.to_lowercase();
+    if !OPENERS.contains(&first.as_str()) {
+        return None;
+    }
+    let comma = words.iter().take(10).position(|w| *w == ",")?;
+    (comma > 1).then(|| words[..comma].join(" "))
 }
 
 /// CaRB precision/recall/F1 and AUC of the claims as Open IE tuples.

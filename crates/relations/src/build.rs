@@ -426,6 +426,57 @@ fn sentence_claims(
         });
     }
     for (gi, g) in groups.iter().enumerate() {
+        let participle =
+            open && !reporting[gi] && !finite(&toks, g, &groups[..gi], &boundaries) && g.start > 0;
+        if participle {
+            // Open IE: "a German armada preparing to invade England" is (armada; preparing to
+            // invade; England), the phrase before the participle its subject.
+            let before = if toks[g.start - 1].lower == "," {
+                g.start - 1
+            } else {
+                g.start
+            };
+            let subject = ctx.nps.iter().copied().rfind(|np| np.end == before);
+            if let (Some(np), Some(object)) = (subject, ctx.object_of(g)) {
+                if let (Some(subject), false) = (ctx.argument(np, None), object.phrases.is_empty())
+                {
+                    let predicate = Predicate {
+                        text: chars[toks[g.start].start..toks[object.predicate_end - 1].end]
+                            .iter()
+                            .collect(),
+                        lemma: object.lemma.clone().unwrap_or_else(|| g.lemma.clone()),
+                        start: sentence.start + toks[g.start].start,
+                        end: sentence.start + toks[object.predicate_end - 1].end,
+                    };
+                    if let Some(ObjectPhrase::Noun(onp)) = object.phrases.last() {
+                        let end = ctx.clause_end(onp.end).max(onp.end);
+                        let arg = ctx.plain_argument(onp.start, end, 0.6);
+                        let confidence = raw_confidence(&subject, Some(&arg), object.kind) * 0.8;
+                        claims.push(Claim {
+                            claim_id: claim_id(
+                                doc_id,
+                                sentence.span(),
+                                (subject.span(), &subject.text),
+                                (predicate.span(), &predicate.lemma),
+                                Some((arg.span(), arg.text.as_str())),
+                            ),
+                            doc_id: doc_id.to_string(),
+                            sentence: sentence.clone(),
+                            subject,
+                            predicate,
+                            object: Some(arg),
+                            relation: None,
+                            modality: Modality::Asserted,
+                            attribution: None,
+                            confidence,
+                            model: models.clone(),
+                            also_stated: vec![],
+                        });
+                    }
+                }
+            }
+            continue;
+        }
         if reporting[gi] || !finite(&toks, g, &groups[..gi], &boundaries) {
             continue;
         }
