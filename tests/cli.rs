@@ -11,10 +11,7 @@ fn help_lists_every_subcommand() {
 
 #[test]
 fn unbuilt_subcommands_say_so_and_fail() {
-    for args in [
-        &["eval", "relations", "--data", "x.json"][..],
-        &["eval", "openie"],
-    ] {
+    for args in [&["eval", "relations", "--data", "x.json"][..]] {
         let out = run(args);
         assert!(!out.status.success(), "{args:?} should fail");
         assert!(
@@ -279,4 +276,88 @@ fn eval_claims_scores_the_pipeline_on_the_claims_fixtures() {
     // rules-v0 measured 0.178 (P 0.365, R 0.117) when the fixtures were written: a floor against
     // regressions, to be raised as the claims issue lands.
     assert!(report["f1"].as_f64().unwrap() >= 0.15, "{report}");
+}
+
+/// `eval openie` on a small CaRB-format folder written here (two sentences of our own): the
+/// shipped model's tuples are scored, the JSON has the documented keys, and a missing folder is
+/// named.
+#[test]
+fn eval_openie_scores_a_carb_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("gold")).unwrap();
+    std::fs::write(
+        dir.path().join("test.txt"),
+        "Nordvolt opened a battery plant in Gdansk .\nThe minister said the border would reopen .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("gold/test.tsv"),
+        "Nordvolt opened a battery plant in Gdansk .\topened\tNordvolt\ta battery plant\tin Gdansk\n\
+         The minister said the border would reopen .\twould reopen\tthe border\n",
+    )
+    .unwrap();
+    let model = crate::util::workspace_root().join("models/default");
+    let out = run_ok(&[
+        "eval",
+        "openie",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["precision", "recall", "f1", "auc"] {
+        let v = report[key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
+    }
+    assert_eq!(report["gold"], 2);
+    // The plant sentence is easy: its tuple must be found.
+    assert!(report["recall"].as_f64().unwrap() > 0.4, "{report}");
+
+    let out = run(&["eval", "openie", "--data", "/no/such/carb"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("/no/such/carb/test.txt"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `eval claims` reports a reliability table, and `--fit-calibration` writes a map that a model
+/// directory then uses.
+#[test]
+fn eval_claims_reports_reliability_and_fits_a_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::util::workspace_root().join("tests/fixtures/claims-heldout.jsonl");
+    let fitted = dir.path().join("calibration.json");
+    let model = crate::util::workspace_root().join("models/default");
+    let out = run_ok(&[
+        "eval",
+        "claims",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--json",
+        "--threads",
+        "1",
+        "--fit-calibration",
+        fitted.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bins = report["reliability"]["bins"].as_array().unwrap();
+    assert_eq!(bins.len(), 10);
+    let counted: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, report["predicted"].as_u64().unwrap());
+    assert!(report["reliability"]["ece"].as_f64().unwrap() < 1.0);
+    let map: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fitted).unwrap()).unwrap();
+    assert_eq!(map["method"], report["relations"]);
+    let values = map["value"].as_array().unwrap();
+    assert!(values
+        .windows(2)
+        .all(|w| w[0].as_f64().unwrap() < w[1].as_f64().unwrap()));
 }

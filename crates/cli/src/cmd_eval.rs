@@ -656,9 +656,10 @@ fn leading_adverbial(text: &str) -> Option<String> {
 pub fn openie(args: EvalOpenieArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
     let started = std::time::Instant::now();
+    // The data first: a wrong path should not wait for a model to load.
+    let data = read_carb(&args.data, &args.split)?;
     let model = crate::model_arg::load(&args.model, NerConfig::default())?;
     let (models, _) = crate::model_arg::claim_settings(&model)?;
-    let data = read_carb(&args.data, &args.split)?;
     let texts: Vec<String> = data.iter().map(|s| s.text.clone()).collect();
     let system = open_tuples(&model, &models, &texts)?;
     let report = score_carb(&data, &system);
