@@ -351,16 +351,7 @@ fn pipeline_claims(
     let (mut entities, tokens): (Vec<_>, Vec<_>) =
         analyses.into_iter().map(|a| (a.entities, a.tokens)).unzip();
     claimex_core::link_entities("fixture", entities.iter_mut().flatten());
-    let inputs: Vec<SentenceInput> = sentences
-        .iter()
-        .zip(&entities)
-        .zip(&tokens)
-        .map(|((sentence, entities), tokens)| SentenceInput {
-            sentence,
-            entities,
-            tokens,
-        })
-        .collect();
+    let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
     let claims = claimex_relations::claims_of_document("fixture", &inputs, models, calibration);
     // An argument that names an entity by pronoun or description is scored by the entity's
     // first mention ("the kingdom" as Saudi Arabia), as the fixtures write it.

@@ -284,16 +284,7 @@ fn process_chunk(
         .map(|item| match item {
             Ok((doc, sentences, mut ents, tokens)) => {
                 claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
-                let inputs: Vec<SentenceInput> = sentences
-                    .iter()
-                    .zip(&ents)
-                    .zip(&tokens)
-                    .map(|((sentence, entities), tokens)| SentenceInput {
-                        sentence,
-                        entities,
-                        tokens,
-                    })
-                    .collect();
+                let inputs = SentenceInput::zip(&sentences, &ents, &tokens);
                 let claims = claimex_relations::claims_of_document(
                     &doc.id,
                     &inputs,

@@ -26,6 +26,27 @@ pub struct SentenceInput<'a> {
     pub tokens: &'a [TaggedToken],
 }
 
+impl<'a> SentenceInput<'a> {
+    /// The inputs of a document from its sentences and, sentence by sentence, their entities and
+    /// tagged tokens (as `NerModel::analyze` gives them).
+    pub fn zip(
+        sentences: &'a [Sentence],
+        entities: &'a [Vec<EntitySpan>],
+        tokens: &'a [Vec<TaggedToken>],
+    ) -> Vec<SentenceInput<'a>> {
+        sentences
+            .iter()
+            .zip(entities)
+            .zip(tokens)
+            .map(|((sentence, entities), tokens)| SentenceInput {
+                sentence,
+                entities,
+                tokens,
+            })
+            .collect()
+    }
+}
+
 /// Verbs that report speech or thought: their clause complement is a claim of its subject.
 const REPORTING: &[&str] = &[
     "say",
@@ -395,35 +416,20 @@ fn sentence_claims(
             continue;
         }
         let clause = ctx.plain_argument(k, end, 0.6);
-        let predicate = Predicate {
-            text: chars[toks[g.start].start..toks[g.end - 1].end]
-                .iter()
-                .collect(),
-            lemma: g.lemma.clone(),
-            start: sentence.start + toks[g.start].start,
-            end: sentence.start + toks[g.end - 1].end,
-        };
+        let predicate = ctx.predicate(g.start, g.end, g.lemma.clone());
         let confidence = raw_confidence(&source, Some(&clause), ObjectKind::Clause);
-        claims.push(Claim {
-            claim_id: claim_id(
-                doc_id,
-                sentence.span(),
-                (source.span(), &source.text),
-                (predicate.span(), &predicate.lemma),
-                Some((clause.span(), clause.text.as_str())),
-            ),
-            doc_id: doc_id.to_string(),
-            sentence: sentence.clone(),
-            subject: source,
+        let modality = modality_of(&chars, toks[g.start].start, toks[g.end - 1].end);
+        claims.push(make_claim(
+            doc_id,
+            sentence,
+            source,
             predicate,
-            object: Some(clause),
-            relation: None,
-            modality: modality_of(&chars, toks[g.start].start, toks[g.end - 1].end),
-            attribution: None,
+            Some(clause),
+            modality,
+            None,
             confidence,
-            model: models.clone(),
-            also_stated: vec![],
-        });
+            models,
+        ));
     }
     for (gi, g) in groups.iter().enumerate() {
         let participle =
@@ -440,38 +446,23 @@ fn sentence_claims(
             if let (Some(np), Some(object)) = (subject, ctx.object_of(g)) {
                 if let (Some(subject), false) = (ctx.argument(np, None), object.phrases.is_empty())
                 {
-                    let predicate = Predicate {
-                        text: chars[toks[g.start].start..toks[object.predicate_end - 1].end]
-                            .iter()
-                            .collect(),
-                        lemma: object.lemma.clone().unwrap_or_else(|| g.lemma.clone()),
-                        start: sentence.start + toks[g.start].start,
-                        end: sentence.start + toks[object.predicate_end - 1].end,
-                    };
+                    let lemma = object.lemma.clone().unwrap_or_else(|| g.lemma.clone());
+                    let predicate = ctx.predicate(g.start, object.predicate_end, lemma);
                     if let Some(ObjectPhrase::Noun(onp)) = object.phrases.last() {
                         let end = ctx.clause_end(onp.end).max(onp.end);
                         let arg = ctx.plain_argument(onp.start, end, 0.6);
                         let confidence = raw_confidence(&subject, Some(&arg), object.kind) * 0.8;
-                        claims.push(Claim {
-                            claim_id: claim_id(
-                                doc_id,
-                                sentence.span(),
-                                (subject.span(), &subject.text),
-                                (predicate.span(), &predicate.lemma),
-                                Some((arg.span(), arg.text.as_str())),
-                            ),
-                            doc_id: doc_id.to_string(),
-                            sentence: sentence.clone(),
+                        claims.push(make_claim(
+                            doc_id,
+                            sentence,
                             subject,
                             predicate,
-                            object: Some(arg),
-                            relation: None,
-                            modality: Modality::Asserted,
-                            attribution: None,
+                            Some(arg),
+                            Modality::Asserted,
+                            None,
                             confidence,
-                            model: models.clone(),
-                            also_stated: vec![],
-                        });
+                            models,
+                        ));
                     }
                 }
             }
@@ -495,14 +486,8 @@ fn sentence_claims(
         let Some(object) = ctx.object_of(g) else {
             continue;
         };
-        let predicate = Predicate {
-            text: chars[toks[g.start].start..toks[object.predicate_end - 1].end]
-                .iter()
-                .collect(),
-            lemma: object.lemma.clone().unwrap_or_else(|| g.lemma.clone()),
-            start: sentence.start + toks[g.start].start,
-            end: sentence.start + toks[object.predicate_end - 1].end,
-        };
+        let lemma = object.lemma.clone().unwrap_or_else(|| g.lemma.clone());
+        let predicate = ctx.predicate(g.start, object.predicate_end, lemma);
         let objects: Vec<Option<Argument>> = if object.phrases.is_empty() {
             vec![None]
         } else {
@@ -544,30 +529,56 @@ fn sentence_claims(
                     continue;
                 }
                 let confidence = raw_confidence(subject, object_arg.as_ref(), object.kind);
-                claims.push(Claim {
-                    claim_id: claim_id(
-                        doc_id,
-                        sentence.span(),
-                        (subject.span(), &subject.text),
-                        (predicate.span(), &predicate.lemma),
-                        object_arg.as_ref().map(|o| (o.span(), o.text.as_str())),
-                    ),
-                    doc_id: doc_id.to_string(),
-                    sentence: sentence.clone(),
-                    subject: subject.clone(),
-                    predicate: predicate.clone(),
-                    object: object_arg.clone(),
-                    relation: None,
+                claims.push(make_claim(
+                    doc_id,
+                    sentence,
+                    subject.clone(),
+                    predicate.clone(),
+                    object_arg.clone(),
                     modality,
-                    attribution: attribution.clone(),
+                    attribution.clone(),
                     confidence,
-                    model: models.clone(),
-                    also_stated: vec![],
-                });
+                    models,
+                ));
             }
         }
     }
     claims
+}
+
+/// A claim of `sentence` from its parts; the id hashes the document, sentence, spans and triple.
+#[allow(clippy::too_many_arguments)]
+fn make_claim(
+    doc_id: &str,
+    sentence: &Sentence,
+    subject: Argument,
+    predicate: Predicate,
+    object: Option<Argument>,
+    modality: Modality,
+    attribution: Option<Attribution>,
+    confidence: f32,
+    models: &ModelIds,
+) -> Claim {
+    Claim {
+        claim_id: claim_id(
+            doc_id,
+            sentence.span(),
+            (subject.span(), &subject.text),
+            (predicate.span(), &predicate.lemma),
+            object.as_ref().map(|o| (o.span(), o.text.as_str())),
+        ),
+        doc_id: doc_id.to_string(),
+        sentence: sentence.clone(),
+        subject,
+        predicate,
+        object,
+        relation: None,
+        modality,
+        attribution,
+        confidence,
+        model: models.clone(),
+        also_stated: vec![],
+    }
 }
 
 enum ObjectPhrase {
@@ -973,6 +984,17 @@ impl Context<'_> {
             }
         }
         Some(arg)
+    }
+
+    /// The predicate over tokens `start..end` with `lemma`.
+    fn predicate(&self, start: usize, end: usize, lemma: String) -> Predicate {
+        let (s, e) = (self.toks[start].start, self.toks[end - 1].end);
+        Predicate {
+            text: self.chars[s..e].iter().collect(),
+            lemma,
+            start: self.sentence.start + s,
+            end: self.sentence.start + e,
+        }
     }
 
     fn plain_argument(&self, start: usize, end: usize, score: f32) -> Argument {
