@@ -53,6 +53,11 @@ default-model: build
 	  --dev $(CONLL)/dev.txt --out models/default --name claimex-ner-minilm --epochs 4 --batch-size 32 \
 	  --lr 5e-5 --seed 42 --threads 2 --fp16
 	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
+	$(BIN) train syntax --model models/default --train $(CONLL)/train.txt --dev $(CONLL)/dev.txt \
+	  --epochs 20 --layers 1,3,5 --threads 2
+	$(BIN) eval syntax --model models/default --data $(CONLL)/test.txt --threads 2
+	$(BIN) eval claims --model models/default --data tests/fixtures/claims-heldout.jsonl --threads 2 \
+	  --fit-calibration models/default/claims-calibration.json
 
 # Benchmarks, one at a time (two heavy jobs on two cores would measure each other).
 bench: build
