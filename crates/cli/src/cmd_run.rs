@@ -300,6 +300,12 @@ fn process_chunk(
         })
         .collect();
 
+    let mut results = results;
+    if let Some(head) = model.relation_head() {
+        for (_, _, claims) in &mut results {
+            crate::model_arg::type_claims(model, head, claims)?;
+        }
+    }
     for (record, entities, claims) in &results {
         let output = DocumentOutput {
             record,

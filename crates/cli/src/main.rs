@@ -4,6 +4,7 @@ mod cmd_eval;
 mod cmd_export;
 mod cmd_ingest;
 mod cmd_models;
+mod cmd_relations;
 mod cmd_run;
 mod cmd_syntax;
 mod cmd_train;
@@ -14,7 +15,7 @@ mod reader_args;
 
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +55,8 @@ enum Command {
 enum TrainCommand {
     /// Fine-tune an NER model on a CoNLL file, scoring a dev file before and after.
     Ner(cmd_train::TrainNerArgs),
+    /// Train the typed-relation head on a model's frozen encoder (CoNLL04 JSON).
+    Relations(cmd_relations::TrainRelationsArgs),
     /// Train the part-of-speech and chunk head on a model's frozen encoder (CoNLL-2003 columns).
     Syntax(cmd_syntax::TrainSyntaxArgs),
 }
@@ -66,26 +69,12 @@ enum EvalCommand {
     Sentences(cmd_eval::EvalSentencesArgs),
     /// Part-of-speech accuracy and chunk F1 of a model's syntax head on a CoNLL-2003-style file.
     Syntax(cmd_syntax::EvalSyntaxArgs),
-    /// Relation extraction on CoNLL04 JSON (not built yet).
-    Relations(NotBuiltArgs),
+    /// Strict relation precision/recall/F1 on CoNLL04 JSON (spans, types and relation right).
+    Relations(cmd_relations::EvalRelationsArgs),
     /// Open IE precision/recall/F1 and AUC of the claims on a CaRB folder (CaRB's matching rules).
     Openie(cmd_eval::EvalOpenieArgs),
     /// Claim precision/recall of the whole pipeline on a claims fixture file.
     Claims(cmd_eval::EvalClaimsArgs),
-}
-
-/// Arguments of commands that are not built yet: accepted so that `--help` works, then refused.
-#[derive(Args)]
-struct NotBuiltArgs {
-    /// Arguments of the future command.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
-}
-
-fn not_built(command: &str, issue: &str) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "`claimex {command}` is not built yet ({issue}); see README.md for what works today"
-    )
 }
 
 fn main() -> ExitCode {
@@ -98,9 +87,8 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Syntax(args)) => cmd_syntax::eval(args),
         Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
         Command::Eval(EvalCommand::Sentences(args)) => cmd_eval::sentences(args),
-        Command::Eval(EvalCommand::Relations(_)) => {
-            not_built("eval relations", "planned in the claims issue")
-        }
+        Command::Eval(EvalCommand::Relations(args)) => cmd_relations::eval(args),
+        Command::Train(TrainCommand::Relations(args)) => cmd_relations::train(args),
         Command::Eval(EvalCommand::Openie(args)) => cmd_eval::openie(args),
         Command::Eval(EvalCommand::Claims(args)) => cmd_eval::claims(args),
         Command::Export(args) => cmd_export::run(args),

@@ -41,3 +41,68 @@ pub fn claim_settings(
     };
     Ok((models, calibration))
 }
+
+/// Sets `relation` on claims whose subject and object are entity mentions of one sentence when
+/// the model's relation head finds a relation from the subject to the object (`work_for`,
+/// `located_in`, ...). One forward pass per sentence that has such claims.
+pub fn type_claims(
+    model: &NerModel,
+    head: &claimex_ner::RelationHead,
+    claims: &mut [claimex_core::Claim],
+) -> anyhow::Result<()> {
+    use claimex_ner::Mention;
+    // Sentences by start, each with its distinct mentions.
+    let mut sentences: Vec<(usize, String, Vec<Mention>)> = Vec::new();
+    let mut places: Vec<Option<(usize, usize, usize)>> = Vec::with_capacity(claims.len());
+    for c in claims.iter() {
+        let (Some(o), Some(sl)) = (&c.object, &c.subject.label) else {
+            places.push(None);
+            continue;
+        };
+        let Some(ol) = &o.label else {
+            places.push(None);
+            continue;
+        };
+        let k = match sentences.iter().position(|s| s.0 == c.sentence.start) {
+            Some(k) => k,
+            None => {
+                sentences.push((c.sentence.start, c.sentence.text.clone(), vec![]));
+                sentences.len() - 1
+            }
+        };
+        let base = c.sentence.start;
+        let mut index_of = |start: usize, end: usize, label: &str| {
+            let mentions = &mut sentences[k].2;
+            let m = Mention {
+                start: start - base,
+                end: end - base,
+                label: label.to_string(),
+            };
+            match mentions.iter().position(|x| *x == m) {
+                Some(i) => i,
+                None => {
+                    mentions.push(m);
+                    mentions.len() - 1
+                }
+            }
+        };
+        let h = index_of(c.subject.start, c.subject.end, sl);
+        let t = index_of(o.start, o.end, ol);
+        places.push(Some((k, h, t)));
+    }
+    if sentences.is_empty() {
+        return Ok(());
+    }
+    let texts: Vec<&str> = sentences.iter().map(|s| s.1.as_str()).collect();
+    let mentions: Vec<Vec<Mention>> = sentences.iter().map(|s| s.2.clone()).collect();
+    let found = claimex_ner::find_relations(model, head, &texts, &mentions)?;
+    for (claim, place) in claims.iter_mut().zip(places) {
+        if let Some((k, h, t)) = place {
+            claim.relation = found[k]
+                .iter()
+                .find(|r| r.head == h && r.tail == t)
+                .map(|r| r.label.to_lowercase());
+        }
+    }
+    Ok(())
+}

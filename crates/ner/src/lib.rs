@@ -12,6 +12,7 @@ mod hub;
 mod import;
 mod model;
 mod network;
+mod pairs;
 mod random;
 mod shape;
 mod syntax;
@@ -24,6 +25,10 @@ pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
 pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis};
 pub use network::SHAPE_FEATURES_FIELD;
+pub use pairs::{
+    find_relations, mean_of_pieces, pair_batch, pair_candidates, FoundRelation, Mention, PairBatch,
+    PairCandidate, RelationConfig, RelationHead, RELATION_CONFIG, RELATION_WEIGHTS,
+};
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};
 pub use syntax::{SyntaxConfig, SyntaxHead, SYNTAX_CONFIG, SYNTAX_WEIGHTS};

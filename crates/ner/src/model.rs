@@ -97,6 +97,8 @@ pub struct NerModel {
     config_json: serde_json::Value,
     /// Part-of-speech and chunk tags from the same forward pass, if the directory has the head.
     syntax: Option<SyntaxHead>,
+    /// Typed relations between mentions, if the directory has the head.
+    relations: Option<crate::pairs::RelationHead>,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -193,6 +195,7 @@ impl NerModel {
             .unwrap_or(dir_name);
         let hash = file_sha256_prefix(&weights)?;
         let syntax = SyntaxHead::load(dir)?;
+        let relations = crate::pairs::RelationHead::load(dir)?;
         let syntax_id = match &syntax {
             Some(_) => Some(format!(
                 "syntax@{}",
@@ -218,6 +221,7 @@ impl NerModel {
             window,
             config_json: value,
             syntax,
+            relations,
         })
     }
 
@@ -472,6 +476,65 @@ impl NerModel {
         Ok((out.logits, out.layers))
     }
 
+    /// For each text, its word pieces (special tokens excluded; a text longer than one window is
+    /// cut to the first window) and the outputs of encoder `layers` concatenated,
+    /// `[pieces, hidden * layers]`: what a relation head reads. Runs under no-grad.
+    pub fn piece_states(
+        &self,
+        texts: &[&str],
+        layers: &[usize],
+    ) -> Result<Vec<(Encoding, Tensor)>> {
+        let mut out = Vec::with_capacity(texts.len());
+        for batch in texts.chunks(self.config.batch_size.max(1)) {
+            let mut encodings: Vec<Encoding> = Vec::with_capacity(batch.len());
+            for text in batch {
+                let mut enc = self.encode(text)?;
+                enc.truncate(self.window, 0, tokenizers::TruncationDirection::Right);
+                encodings.push(enc);
+            }
+            let shapes: Vec<Vec<i64>> = batch
+                .iter()
+                .zip(&encodings)
+                .map(|(t, e)| piece_shapes(t, e))
+                .collect();
+            let rows: Vec<PieceRow> = encodings
+                .iter()
+                .zip(&shapes)
+                .map(|(e, s)| PieceRow {
+                    ids: e.get_ids(),
+                    shapes: s,
+                })
+                .collect();
+            let states = tch::no_grad(|| -> Result<Tensor> {
+                let (_, all) = self.forward_rows(&rows, false)?;
+                let picked: Vec<&Tensor> = layers
+                    .iter()
+                    .map(|&i| {
+                        all.get(i).ok_or_else(|| {
+                            Error::Model(format!(
+                                "the encoder has no layer {i} ({} layers)",
+                                all.len()
+                            ))
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(Tensor::cat(&picked, -1))
+            })?;
+            for (row, enc) in encodings.into_iter().enumerate() {
+                let n = enc.len() as i64;
+                // Position 0 is [CLS]: piece k is at k + 1.
+                let s = states.get(row as i64).narrow(0, 1, n);
+                out.push((enc, s));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The relation head, if the model has one.
+    pub fn relation_head(&self) -> Option<&crate::pairs::RelationHead> {
+        self.relations.as_ref()
+    }
+
     /// The syntax head, if the model has one.
     pub fn syntax(&self) -> Option<&SyntaxHead> {
         self.syntax.as_ref()
@@ -516,6 +579,9 @@ impl NerModel {
         // The syntax head was trained on the encoder it was loaded with; fine-tuning moves the
         // encoder a little, and the head goes along (decisions.md: the syntax head).
         if let Some(head) = &self.syntax {
+            head.save(&partial)?;
+        }
+        if let Some(head) = &self.relations {
             head.save(&partial)?;
         }
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });

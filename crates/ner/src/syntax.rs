@@ -32,6 +32,27 @@ pub struct SyntaxConfig {
     pub chunk_labels: Vec<String>,
 }
 
+/// Writes a head's settings as JSON and its weights as safetensors into `dir`, each to a
+/// `.partial` file first and then renamed, weights before settings (a head is found by its
+/// settings file, so it never names weights that are not there yet).
+pub(crate) fn save_head<C: Serialize>(
+    dir: &Path,
+    vs: &VarStore,
+    config: &C,
+    config_name: &str,
+    weights_name: &str,
+) -> Result<()> {
+    let text = serde_json::to_string_pretty(config).map_err(|e| Error::Model(e.to_string()))?;
+    let weights_tmp = dir.join(format!("{weights_name}.partial"));
+    crate::model::write_weights(vs, &weights_tmp, crate::Precision::F32)?;
+    let config_tmp = dir.join(format!("{config_name}.partial"));
+    std::fs::write(&config_tmp, text).map_err(Error::io(&config_tmp))?;
+    let weights = dir.join(weights_name);
+    std::fs::rename(&weights_tmp, &weights).map_err(Error::io(&weights))?;
+    let config_path = dir.join(config_name);
+    std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
+}
+
 /// A loaded or freshly initialised syntax head.
 pub struct SyntaxHead {
     config: SyntaxConfig,
@@ -124,16 +145,7 @@ impl SyntaxHead {
 
     /// Writes `syntax.json` and `syntax.safetensors` into `dir` (each written whole, then renamed).
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let config =
-            serde_json::to_string_pretty(&self.config).map_err(|e| Error::Model(e.to_string()))?;
-        let weights_tmp = dir.join(format!("{SYNTAX_WEIGHTS}.partial"));
-        crate::model::write_weights(&self.vs, &weights_tmp, crate::Precision::F32)?;
-        let config_tmp = dir.join(format!("{SYNTAX_CONFIG}.partial"));
-        std::fs::write(&config_tmp, config).map_err(Error::io(&config_tmp))?;
-        let weights = dir.join(SYNTAX_WEIGHTS);
-        std::fs::rename(&weights_tmp, &weights).map_err(Error::io(&weights))?;
-        let config_path = dir.join(SYNTAX_CONFIG);
-        std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
+        save_head(dir, &self.vs, &self.config, SYNTAX_CONFIG, SYNTAX_WEIGHTS)
     }
 
     /// Settings and label sets.

@@ -14,6 +14,7 @@ mod error;
 mod finetune;
 mod fixtures;
 mod metrics;
+mod relations;
 mod syntax;
 
 pub use carb::{
@@ -35,5 +36,9 @@ pub use fixtures::{read_examples, read_fixtures};
 pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,
+};
+pub use relations::{
+    gold_relations, predict_entities, predict_relations, score_relations, train_relations,
+    tune_threshold, RelationReport, RelationTrainConfig, TypedRelation,
 };
 pub use syntax::{evaluate_syntax, train_syntax, SyntaxReport, SyntaxTrainConfig};

@@ -31,7 +31,7 @@ pub struct TypeScores {
 }
 
 impl TypeScores {
-    fn from_counts(correct: usize, predicted: usize, support: usize) -> Self {
+    pub(crate) fn from_counts(correct: usize, predicted: usize, support: usize) -> Self {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let (p, r) = (ratio(correct, predicted), ratio(correct, support));
         let f1 = if p + r == 0.0 {
