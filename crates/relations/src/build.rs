@@ -128,7 +128,8 @@ const RELATION_NOUNS: &[&str] = &[
     "links",
     "dealings",
 ];
-/// Verbs whose object follows a preposition.
+/// Verbs whose object follows a preposition: such an object gets the prior of a direct object
+/// (other prepositional objects get a lower one).
 const PREPOSITION_FRAMES: &[(&str, &str)] = &[
     ("meet", "with"),
     ("talk", "to"),
@@ -312,7 +313,6 @@ fn sentence_claims(
     let chars: Vec<char> = sentence.text.chars().collect();
     let ctx = Context {
         open,
-        doc_id,
         sentence,
         toks: &toks,
         nps: &nps,
@@ -600,7 +600,6 @@ struct Context<'a> {
     /// Open IE style: arguments keep their determiners and reach to the end of their phrase or
     /// clause, pronouns stay unresolved, reporting verbs are tuples too.
     open: bool,
-    doc_id: &'a str,
     sentence: &'a Sentence,
     toks: &'a [Tok],
     nps: &'a [NounPhrase],
@@ -1091,7 +1090,6 @@ impl Context<'_> {
             linker.link(e);
         }
         let found = linker.resolve(&phrase)?;
-        let _ = self.doc_id;
         earlier
             .into_iter()
             .rev()
