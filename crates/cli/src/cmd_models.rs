@@ -12,6 +12,17 @@ pub enum ModelsCommand {
     /// Turn a pretrained BERT encoder directory (config.json, tokenizer, model.safetensors) into an
     /// untrained NER model directory to fine-tune with `claimex train ner`.
     ImportEncoder(ImportEncoderArgs),
+    /// Write a model as a Hugging Face `transformers` checkpoint (config.json with id2label,
+    /// model.safetensors, tokenizer files) that `AutoModelForTokenClassification.from_pretrained`
+    /// loads: the same weights for Python users. Plain BERT models only (no word-shape features).
+    ExportHf {
+        /// Model directory to export.
+        #[arg(long)]
+        model: PathBuf,
+        /// Directory to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Load a model directory and print what it is.
     Info {
         /// Model directory.
@@ -103,6 +114,25 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                     ", word-shape features"
                 } else {
                     ""
+                }
+            );
+            Ok(())
+        }
+        ModelsCommand::ExportHf { model, out } => {
+            let done = claimex_ner::export_hf(&model, &out)
+                .with_context(|| format!("exporting {} for Hugging Face", model.display()))?;
+            eprintln!(
+                "wrote {} ({}, {} tensors){}",
+                out.display(),
+                done.architecture,
+                done.tensors,
+                if done.left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; claimex-only files not exported: {}",
+                        done.left_out.join(", ")
+                    )
                 }
             );
             Ok(())

@@ -8,6 +8,7 @@
 
 mod decode;
 mod error;
+mod export;
 mod hub;
 mod import;
 mod model;
@@ -21,6 +22,7 @@ mod words;
 
 pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
 pub use error::{Error, Result};
+pub use export::{export_hf, HfExport};
 pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
 pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis};
