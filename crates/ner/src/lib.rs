@@ -9,6 +9,7 @@
 mod decode;
 mod error;
 mod export;
+mod fast_bert;
 mod hub;
 mod import;
 mod model;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use tch::nn::{self, Module, VarStore};
 use tch::Tensor;
 
+use crate::fast_bert::FastBert;
 use crate::shape::SHAPE_CLASSES;
 use crate::{Error, Result};
 
@@ -30,7 +31,8 @@ pub const SUPPORTED_MODEL_TYPES: [&str; 7] = [
 ];
 
 pub(crate) enum Network {
-    Bert(BertForTokenClassification),
+    /// rust-bert's network, and the same variables read by the fused inference path.
+    Bert(Box<BertForTokenClassification>, Option<FastBert>),
     Roberta(RobertaForTokenClassification),
     DistilBert(DistilBertForTokenClassification),
     Deberta(DebertaForTokenClassification),
@@ -55,6 +57,8 @@ pub(crate) struct ShapedTagger {
     /// The encoder's own word-piece embedding matrix (shared with `bert`, trained with it).
     word_embeddings: Tensor,
     dropout: f64,
+    /// The fused inference path over the same variables.
+    fast: Option<FastBert>,
 }
 
 /// What loading needs to know of a `config.json`, whatever the architecture.
@@ -183,13 +187,14 @@ impl Network {
             }
             "bert" if !summary.shaped => {
                 let c: BertConfig = parse(config, "BERT").map_err(bad)?;
-                BertForTokenClassification::new(&root, &c)
-                    .map(Network::Bert)
-                    .map_err(model_error)
+                let model = BertForTokenClassification::new(&root, &c).map_err(model_error)?;
+                Ok(Network::Bert(Box::new(model), FastBert::from_store(vs, &c)))
             }
             "bert" => {
                 let c: BertConfig = parse(config, "BERT").map_err(bad)?;
-                ShapedTagger::new(vs, &c, summary.labels.len() as i64).map(Network::Shaped)
+                let mut tagger = ShapedTagger::new(vs, &c, summary.labels.len() as i64)?;
+                tagger.fast = FastBert::from_store(vs, &c);
+                Ok(Network::Shaped(tagger))
             }
             _ => {
                 let c: BertConfig = parse(config, "RoBERTa").map_err(bad)?;
@@ -201,6 +206,7 @@ impl Network {
     }
 
     /// Logits `[batch, len, labels]` and the output of every encoder layer, first to last.
+    /// Inference (`train` false) takes the fused BERT path where there is one.
     pub fn forward(
         &self,
         ids: &Tensor,
@@ -208,9 +214,32 @@ impl Network {
         mask: &Tensor,
         train: bool,
     ) -> Result<NetOutput> {
+        self.forward_with(ids, shapes, mask, train, !train)
+    }
+
+    /// [`Network::forward`], choosing the path: `fused` false always runs rust-bert's network.
+    pub fn forward_with(
+        &self,
+        ids: &Tensor,
+        shapes: &Tensor,
+        mask: &Tensor,
+        train: bool,
+        fused: bool,
+    ) -> Result<NetOutput> {
+        let fast = match self {
+            Network::Bert(_, Some(fast)) if fused => Some((fast, None)),
+            Network::Shaped(m) if fused => {
+                m.fast.as_ref().map(|f| (f, Some(m.shapes.forward(shapes))))
+            }
+            _ => None,
+        };
+        if let Some((fast, extra)) = fast {
+            let (logits, layers) = fast.forward(ids, extra, mask)?;
+            return Ok(NetOutput { logits, layers });
+        }
         let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
         let (logits, layers) = match self {
-            Network::Bert(model) => {
+            Network::Bert(model, _) => {
                 let o = model.forward_t(Some(ids), Some(mask), None, None, None, train);
                 (o.logits, o.all_hidden_states)
             }
@@ -290,6 +319,78 @@ impl ShapedTagger {
             classifier,
             word_embeddings,
             dropout: config.hidden_dropout_prob,
+            fast: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{Device, Kind};
+
+    fn config(shaped: bool) -> Value {
+        serde_json::json!({
+            "model_type": "bert", "hidden_act": "gelu", "hidden_size": 32, "intermediate_size": 64,
+            "num_attention_heads": 4, "num_hidden_layers": 3, "max_position_embeddings": 64,
+            "type_vocab_size": 2, "vocab_size": 50, "initializer_range": 0.2,
+            "attention_probs_dropout_prob": 0.1, "hidden_dropout_prob": 0.1,
+            "id2label": {"0": "O", "1": "B-PER", "2": "I-PER"},
+            SHAPE_FEATURES_FIELD: shaped,
+        })
+    }
+
+    /// The fused inference path computes what rust-bert's network computes, padding included.
+    #[test]
+    fn fused_bert_matches_rust_bert() {
+        let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        tch::set_num_threads(1);
+        tch::manual_seed(11);
+        for shaped in [false, true] {
+            let vs = VarStore::new(Device::Cpu);
+            let net = Network::build(&vs, &config(shaped)).unwrap();
+            if shaped {
+                // The shape embedding starts at zero; give it values so that it counts.
+                tch::no_grad(|| {
+                    let mut w = vs.variables()["shape_embeddings.weight"].shallow_clone();
+                    w.copy_(&Tensor::randn(w.size(), (Kind::Float, Device::Cpu)));
+                });
+            }
+            let ids = Tensor::randint(50, [3, 9], (Kind::Int64, Device::Cpu));
+            let shapes = Tensor::randint(SHAPE_CLASSES, [3, 9], (Kind::Int64, Device::Cpu));
+            let mask = Tensor::ones([3, 9], (Kind::Int64, Device::Cpu));
+            let _ = mask.get(1).narrow(0, 5, 4).fill_(0);
+            let _ = mask.get(2).narrow(0, 2, 7).fill_(0);
+            let (fused, reference) = tch::no_grad(|| {
+                (
+                    net.forward_with(&ids, &shapes, &mask, false, true).unwrap(),
+                    net.forward_with(&ids, &shapes, &mask, false, false)
+                        .unwrap(),
+                )
+            });
+            let has_fused = match &net {
+                Network::Bert(_, fast) => fast.is_some(),
+                Network::Shaped(m) => m.fast.is_some(),
+                _ => false,
+            };
+            assert!(has_fused, "shaped {shaped}: no fused path was built");
+            let gap = |a: &Tensor, b: &Tensor| (a - b).abs().max().double_value(&[]);
+            assert!(
+                gap(&fused.logits, &reference.logits) < 1e-4,
+                "shaped {shaped}: logits differ by {}",
+                gap(&fused.logits, &reference.logits)
+            );
+            assert_eq!(fused.layers.len(), 3);
+            assert_eq!(reference.layers.len(), 3);
+            for (a, b) in fused.layers.iter().zip(&reference.layers) {
+                assert!(
+                    gap(a, b) < 1e-4,
+                    "shaped {shaped}: a layer differs by {}",
+                    gap(a, b)
+                );
+            }
+            // And the logits are not trivially equal: the inputs matter.
+            assert!(fused.logits.std(true).double_value(&[]) > 1e-3);
+        }
     }
 }
