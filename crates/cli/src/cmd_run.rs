@@ -135,6 +135,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     );
     let started = Instant::now();
     let mut dedup = DuplicateFilter::new();
+    let mut stages = Stages::default();
+    let (ids, calibration) = crate::model_arg::claim_settings(&model)?;
+    let pipeline = Pipeline {
+        model: &model,
+        ids,
+        calibration,
+    };
     let mut chunk: Vec<ReadItem> = Vec::with_capacity(args.chunk_docs);
     let shard = args.shard;
     let items = reader
@@ -154,15 +161,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         if chunk.len() >= args.chunk_docs.max(1) {
             process_chunk(
                 std::mem::take(&mut chunk),
-                &model,
+                &pipeline,
                 &mut dedup,
                 &mut sinks,
                 &mut ledger,
+                &mut stages,
             )?;
             report_progress(&progress, &ledger.tally, started);
         }
     }
-    process_chunk(chunk, &model, &mut dedup, &mut sinks, &mut ledger)?;
+    process_chunk(
+        chunk,
+        &pipeline,
+        &mut dedup,
+        &mut sinks,
+        &mut ledger,
+        &mut stages,
+    )?;
     progress.finish_and_clear();
 
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
@@ -178,6 +193,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         t.sentences, t.entities, t.claims, secs,
         t.sentences as f64 / secs.max(1e-9)
     );
+    eprintln!("  time:   {}", stages.describe(secs));
     eprintln!(
         "  model:  {}{}",
         info.id,
@@ -236,13 +252,49 @@ fn resumed_record(item: ReadItem) -> DocumentRecord {
     }
 }
 
+/// Seconds spent in each stage of a run (reading is what the total leaves over).
+#[derive(Default)]
+struct Stages {
+    prepare: f64,
+    ner: f64,
+    claims: f64,
+    typing: f64,
+    write: f64,
+}
+
+impl Stages {
+    fn describe(&self, total: f64) -> String {
+        let read = total - self.prepare - self.ner - self.claims - self.typing - self.write;
+        format!(
+            "clean+split {:.1}s, NER {:.1}s, claims {:.1}s, relation typing {:.1}s, write {:.1}s, read and the rest {:.1}s",
+            self.prepare, self.ner, self.claims, self.typing, self.write, read.max(0.0)
+        )
+    }
+}
+
+/// What every chunk is analysed with: the model, and the ids and calibration of its claims.
+struct Pipeline<'a> {
+    model: &'a NerModel,
+    ids: claimex_core::ModelIds,
+    calibration: Option<claimex_relations::Calibration>,
+}
+
 fn process_chunk(
     chunk: Vec<ReadItem>,
-    model: &NerModel,
+    pipeline: &Pipeline,
     dedup: &mut DuplicateFilter,
     sinks: &mut [Box<dyn ClaimSink>],
     ledger: &mut Ledger,
+    stages: &mut Stages,
 ) -> anyhow::Result<()> {
+    let model = pipeline.model;
+    // The model is not shared across threads; the claim settings are.
+    let (ids, calibration) = (&pipeline.ids, pipeline.calibration.as_ref());
+    let mut clock = Instant::now();
+    let mut lap = |stage: &mut f64| {
+        *stage += clock.elapsed().as_secs_f64();
+        clock = Instant::now();
+    };
     // Cleaning and splitting run in parallel; duplicate detection then needs input order.
     let items: Vec<Result<PreparedDocument, DocumentRecord>> = prepare_all(chunk)
         .into_iter()
@@ -253,6 +305,7 @@ fn process_chunk(
             })
         })
         .collect();
+    lap(&mut stages.prepare);
 
     // One NER call for the whole chunk, so batches are full and sorted by length across documents.
     let all_sentences: Vec<Sentence> = items
@@ -263,7 +316,7 @@ fn process_chunk(
         })
         .collect();
     let mut analyses = model.analyze(&all_sentences)?.into_iter();
-    let (models, calibration) = crate::model_arg::claim_settings(model)?;
+    lap(&mut stages.ner);
 
     let mut per_doc = Vec::with_capacity(items.len());
     for item in items {
@@ -285,12 +338,8 @@ fn process_chunk(
             Ok((doc, sentences, mut ents, tokens)) => {
                 claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
                 let inputs = SentenceInput::zip(&sentences, &ents, &tokens);
-                let claims = claimex_relations::claims_of_document(
-                    &doc.id,
-                    &inputs,
-                    &models,
-                    calibration.as_ref(),
-                );
+                let claims =
+                    claimex_relations::claims_of_document(&doc.id, &inputs, ids, calibration);
                 let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
                 let record =
                     DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());
@@ -300,12 +349,13 @@ fn process_chunk(
         })
         .collect();
 
+    lap(&mut stages.claims);
     let mut results = results;
     if let Some(head) = model.relation_head() {
-        for (_, _, claims) in &mut results {
-            crate::model_arg::type_claims(model, head, claims)?;
-        }
+        let mut docs: Vec<&mut [Claim]> = results.iter_mut().map(|r| r.2.as_mut_slice()).collect();
+        crate::model_arg::type_claims(model, head, &mut docs)?;
     }
+    lap(&mut stages.typing);
     for (record, entities, claims) in &results {
         let output = DocumentOutput {
             record,
@@ -317,6 +367,7 @@ fn process_chunk(
         }
         ledger.record(record)?;
     }
+    lap(&mut stages.write);
     Ok(())
 }
 

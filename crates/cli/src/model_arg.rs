@@ -44,64 +44,73 @@ pub fn claim_settings(
 
 /// Sets `relation` on claims whose subject and object are entity mentions of one sentence when
 /// the model's relation head finds a relation from the subject to the object (`work_for`,
-/// `located_in`, ...). One forward pass per sentence that has such claims.
+/// `located_in`, ...). `docs` are the claims of several documents: their sentences go through the
+/// encoder together, in length-sorted batches.
 pub fn type_claims(
     model: &NerModel,
     head: &claimex_ner::RelationHead,
-    claims: &mut [claimex_core::Claim],
+    docs: &mut [&mut [claimex_core::Claim]],
 ) -> anyhow::Result<()> {
     use claimex_ner::Mention;
-    // Sentences by start, each with its distinct mentions.
-    let mut sentences: Vec<(usize, String, Vec<Mention>)> = Vec::new();
-    let mut places: Vec<Option<(usize, usize, usize)>> = Vec::with_capacity(claims.len());
-    for c in claims.iter() {
-        let (Some(o), Some(sl)) = (&c.object, &c.subject.label) else {
-            places.push(None);
-            continue;
-        };
-        let Some(ol) = &o.label else {
-            places.push(None);
-            continue;
-        };
-        let k = match sentences.iter().position(|s| s.0 == c.sentence.start) {
-            Some(k) => k,
-            None => {
-                sentences.push((c.sentence.start, c.sentence.text.clone(), vec![]));
-                sentences.len() - 1
-            }
-        };
-        let base = c.sentence.start;
-        let mut index_of = |start: usize, end: usize, label: &str| {
-            let mentions = &mut sentences[k].2;
-            let m = Mention {
-                start: start - base,
-                end: end - base,
-                label: label.to_string(),
+    // Sentences by (document, start), each with its distinct mentions.
+    let mut sentences: Vec<((usize, usize), &str, Vec<Mention>)> = Vec::new();
+    // Per document, per claim: (sentence, head mention, tail mention).
+    let mut places: Vec<Vec<Option<(usize, usize, usize)>>> = Vec::with_capacity(docs.len());
+    for (d, claims) in docs.iter().enumerate() {
+        let mut doc_places = Vec::with_capacity(claims.len());
+        for c in claims.iter() {
+            let (Some(o), Some(sl)) = (&c.object, &c.subject.label) else {
+                doc_places.push(None);
+                continue;
             };
-            match mentions.iter().position(|x| *x == m) {
-                Some(i) => i,
+            let Some(ol) = &o.label else {
+                doc_places.push(None);
+                continue;
+            };
+            let key = (d, c.sentence.start);
+            let k = match sentences.iter().rposition(|s| s.0 == key) {
+                Some(k) => k,
                 None => {
-                    mentions.push(m);
-                    mentions.len() - 1
+                    sentences.push((key, c.sentence.text.as_str(), vec![]));
+                    sentences.len() - 1
                 }
-            }
-        };
-        let h = index_of(c.subject.start, c.subject.end, sl);
-        let t = index_of(o.start, o.end, ol);
-        places.push(Some((k, h, t)));
+            };
+            let base = c.sentence.start;
+            let mut index_of = |start: usize, end: usize, label: &str| {
+                let mentions = &mut sentences[k].2;
+                let m = Mention {
+                    start: start - base,
+                    end: end - base,
+                    label: label.to_string(),
+                };
+                match mentions.iter().position(|x| *x == m) {
+                    Some(i) => i,
+                    None => {
+                        mentions.push(m);
+                        mentions.len() - 1
+                    }
+                }
+            };
+            let h = index_of(c.subject.start, c.subject.end, sl);
+            let t = index_of(o.start, o.end, ol);
+            doc_places.push(Some((k, h, t)));
+        }
+        places.push(doc_places);
     }
     if sentences.is_empty() {
         return Ok(());
     }
-    let texts: Vec<&str> = sentences.iter().map(|s| s.1.as_str()).collect();
+    let texts: Vec<&str> = sentences.iter().map(|s| s.1).collect();
     let mentions: Vec<Vec<Mention>> = sentences.iter().map(|s| s.2.clone()).collect();
     let found = claimex_ner::find_relations(model, head, &texts, &mentions)?;
-    for (claim, place) in claims.iter_mut().zip(places) {
-        if let Some((k, h, t)) = place {
-            claim.relation = found[k]
-                .iter()
-                .find(|r| r.head == h && r.tail == t)
-                .map(|r| r.label.to_lowercase());
+    for (claims, doc_places) in docs.iter_mut().zip(places) {
+        for (claim, place) in claims.iter_mut().zip(doc_places) {
+            if let Some((k, h, t)) = place {
+                claim.relation = found[k]
+                    .iter()
+                    .find(|r| r.head == h && r.tail == t)
+                    .map(|r| r.label.to_lowercase());
+            }
         }
     }
     Ok(())

@@ -478,34 +478,36 @@ impl NerModel {
 
     /// For each text, its word pieces (special tokens excluded; a text longer than one window is
     /// cut to the first window) and the outputs of encoder `layers` concatenated,
-    /// `[pieces, hidden * layers]`: what a relation head reads. Runs under no-grad.
+    /// `[pieces, hidden * layers]`: what a relation head reads. Runs under no-grad, in batches of
+    /// texts of similar length (results come back in the order of `texts`).
     pub fn piece_states(
         &self,
         texts: &[&str],
         layers: &[usize],
     ) -> Result<Vec<(Encoding, Tensor)>> {
-        let mut out = Vec::with_capacity(texts.len());
-        for batch in texts.chunks(self.config.batch_size.max(1)) {
-            let mut encodings: Vec<Encoding> = Vec::with_capacity(batch.len());
-            for text in batch {
-                let mut enc = self.encode(text)?;
-                enc.truncate(self.window, 0, tokenizers::TruncationDirection::Right);
-                encodings.push(enc);
-            }
-            let shapes: Vec<Vec<i64>> = batch
+        let mut encodings: Vec<Encoding> = Vec::with_capacity(texts.len());
+        for text in texts {
+            let mut enc = self.encode(text)?;
+            enc.truncate(self.window, 0, tokenizers::TruncationDirection::Right);
+            encodings.push(enc);
+        }
+        let shapes: Vec<Vec<i64>> = texts
+            .iter()
+            .zip(&encodings)
+            .map(|(t, e)| piece_shapes(t, e))
+            .collect();
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| encodings[i].len());
+        let mut states: Vec<Option<Tensor>> = (0..texts.len()).map(|_| None).collect();
+        for batch in order.chunks(self.config.batch_size.max(1)) {
+            let rows: Vec<PieceRow> = batch
                 .iter()
-                .zip(&encodings)
-                .map(|(t, e)| piece_shapes(t, e))
-                .collect();
-            let rows: Vec<PieceRow> = encodings
-                .iter()
-                .zip(&shapes)
-                .map(|(e, s)| PieceRow {
-                    ids: e.get_ids(),
-                    shapes: s,
+                .map(|&i| PieceRow {
+                    ids: encodings[i].get_ids(),
+                    shapes: &shapes[i],
                 })
                 .collect();
-            let states = tch::no_grad(|| -> Result<Tensor> {
+            let picked = tch::no_grad(|| -> Result<Tensor> {
                 let (_, all) = self.forward_rows(&rows, false)?;
                 let picked: Vec<&Tensor> = layers
                     .iter()
@@ -520,14 +522,20 @@ impl NerModel {
                     .collect::<Result<_>>()?;
                 Ok(Tensor::cat(&picked, -1))
             })?;
-            for (row, enc) in encodings.into_iter().enumerate() {
-                let n = enc.len() as i64;
+            for (row, &i) in batch.iter().enumerate() {
+                let n = encodings[i].len() as i64;
                 // Position 0 is [CLS]: piece k is at k + 1.
-                let s = states.get(row as i64).narrow(0, 1, n);
-                out.push((enc, s));
+                states[i] = Some(picked.get(row as i64).narrow(0, 1, n));
             }
         }
-        Ok(out)
+        Ok(encodings
+            .into_iter()
+            .zip(states)
+            .map(|(enc, s)| {
+                let s = s.expect("every text is in exactly one batch");
+                (enc, s)
+            })
+            .collect())
     }
 
     /// The relation head, if the model has one.
