@@ -63,8 +63,10 @@ default-model: build
 	$(BIN) eval claims --model models/default --data tests/fixtures/claims-heldout.jsonl --threads 2 \
 	  --fit-calibration models/default/claims-calibration.json
 
-# Benchmarks, one at a time (two heavy jobs on two cores would measure each other).
+# Benchmarks, one at a time (two heavy jobs on two cores would measure each other). compare.sh
+# sets up its Python peers and trains the plain comparison model on its first run (see bench/README.md).
 bench: build
+	bash bench/compare.sh
 	bash bench/ner.sh
 	scripts/with-postgres.sh cargo bench -p claimex-export --bench sinks
 
