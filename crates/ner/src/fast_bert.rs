@@ -114,7 +114,7 @@ impl FastBert {
         let positions = Tensor::arange(len, (Kind::Int64, Device::Cpu));
         let mut x = Tensor::embedding(&self.word, ids, -1, false, false);
         if let Some(extra) = extra {
-            x = x + extra;
+            x += extra;
         }
         let x = x + self.position.index_select(0, &positions).unsqueeze(0) + self.token_type.get(0);
         let mut x = self.embedding_norm.norm(&x);
