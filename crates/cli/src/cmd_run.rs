@@ -134,13 +134,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let started = Instant::now();
-    let mut dedup = DuplicateFilter::new();
-    let mut stages = Stages::default();
     let (ids, calibration) = crate::model_arg::claim_settings(&model)?;
-    let pipeline = Pipeline {
+    let mut runner = Runner {
         model: &model,
         ids,
         calibration,
+        dedup: DuplicateFilter::new(),
+        stages: Stages::default(),
     };
     let mut chunk: Vec<ReadItem> = Vec::with_capacity(args.chunk_docs);
     let shard = args.shard;
@@ -159,25 +159,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         chunk.push(item);
         if chunk.len() >= args.chunk_docs.max(1) {
-            process_chunk(
-                std::mem::take(&mut chunk),
-                &pipeline,
-                &mut dedup,
-                &mut sinks,
-                &mut ledger,
-                &mut stages,
-            )?;
+            runner.process_chunk(std::mem::take(&mut chunk), &mut sinks, &mut ledger)?;
             report_progress(&progress, &ledger.tally, started);
         }
     }
-    process_chunk(
-        chunk,
-        &pipeline,
-        &mut dedup,
-        &mut sinks,
-        &mut ledger,
-        &mut stages,
-    )?;
+    runner.process_chunk(chunk, &mut sinks, &mut ledger)?;
     progress.finish_and_clear();
 
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
@@ -193,7 +179,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         t.sentences, t.entities, t.claims, secs,
         t.sentences as f64 / secs.max(1e-9)
     );
-    eprintln!("  time:   {}", stages.describe(secs));
+    eprintln!("  time:   {}", runner.stages.describe(secs));
     eprintln!(
         "  model:  {}{}",
         info.id,
@@ -272,103 +258,112 @@ impl Stages {
     }
 }
 
-/// What every chunk is analysed with: the model, and the ids and calibration of its claims.
-struct Pipeline<'a> {
+/// What every chunk is analysed with (the model, the ids and calibration of its claims) and what
+/// a run carries from chunk to chunk (documents seen, time per stage).
+struct Runner<'a> {
     model: &'a NerModel,
     ids: claimex_core::ModelIds,
     calibration: Option<claimex_relations::Calibration>,
+    dedup: DuplicateFilter,
+    stages: Stages,
 }
 
-fn process_chunk(
-    chunk: Vec<ReadItem>,
-    pipeline: &Pipeline,
-    dedup: &mut DuplicateFilter,
-    sinks: &mut [Box<dyn ClaimSink>],
-    ledger: &mut Ledger,
-    stages: &mut Stages,
-) -> anyhow::Result<()> {
-    let model = pipeline.model;
-    // The model is not shared across threads; the claim settings are.
-    let (ids, calibration) = (&pipeline.ids, pipeline.calibration.as_ref());
-    let mut clock = Instant::now();
-    let mut lap = |stage: &mut f64| {
-        *stage += clock.elapsed().as_secs_f64();
-        clock = Instant::now();
-    };
-    // Cleaning and splitting run in parallel; duplicate detection then needs input order.
-    let items: Vec<Result<PreparedDocument, DocumentRecord>> = prepare_all(chunk)
-        .into_iter()
-        .map(|item| {
-            item.and_then(|p| match dedup.check(&p.doc) {
-                Some(record) => Err(record),
-                None => Ok(p),
-            })
-        })
-        .collect();
-    lap(&mut stages.prepare);
-
-    // One NER call for the whole chunk, so batches are full and sorted by length across documents.
-    let all_sentences: Vec<Sentence> = items
-        .iter()
-        .flat_map(|item| match item {
-            Ok(p) => p.sentences.clone(),
-            Err(_) => vec![],
-        })
-        .collect();
-    let mut analyses = model.analyze(&all_sentences)?.into_iter();
-    lap(&mut stages.ner);
-
-    let mut per_doc = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Ok(PreparedDocument { doc, sentences }) => {
-                let (ents, tokens): (Vec<_>, Vec<_>) = analyses
-                    .by_ref()
-                    .take(sentences.len())
-                    .map(|a| (a.entities, a.tokens))
-                    .unzip();
-                per_doc.push(Ok((doc, sentences, ents, tokens)));
-            }
-            Err(record) => per_doc.push(Err(record)),
-        }
-    }
-    let results: Vec<(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)> = per_doc
-        .into_par_iter()
-        .map(|item| match item {
-            Ok((doc, sentences, mut ents, tokens)) => {
-                claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
-                let inputs = SentenceInput::zip(&sentences, &ents, &tokens);
-                let claims =
-                    claimex_relations::claims_of_document(&doc.id, &inputs, ids, calibration);
-                let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
-                let record =
-                    DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());
-                (record, mentions, claims)
-            }
-            Err(record) => (record, vec![], vec![]),
-        })
-        .collect();
-
-    lap(&mut stages.claims);
-    let mut results = results;
-    if let Some(head) = model.relation_head() {
-        let mut docs: Vec<&mut [Claim]> = results.iter_mut().map(|r| r.2.as_mut_slice()).collect();
-        crate::model_arg::type_claims(model, head, &mut docs)?;
-    }
-    lap(&mut stages.typing);
-    for (record, entities, claims) in &results {
-        let output = DocumentOutput {
-            record,
-            entities,
-            claims,
+impl Runner<'_> {
+    fn process_chunk(
+        &mut self,
+        chunk: Vec<ReadItem>,
+        sinks: &mut [Box<dyn ClaimSink>],
+        ledger: &mut Ledger,
+    ) -> anyhow::Result<()> {
+        let model = self.model;
+        // The model is not shared across threads; the claim settings are.
+        let (ids, calibration) = (&self.ids, self.calibration.as_ref());
+        let (dedup, stages) = (&mut self.dedup, &mut self.stages);
+        let mut clock = Instant::now();
+        let mut lap = |stage: &mut f64| {
+            *stage += clock.elapsed().as_secs_f64();
+            clock = Instant::now();
         };
-        for sink in sinks.iter_mut() {
-            sink.write_document(&output)?;
+        // Cleaning and splitting run in parallel; duplicate detection then needs input order.
+        let items: Vec<Result<PreparedDocument, DocumentRecord>> = prepare_all(chunk)
+            .into_iter()
+            .map(|item| {
+                item.and_then(|p| match dedup.check(&p.doc) {
+                    Some(record) => Err(record),
+                    None => Ok(p),
+                })
+            })
+            .collect();
+        lap(&mut stages.prepare);
+
+        // One NER call for the whole chunk, so batches are full and sorted by length across documents.
+        let all_sentences: Vec<Sentence> = items
+            .iter()
+            .flat_map(|item| match item {
+                Ok(p) => p.sentences.clone(),
+                Err(_) => vec![],
+            })
+            .collect();
+        let mut analyses = model.analyze(&all_sentences)?.into_iter();
+        lap(&mut stages.ner);
+
+        let mut per_doc = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Ok(PreparedDocument { doc, sentences }) => {
+                    let (ents, tokens): (Vec<_>, Vec<_>) = analyses
+                        .by_ref()
+                        .take(sentences.len())
+                        .map(|a| (a.entities, a.tokens))
+                        .unzip();
+                    per_doc.push(Ok((doc, sentences, ents, tokens)));
+                }
+                Err(record) => per_doc.push(Err(record)),
+            }
         }
-        ledger.record(record)?;
+        let results: Vec<(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)> = per_doc
+            .into_par_iter()
+            .map(|item| match item {
+                Ok((doc, sentences, mut ents, tokens)) => {
+                    claimex_core::link_entities(&doc.id, ents.iter_mut().flatten());
+                    let inputs = SentenceInput::zip(&sentences, &ents, &tokens);
+                    let claims =
+                        claimex_relations::claims_of_document(&doc.id, &inputs, ids, calibration);
+                    let mentions: Vec<EntitySpan> = ents.into_iter().flatten().collect();
+                    let record = DocumentRecord::processed(
+                        &doc,
+                        sentences.len(),
+                        mentions.len(),
+                        claims.len(),
+                    );
+                    (record, mentions, claims)
+                }
+                Err(record) => (record, vec![], vec![]),
+            })
+            .collect();
+
+        lap(&mut stages.claims);
+        let mut results = results;
+        if let Some(head) = model.relation_head() {
+            let mut docs: Vec<&mut [Claim]> =
+                results.iter_mut().map(|r| r.2.as_mut_slice()).collect();
+            crate::model_arg::type_claims(model, head, &mut docs)?;
+        }
+        lap(&mut stages.typing);
+        for (record, entities, claims) in &results {
+            let output = DocumentOutput {
+                record,
+                entities,
+                claims,
+            };
+            for sink in sinks.iter_mut() {
+                sink.write_document(&output)?;
+            }
+            ledger.record(record)?;
+        }
+        lap(&mut stages.write);
+        Ok(())
     }
-    lap(&mut stages.write);
-    Ok(())
 }
 
 fn report_progress(progress: &ProgressBar, t: &Tally, started: Instant) {

@@ -32,17 +32,11 @@ pub struct HfExport {
 /// `BertForTokenClassification` lacks, and the other families' tensor names are not checked
 /// against `transformers` yet; both are errors that say so.
 pub fn export_hf(dir: &Path, out: &Path) -> Result<HfExport> {
-    let config_path = dir.join("config.json");
-    let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
-        dir: dir.to_path_buf(),
-        what: "config.json".into(),
-    })?;
+    let (config_path, mut config) = crate::network::read_config(dir)?;
     let bad = |path: &Path, reason: String| Error::BadFile {
         path: path.to_path_buf(),
         reason,
     };
-    let mut config: serde_json::Value =
-        serde_json::from_str(&raw).map_err(|e| bad(&config_path, format!("invalid JSON: {e}")))?;
     if config[SHAPE_FEATURES_FIELD].as_bool() == Some(true) {
         return Err(bad(
             &config_path,

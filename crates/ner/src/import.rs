@@ -20,17 +20,11 @@ pub fn import_encoder(
     name: &str,
     seed: i64,
 ) -> Result<usize> {
-    let config_path = encoder.join("config.json");
-    let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
-        dir: encoder.to_path_buf(),
-        what: "config.json".into(),
-    })?;
+    let (config_path, mut config) = crate::network::read_config(encoder)?;
     let bad = |path: &Path, reason: String| Error::BadFile {
         path: path.to_path_buf(),
         reason,
     };
-    let mut config: serde_json::Value =
-        serde_json::from_str(&raw).map_err(|e| bad(&config_path, format!("invalid JSON: {e}")))?;
     set_labels(&mut config, labels);
     config[SHAPE_FEATURES_FIELD] = shape_features.into();
     config["architectures"] = serde_json::json!(["ClaimexTokenClassification"]);

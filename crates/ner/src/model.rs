@@ -139,17 +139,11 @@ impl NerModel {
                 what: "the directory itself".into(),
             });
         }
-        let config_path = dir.join("config.json");
-        let raw = std::fs::read_to_string(&config_path).map_err(|_| Error::MissingFile {
-            dir: dir.to_path_buf(),
-            what: "config.json".into(),
-        })?;
+        let (config_path, value) = crate::network::read_config(dir)?;
         let bad_config = |reason: String| Error::BadFile {
             path: config_path.clone(),
             reason,
         };
-        let value: serde_json::Value =
-            serde_json::from_str(&raw).map_err(|e| bad_config(format!("invalid JSON: {e}")))?;
         let summary = summarize(&value).map_err(bad_config)?;
         let labels = summary.labels;
 

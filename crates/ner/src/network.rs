@@ -73,6 +73,21 @@ pub(crate) struct ConfigSummary {
     pub shaped: bool,
 }
 
+/// `dir/config.json` parsed: its path and value, or an error naming the file (missing, or not
+/// JSON).
+pub(crate) fn read_config(dir: &std::path::Path) -> Result<(std::path::PathBuf, Value)> {
+    let path = dir.join("config.json");
+    let raw = std::fs::read_to_string(&path).map_err(|_| Error::MissingFile {
+        dir: dir.to_path_buf(),
+        what: "config.json".into(),
+    })?;
+    let value = serde_json::from_str(&raw).map_err(|e| Error::BadFile {
+        path: path.clone(),
+        reason: format!("invalid JSON: {e}"),
+    })?;
+    Ok((path, value))
+}
+
 /// The `model_type` of a configuration (`bert` when absent, as in old BERT checkpoints).
 pub(crate) fn model_type(config: &Value) -> &str {
     config
