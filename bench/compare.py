@@ -390,6 +390,13 @@ def main():
     r["claimex_ner"] = {"sents_per_s": ev["speed"]["sentences_per_s"], "seconds": ev["speed"]["seconds"],
                         "precision": ev["precision"], "recall": ev["recall"], "f1": ev["f1"],
                         "peak_rss_mib": rss, "model": ev["model"]}
+    stdout, _, _, rss = run_child([BIN, "eval", "ner", "--model", model, "--data", data, "--int8",
+                                   "--batch-size", args.batch, "--threads", args.threads,
+                                   "--errors", 0, "--json"], "claimex NER, int8")
+    ev = json.loads(stdout)
+    r["claimex_ner_int8"] = {"sents_per_s": ev["speed"]["sentences_per_s"], "seconds": ev["speed"]["seconds"],
+                             "precision": ev["precision"], "recall": ev["recall"], "f1": ev["f1"],
+                             "peak_rss_mib": rss, "model": ev["model"]}
     extra = ["--model", model, "--data", data]
     r["hf_pipeline"] = peer("hf-pipeline", args, extra)
     r["hf_loop"] = peer("hf-loop", args, extra)
@@ -437,6 +444,8 @@ def main():
         "hf_loop_sents_per_s": r["hf_loop"]["sents_per_s"],
         "spacy_sents_per_s": r["spacy"]["sents_per_s"],
         "claimex_f1": r["claimex_ner"]["f1"],
+        "claimex_ner_int8_sents_per_s": r["claimex_ner_int8"]["sents_per_s"],
+        "claimex_int8_f1": r["claimex_ner_int8"]["f1"],
         "hf_f1": r["hf_pipeline"]["f1"],
         "hf_loop_f1": r["hf_loop"]["f1"],
         "matmul_gflops": gflops,
@@ -452,6 +461,7 @@ def main():
             "claimex_ner_over_hf_pipeline": ratio(r["claimex_ner"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
             "claimex_ner_over_hf_loop": ratio(r["claimex_ner"]["sents_per_s"], r["hf_loop"]["sents_per_s"]),
             "claimex_pipeline_over_hf_pipeline": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
+            "claimex_int8_over_fp32": ratio(r["claimex_ner_int8"]["sents_per_s"], r["claimex_ner"]["sents_per_s"]),
             "claimex_ner_over_spacy": ratio(r["claimex_ner"]["sents_per_s"], r["spacy"]["sents_per_s"]),
             "rss_big_over_10k": ratio(r["claimex_pipeline_corpus_big"]["peak_rss_mib"], r["claimex_pipeline_corpus_10k"]["peak_rss_mib"]),
         },
@@ -468,6 +478,7 @@ def print_table(x):
     base = x["hf_ner_sents_per_s"]
     rows = [
         ("claimex NER", r["claimex_ner"], x["claimex_f1"]),
+        ("claimex NER, int8 (--int8)", r["claimex_ner_int8"], x["claimex_int8_f1"]),
         ("HF transformers pipeline API", r["hf_pipeline"], x["hf_f1"]),
         ("HF hand-batched no_grad loop", r["hf_loop"], x["hf_loop_f1"]),
         ("spaCy en_core_web_sm (reference)", r["spacy"], None),

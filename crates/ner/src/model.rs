@@ -23,6 +23,10 @@ pub struct NerConfig {
     /// Longest window in word pieces, including the two special tokens; capped by the model's
     /// `max_position_embeddings`. Longer sentences are cut into half-overlapping windows.
     pub max_tokens: usize,
+    /// Run the encoder's linear layers with int8 weights and activations (BERT models only). For
+    /// inference: the int8 weights are a snapshot of the loaded ones, which training would not
+    /// update. The model id gets `+int8`.
+    pub int8: bool,
 }
 
 impl Default for NerConfig {
@@ -30,6 +34,7 @@ impl Default for NerConfig {
         NerConfig {
             batch_size: 32,
             max_tokens: 256,
+            int8: false,
         }
     }
 }
@@ -166,7 +171,7 @@ impl NerModel {
         }
 
         let mut vs = VarStore::new(Device::Cpu);
-        let model = Network::build(&vs, &value)?;
+        let mut model = Network::build(&vs, &value)?;
         vs.load(&weights).map_err(|e| Error::BadFile {
             path: weights.clone(),
             reason: format!("weights do not fit config.json: {e}"),
@@ -174,6 +179,9 @@ impl NerModel {
         // Loading half-precision weights leaves half-precision variables, which CPUs run many
         // times slower than f32: compute in f32 whatever the file holds.
         vs.float();
+        if config.int8 {
+            model.quantize_int8()?;
+        }
 
         let card: Option<ModelCard> = std::fs::read_to_string(dir.join("claimex-model.json"))
             .ok()
@@ -201,7 +209,7 @@ impl NerModel {
         Ok(NerModel {
             tags: labels.iter().map(|l| Tag::parse(l)).collect(),
             info: ModelInfo {
-                id: format!("{name}@{hash}"),
+                id: format!("{name}@{hash}{}", if config.int8 { "+int8" } else { "" }),
                 name,
                 trained: card.map_or(true, |c| c.trained),
                 labels,

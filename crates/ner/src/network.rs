@@ -37,7 +37,7 @@ pub(crate) enum Network {
     DistilBert(DistilBertForTokenClassification),
     Deberta(DebertaForTokenClassification),
     DebertaV2(Box<DebertaV2ForTokenClassification>),
-    Shaped(ShapedTagger),
+    Shaped(Box<ShapedTagger>),
 }
 
 /// What one forward pass gives.
@@ -209,7 +209,7 @@ impl Network {
                 let c: BertConfig = parse(config, "BERT").map_err(bad)?;
                 let mut tagger = ShapedTagger::new(vs, &c, summary.labels.len() as i64)?;
                 tagger.fast = FastBert::from_store(vs, &c);
-                Ok(Network::Shaped(tagger))
+                Ok(Network::Shaped(Box::new(tagger)))
             }
             _ => {
                 let c: BertConfig = parse(config, "RoBERTa").map_err(bad)?;
@@ -230,6 +230,19 @@ impl Network {
         train: bool,
     ) -> Result<NetOutput> {
         self.forward_with(ids, shapes, mask, train, !train)
+    }
+
+    /// Runs the encoder's linear layers in int8 from now on (inference only); an error for
+    /// networks without the fused BERT path.
+    pub fn quantize_int8(&mut self) -> Result<()> {
+        let fast = match self {
+            Network::Bert(_, fast) => fast.as_mut(),
+            Network::Shaped(m) => m.fast.as_mut(),
+            _ => None,
+        };
+        let fast = fast
+            .ok_or_else(|| Error::Model("int8 inference is built for BERT models only".into()))?;
+        Ok(fast.quantize_int8()?)
     }
 
     /// [`Network::forward`], choosing the path: `fused` false always runs rust-bert's network.
@@ -407,5 +420,60 @@ mod tests {
             // And the logits are not trivially equal: the inputs matter.
             assert!(fused.logits.std(true).double_value(&[]) > 1e-3);
         }
+    }
+
+    /// int8 mode stays close to fp32 without being the fp32 path, and other families refuse it.
+    #[test]
+    fn int8_mode_is_close_to_fp32() {
+        let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        tch::set_num_threads(1);
+        tch::manual_seed(12);
+        let vs = VarStore::new(Device::Cpu);
+        let mut net = Network::build(&vs, &config(false)).unwrap();
+        let ids = Tensor::randint(50, [4, 12], (Kind::Int64, Device::Cpu));
+        let shapes = ids.zeros_like();
+        let mask = ids.ones_like();
+        let run = |net: &Network| {
+            tch::no_grad(|| {
+                net.forward_with(&ids, &shapes, &mask, false, true)
+                    .unwrap()
+                    .logits
+            })
+        };
+        let fp32 = run(&net);
+        net.quantize_int8().unwrap();
+        let int8 = run(&net);
+        let gap = (&int8 - &fp32).abs().max().double_value(&[]);
+        let spread = fp32.std(true).double_value(&[]);
+        assert!(gap > 0.0, "int8 mode gave exactly the fp32 logits");
+        assert!(
+            gap < 0.1 * spread.max(1e-6) * 10.0,
+            "int8 logits off by {gap} (fp32 spread {spread})"
+        );
+        let agree = fp32
+            .argmax(-1, false)
+            .eq_tensor(&int8.argmax(-1, false))
+            .to_kind(Kind::Float)
+            .mean(Kind::Float)
+            .double_value(&[]);
+        assert!(agree > 0.9, "int8 and fp32 agree on {agree} of the labels");
+
+        // Through loading, as `--int8` reaches it: other families say they cannot.
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = crate::RandomModelSpec {
+            architecture: "distilbert".into(),
+            ..Default::default()
+        };
+        drop(_rng);
+        crate::write_random_model(tmp.path(), &spec).unwrap();
+        let config = crate::NerConfig {
+            int8: true,
+            ..Default::default()
+        };
+        let err = crate::NerModel::load(tmp.path(), config)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("BERT"), "{err}");
     }
 }

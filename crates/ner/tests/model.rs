@@ -22,6 +22,7 @@ fn load(dir: &Path, batch_size: usize, max_tokens: usize) -> NerModel {
         NerConfig {
             batch_size,
             max_tokens,
+            ..NerConfig::default()
         },
     )
     .unwrap()
