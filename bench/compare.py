@@ -4,11 +4,11 @@
 Run by bench/compare.sh inside bench/.venv; each measurement is its own process, one at a time, so
 its peak memory is its own and no two heavy jobs share the two cores.
 
-  python bench/compare.py [--model PLAIN_MODEL] [--pipeline-model MODEL] [--threads 2] [--batch 32]
+  python bench/compare.py [--model HF_CHECKPOINT] [--pipeline-model MODEL] [--threads 2] [--batch 32]
                           [--big 100000] [--out bench/results/latest.json]
 
 Measures, on CoNLL-2003 test (sentences as their tokens joined by spaces):
-  - claimex NER (`claimex eval ner`) and the Hugging Face `transformers` token-classification
+  - claimex NER (`claimex eval ner`, fp32 and --int8) and the Hugging Face `transformers` token-classification
     pipeline API and a hand-batched PyTorch loop, all three on the same fine-tuned weights (a model
     without word-shape features, so that `BertForTokenClassification` is the same network), with F1
     scored here by one scorer for the peers and by claimex for itself;
@@ -273,13 +273,12 @@ def torch_matmul(a):
 # ---------------------------------------------------------------------------------------------
 # The driver
 
-def run_child(cmd, label, env=None):
+def run_child(cmd, label):
     """Runs one measurement to completion; returns (stdout, stderr, wall seconds, peak RSS MiB)."""
     print(f"compare.py: {label} ...", file=sys.stderr, flush=True)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, cwd=ROOT,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
         proc.returncode = os.waitstatus_to_exitcode(status)
