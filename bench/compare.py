@@ -299,6 +299,17 @@ def peer(name, args, extra=()):
     return result
 
 
+def claimex_ner(args, model, data, flags, label):
+    """`claimex eval ner` on the data: speed (tagging only, as claimex times it), scores, memory."""
+    stdout, _, _, rss = run_child([BIN, "eval", "ner", "--model", model, "--data", data, *flags,
+                                   "--batch-size", args.batch, "--threads", args.threads,
+                                   "--errors", 0, "--json"], label)
+    ev = json.loads(stdout)
+    return {"sents_per_s": ev["speed"]["sentences_per_s"], "seconds": ev["speed"]["seconds"],
+            "precision": ev["precision"], "recall": ev["recall"], "f1": ev["f1"],
+            "peak_rss_mib": rss, "model": ev["model"]}
+
+
 def write_documents(path, docs):
     with open(path, "w", encoding="utf-8") as f:
         for doc_id, text in docs:
@@ -382,20 +393,8 @@ def main():
     r["torch_matmul"] = peer("torch-matmul", args)
 
     # 2. NER alone: claimex, then the peers, same weights.
-    stdout, _, _, rss = run_child([BIN, "eval", "ner", "--model", model, "--data", data,
-                                   "--batch-size", args.batch, "--threads", args.threads,
-                                   "--errors", 0, "--json"], "claimex NER")
-    ev = json.loads(stdout)
-    r["claimex_ner"] = {"sents_per_s": ev["speed"]["sentences_per_s"], "seconds": ev["speed"]["seconds"],
-                        "precision": ev["precision"], "recall": ev["recall"], "f1": ev["f1"],
-                        "peak_rss_mib": rss, "model": ev["model"]}
-    stdout, _, _, rss = run_child([BIN, "eval", "ner", "--model", model, "--data", data, "--int8",
-                                   "--batch-size", args.batch, "--threads", args.threads,
-                                   "--errors", 0, "--json"], "claimex NER, int8")
-    ev = json.loads(stdout)
-    r["claimex_ner_int8"] = {"sents_per_s": ev["speed"]["sentences_per_s"], "seconds": ev["speed"]["seconds"],
-                             "precision": ev["precision"], "recall": ev["recall"], "f1": ev["f1"],
-                             "peak_rss_mib": rss, "model": ev["model"]}
+    r["claimex_ner"] = claimex_ner(args, model, data, [], "claimex NER")
+    r["claimex_ner_int8"] = claimex_ner(args, model, data, ["--int8"], "claimex NER, int8")
     extra = ["--model", model, "--data", data]
     r["hf_pipeline"] = peer("hf-pipeline", args, extra)
     r["hf_loop"] = peer("hf-loop", args, extra)
