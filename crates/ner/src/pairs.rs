@@ -152,31 +152,14 @@ impl RelationHead {
 
     /// Loads the head of model directory `dir`: `None` when it has none.
     pub fn load(dir: &Path) -> Result<Option<RelationHead>> {
-        let config_path = dir.join(RELATION_CONFIG);
-        if !config_path.exists() {
-            return Ok(None);
-        }
-        let bad = |reason: String| Error::BadFile {
-            path: config_path.clone(),
-            reason,
-        };
-        let raw = std::fs::read_to_string(&config_path).map_err(Error::io(&config_path))?;
-        let config: RelationConfig =
-            serde_json::from_str(&raw).map_err(|e| bad(format!("not a relation head: {e}")))?;
-        let mut head = RelationHead::new(config).map_err(|e| bad(e.to_string()))?;
-        let weights = dir.join(RELATION_WEIGHTS);
-        if !weights.is_file() {
-            return Err(Error::MissingFile {
-                dir: dir.to_path_buf(),
-                what: format!("{RELATION_WEIGHTS} (named by {RELATION_CONFIG})"),
-            });
-        }
-        head.vs.load(&weights).map_err(|e| Error::BadFile {
-            path: weights.clone(),
-            reason: format!("weights do not fit {RELATION_CONFIG}: {e}"),
-        })?;
-        head.vs.float();
-        Ok(Some(head))
+        crate::syntax::load_head(
+            dir,
+            RELATION_CONFIG,
+            RELATION_WEIGHTS,
+            "relation head",
+            RelationHead::new,
+            |h| &mut h.vs,
+        )
     }
 
     /// Writes `relations.json` and `relations.safetensors` into `dir` (each whole, then renamed).

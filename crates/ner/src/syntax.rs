@@ -53,6 +53,47 @@ pub(crate) fn save_head<C: Serialize>(
     std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
 }
 
+/// Reads a head saved by [`save_head`] from `dir`: `None` when `config_name` is absent; the
+/// settings are parsed (`what` names the kind of head in errors), `build` makes the head, then its
+/// variables (`vs_of`) take the weights in `weights_name`, converted to f32.
+pub(crate) fn load_head<C, H>(
+    dir: &Path,
+    config_name: &str,
+    weights_name: &str,
+    what: &str,
+    build: impl FnOnce(C) -> Result<H>,
+    vs_of: impl FnOnce(&mut H) -> &mut VarStore,
+) -> Result<Option<H>>
+where
+    C: serde::de::DeserializeOwned,
+{
+    let config_path = dir.join(config_name);
+    if !config_path.exists() {
+        return Ok(None);
+    }
+    let bad = |reason: String| Error::BadFile {
+        path: config_path.clone(),
+        reason,
+    };
+    let raw = std::fs::read_to_string(&config_path).map_err(Error::io(&config_path))?;
+    let config: C = serde_json::from_str(&raw).map_err(|e| bad(format!("not a {what}: {e}")))?;
+    let mut head = build(config).map_err(|e| bad(e.to_string()))?;
+    let weights = dir.join(weights_name);
+    if !weights.is_file() {
+        return Err(Error::MissingFile {
+            dir: dir.to_path_buf(),
+            what: format!("{weights_name} (named by {config_name})"),
+        });
+    }
+    let vs = vs_of(&mut head);
+    vs.load(&weights).map_err(|e| Error::BadFile {
+        path: weights.clone(),
+        reason: format!("weights do not fit {config_name}: {e}"),
+    })?;
+    vs.float();
+    Ok(Some(head))
+}
+
 /// A loaded or freshly initialised syntax head.
 pub struct SyntaxHead {
     config: SyntaxConfig,
@@ -116,31 +157,14 @@ impl SyntaxHead {
 
     /// Loads the head of model directory `dir`: `None` when it has none.
     pub fn load(dir: &Path) -> Result<Option<SyntaxHead>> {
-        let config_path = dir.join(SYNTAX_CONFIG);
-        if !config_path.exists() {
-            return Ok(None);
-        }
-        let bad = |reason: String| Error::BadFile {
-            path: config_path.clone(),
-            reason,
-        };
-        let raw = std::fs::read_to_string(&config_path).map_err(Error::io(&config_path))?;
-        let config: SyntaxConfig =
-            serde_json::from_str(&raw).map_err(|e| bad(format!("not a syntax head: {e}")))?;
-        let mut head = SyntaxHead::new(config).map_err(|e| bad(e.to_string()))?;
-        let weights = dir.join(SYNTAX_WEIGHTS);
-        if !weights.is_file() {
-            return Err(Error::MissingFile {
-                dir: dir.to_path_buf(),
-                what: format!("{SYNTAX_WEIGHTS} (named by {SYNTAX_CONFIG})"),
-            });
-        }
-        head.vs.load(&weights).map_err(|e| Error::BadFile {
-            path: weights.clone(),
-            reason: format!("weights do not fit {SYNTAX_CONFIG}: {e}"),
-        })?;
-        head.vs.float();
-        Ok(Some(head))
+        load_head(
+            dir,
+            SYNTAX_CONFIG,
+            SYNTAX_WEIGHTS,
+            "syntax head",
+            SyntaxHead::new,
+            |h| &mut h.vs,
+        )
     }
 
     /// Writes `syntax.json` and `syntax.safetensors` into `dir` (each written whole, then renamed).
