@@ -1,6 +1,5 @@
 use std::path::{Path, PathBuf};
 
-use claimex_core::Sentence;
 use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow, Precision};
 use serde::{Deserialize, Serialize};
 use tch::nn::OptimizerConfig;
@@ -485,28 +484,8 @@ pub fn evaluate(model: &NerModel, examples: &[TrainExample]) -> Result<EvalRepor
 
 /// The entities `model` finds in each example's text, as spans over that text.
 pub fn predict(model: &NerModel, examples: &[TrainExample]) -> Result<Vec<Vec<TypedSpan>>> {
-    let sentences: Vec<Sentence> = examples
-        .iter()
-        .map(|e| Sentence {
-            start: 0,
-            end: e.text.chars().count(),
-            text: e.text.clone(),
-        })
-        .collect();
-    Ok(model
-        .recognize(&sentences)
-        .map_err(|e| Error::Training(e.to_string()))?
-        .into_iter()
-        .map(|ents| {
-            ents.into_iter()
-                .map(|e| TypedSpan {
-                    start: e.start,
-                    end: e.end,
-                    label: e.label,
-                })
-                .collect()
-        })
-        .collect())
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    crate::relations::predict_entities(model, &texts)
 }
 
 /// Learning-rate factor: linear warm-up over `warmup` steps, then linear decay to 0 at `total`.
