@@ -3,7 +3,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_ner::{NerConfig, NerModel, Precision};
-use claimex_train::{evaluate, finetune, EvalReport, TrainConfig, TrainExample};
+use claimex_train::{
+    evaluate, finetune, has_checkpoint, remove_checkpoint, EvalReport, TrainConfig, TrainExample,
+};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -104,11 +106,10 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         name.push(".checkpoints");
         args.out.with_file_name(name)
     });
-    let last = checkpoints.join("last");
-    if last.exists() && !args.resume {
+    if has_checkpoint(&checkpoints) && !args.resume {
         anyhow::bail!(
             "{} holds a checkpoint of an interrupted run: add --resume to continue it, or remove it to start afresh",
-            last.display()
+            checkpoints.display()
         );
     }
     let before = evaluate(&model, &dev)?;
@@ -199,9 +200,8 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
         .with_context(|| format!("writing model to {}", args.out.display()))?;
     let saved = NerModel::load(&args.out, NerConfig::default())?;
     // Only what training wrote goes; a --checkpoints folder that holds other files stays.
-    std::fs::remove_dir_all(&last)
-        .with_context(|| format!("removing the checkpoint {}", last.display()))?;
-    let _ = std::fs::remove_dir(&checkpoints);
+    remove_checkpoint(&checkpoints)
+        .with_context(|| format!("removing the checkpoint in {}", checkpoints.display()))?;
     let last = summary.losses.last().copied().unwrap_or(f64::NAN);
     eprintln!(
         "trained {} steps on {} sentences (last loss {last:.4}); kept epoch {}: dev {} (was {})",

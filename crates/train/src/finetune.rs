@@ -50,8 +50,9 @@ pub struct TrainConfig {
     /// With a dev set: stop after this many epochs without a better dev F1. The weights of the
     /// best epoch are restored at the end either way.
     pub patience: usize,
-    /// Where to write a checkpoint after every epoch (`DIR/last`, replaced atomically: weights,
-    /// the best epoch's weights when that is an earlier one, and `state.json`).
+    /// Where to write a checkpoint after every epoch (`DIR/last`, a link swapped atomically to
+    /// `DIR/epoch-NNNN`: weights, the best epoch's weights when that is an earlier one, and
+    /// `state.json`).
     pub checkpoint_dir: Option<PathBuf>,
     /// Continue from the checkpoint in `checkpoint_dir` if there is one.
     pub resume: bool,
@@ -342,6 +343,10 @@ struct TrainState {
 
 const STATE_FILE: &str = "state.json";
 const BEST_WEIGHTS_FILE: &str = "best.safetensors";
+/// The link to the newest complete checkpoint, inside the checkpoint folder.
+const LAST: &str = "last";
+/// Checkpoint directories are named by this and the epoch they end.
+const EPOCH_PREFIX: &str = "epoch-";
 
 /// Describes a run so that a checkpoint is never continued with other data or settings: labels,
 /// the settings that shape the optimisation, and an FNV-1a hash of the training and dev texts
@@ -416,8 +421,11 @@ fn restore(model: &NerModel, weights: &[(String, Tensor)]) -> Result<()> {
     })
 }
 
-/// Writes `DIR/last` atomically: the model's weights, `best` (an earlier epoch's weights, when
-/// that epoch is the best so far) and the state.
+/// Writes the checkpoint of `state.epochs_done` as `DIR/epoch-NNNN` (the model's weights, `best`
+/// (an earlier epoch's weights, when that epoch is the best so far) and the state), then points
+/// the symbolic link `DIR/last` at it with one rename and removes the older epochs. A kill at any
+/// moment leaves `last` naming a complete checkpoint (replacing a directory in place cannot: the
+/// old one has to be removed before the new one can take its name).
 fn save_checkpoint(
     model: &NerModel,
     dir: &Path,
@@ -425,15 +433,65 @@ fn save_checkpoint(
     best: Option<&[(String, Tensor)]>,
 ) -> Result<()> {
     let json = serde_json::to_string_pretty(state).map_err(|e| Error::Training(e.to_string()))?;
+    let name = format!("{EPOCH_PREFIX}{:04}", state.epochs_done);
+    let failed =
+        |e: String| Error::Training(format!("writing checkpoint in {}: {e}", dir.display()));
     model
-        .save_with(&dir.join("last"), "checkpoint", Precision::F32, |partial| {
+        .save_with(&dir.join(&name), "checkpoint", Precision::F32, |partial| {
             if let Some(best) = best {
                 Tensor::write_safetensors(best, partial.join(BEST_WEIGHTS_FILE))
                     .map_err(|e| e.to_string())?;
             }
             std::fs::write(partial.join(STATE_FILE), json).map_err(|e| e.to_string())
         })
-        .map_err(|e| Error::Training(format!("writing checkpoint in {}: {e}", dir.display())))
+        .map_err(|e| failed(e.to_string()))?;
+    let last = dir.join(LAST);
+    let next = dir.join(format!("{LAST}.next"));
+    let _ = std::fs::remove_file(&next);
+    std::os::unix::fs::symlink(&name, &next).map_err(|e| failed(e.to_string()))?;
+    if last.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        // A checkpoint written before `last` became a link.
+        std::fs::remove_dir_all(&last).map_err(|e| failed(e.to_string()))?;
+    }
+    std::fs::rename(&next, &last).map_err(|e| failed(e.to_string()))?;
+    remove_epochs(dir, Some(&name)).map_err(|e| failed(e.to_string()))
+}
+
+/// Removes the epoch directories (and unfinished `.partial` ones) in `dir` other than `keep`.
+fn remove_epochs(dir: &Path, keep: Option<&str>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(EPOCH_PREFIX) && Some(name.as_ref()) != keep {
+            std::fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `dir` holds the checkpoint of an interrupted run.
+pub fn has_checkpoint(dir: &Path) -> bool {
+    dir.join(LAST).join(STATE_FILE).is_file()
+}
+
+/// Removes what training wrote in the checkpoint folder `dir` (the link, the epochs), and `dir`
+/// itself when nothing else is in it.
+pub fn remove_checkpoint(dir: &Path) -> std::io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    remove_epochs(dir, None)?;
+    for name in [LAST.to_string(), format!("{LAST}.next")] {
+        let path = dir.join(name);
+        match path.symlink_metadata() {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path)?,
+            Ok(_) => std::fs::remove_file(&path)?,
+            Err(_) => {}
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
+    Ok(())
 }
 
 /// Loads `DIR/last` into the model when it exists: the state, and the best epoch's weights when
@@ -443,7 +501,7 @@ fn load_checkpoint(
     dir: &Path,
     fingerprint: &str,
 ) -> Result<Option<(TrainState, Option<Weights>)>> {
-    let last = dir.join("last");
+    let last = dir.join(LAST);
     let state_path = last.join(STATE_FILE);
     if !state_path.is_file() {
         return Ok(None);

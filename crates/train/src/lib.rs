@@ -30,7 +30,8 @@ pub use conll::{
 pub use conll04::{read_conll04, Relation, RelationSentence};
 pub use error::{Error, Result};
 pub use finetune::{
-    evaluate, finetune, predict, FinetuneSummary, StepReport, TrainConfig, TrainExample,
+    evaluate, finetune, has_checkpoint, predict, remove_checkpoint, FinetuneSummary, StepReport,
+    TrainConfig, TrainExample,
 };
 pub use fixtures::{read_examples, read_fixtures};
 pub use metrics::{

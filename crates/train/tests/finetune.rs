@@ -191,7 +191,8 @@ fn interrupted_run_resumes_from_its_last_checkpoint() {
         ..config()
     };
     // A whole run; when its third epoch starts, the checkpoint of epoch 2 is copied away, as a
-    // run killed during epoch 3 would have left it.
+    // run killed while writing the checkpoint of epoch 3 would have left it: `last` still names
+    // epoch 2, beside a half-written epoch 3 and a link that was not yet swapped in.
     let (full_ckpt, cut_ckpt) = (dir.path().join("full"), dir.path().join("cut"));
     let model = random_model(&dir.path().join("a"));
     let full = finetune(
@@ -201,7 +202,13 @@ fn interrupted_run_resumes_from_its_last_checkpoint() {
         &settings(&full_ckpt),
         |s| {
             if s.step == 2 * steps_per_epoch + 1 {
-                copy_dir(&full_ckpt.join("last"), &cut_ckpt.join("last"));
+                copy_dir(&full_ckpt.join("last"), &cut_ckpt.join("epoch-0002"));
+                std::os::unix::fs::symlink("epoch-0002", cut_ckpt.join("last")).unwrap();
+                let half = cut_ckpt.join("epoch-0003.partial");
+                std::fs::create_dir_all(&half).unwrap();
+                std::fs::write(half.join("model.safetensors"), b"\x10\x00").unwrap();
+                std::os::unix::fs::symlink("epoch-0003.partial", cut_ckpt.join("last.next"))
+                    .unwrap();
             }
         },
         |_, _| {},
@@ -235,6 +242,17 @@ fn interrupted_run_resumes_from_its_last_checkpoint() {
         serde_json::from_str(&std::fs::read_to_string(cut_ckpt.join("last/state.json")).unwrap())
             .unwrap();
     assert_eq!(state["epochs_done"], 4);
+    let mut left: Vec<String> = std::fs::read_dir(&cut_ckpt)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["epoch-0004", "last"],
+        "older epochs and debris are removed"
+    );
+    assert!(claimex_train::has_checkpoint(&cut_ckpt));
 
     // The same checkpoint with other settings is refused, not silently continued.
     let other = TrainConfig {
@@ -243,6 +261,9 @@ fn interrupted_run_resumes_from_its_last_checkpoint() {
     };
     let err = finetune(&model, &data, Some(&data), &other, |_| {}, |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("belongs to another run"), "{err}");
+
+    claimex_train::remove_checkpoint(&cut_ckpt).unwrap();
+    assert!(!cut_ckpt.exists());
 }
 
 #[test]
