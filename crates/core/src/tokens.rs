@@ -71,6 +71,16 @@ pub fn tokenize(text: &str) -> Vec<Span> {
 }
 
 fn split_word(chars: &[char], mut start: usize, mut end: usize, out: &mut Vec<Span>) {
+    // A clitic standing on its own, as in text tokenised already ("the market 's gloom").
+    let whole: String = chars[start..end]
+        .iter()
+        .map(|&c| if c == '’' { '\'' } else { c })
+        .collect::<String>()
+        .to_lowercase();
+    if whole.starts_with('\'') && CLITICS.contains(&whole.as_str()) {
+        out.push(Span::new(start, end));
+        return;
+    }
     while start < end && LEADING.contains(&chars[start]) {
         out.push(Span::new(start, start + 1));
         start += 1;
@@ -139,6 +149,17 @@ mod tests {
             .iter()
             .map(|s| chars[s.start..s.end].iter().collect())
             .collect()
+    }
+
+    #[test]
+    fn a_clitic_standing_alone_stays_whole() {
+        assert_eq!(
+            words("the market 's gloom , they 're here , it ’s 'quoted'"),
+            [
+                "the", "market", "'s", "gloom", ",", "they", "'re", "here", ",", "it", "’s", "'",
+                "quoted", "'"
+            ]
+        );
     }
 
     #[test]
