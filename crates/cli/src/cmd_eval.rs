@@ -599,6 +599,15 @@ fn open_tuples(
             };
             let claims = claimex_relations::open_claims_of_sentence(&input, models);
             let setting = leading_adverbial(&sentence.text);
+            let implied = claimex_relations::implied_relations(&input)
+                .into_iter()
+                .map(|r| ScoredTuple {
+                    tuple: OpenTuple {
+                        relation: r.relation.to_string(),
+                        arguments: vec![r.subject.text, r.object.text],
+                    },
+                    confidence: r.confidence,
+                });
             out.push(
                 claims
                     .into_iter()
@@ -612,6 +621,7 @@ fn open_tuples(
                         },
                         confidence: c.confidence,
                     })
+                    .chain(implied)
                     .collect(),
             );
         }

@@ -12,6 +12,7 @@
 mod build;
 mod calibration;
 mod confidence;
+mod implied;
 mod lexicon;
 mod modality;
 mod phrases;
@@ -19,6 +20,7 @@ mod phrases;
 pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
 pub use confidence::{raw_confidence, ObjectKind};
+pub use implied::{implied_relations, ImpliedRelation};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
 

@@ -261,6 +261,17 @@ pub(crate) fn noun_phrases(toks: &[Tok]) -> Vec<NounPhrase> {
                 continue;
             }
         }
+        // "These include ...", "This is caused by ...": a demonstrative before a verb stands
+        // for a noun phrase.
+        if last_head.is_none()
+            && j == start + 1
+            && matches!(toks[start].lower.as_str(), "this" | "these" | "those")
+            && toks.get(j).is_some_and(|t| t.is_verb())
+        {
+            out.push(NounPhrase { start, end: j });
+            i = j;
+            continue;
+        }
         match last_head {
             Some(h) => {
                 let mut end = h + 1;

@@ -1,0 +1,284 @@
+//! Open IE style extraction (`open_claims_of_sentence`, `implied_relations`) on sentences whose
+//! part-of-speech tags and entities are given, so the rules are tested apart from any tagger.
+
+use claimex_core::{Argument, EntitySpan, ModelIds, Sentence, TaggedToken};
+use claimex_relations::{implied_relations, open_claims_of_sentence, SentenceInput};
+
+/// A sentence from "word/TAG" items separated by spaces (a `*` after the tag marks a word of an
+/// entity; neighbouring marked words form one mention of `label`).
+struct Tagged {
+    sentence: Sentence,
+    tokens: Vec<TaggedToken>,
+    entities: Vec<EntitySpan>,
+}
+
+fn tagged(items: &str, label: &str) -> Tagged {
+    let mut text = String::new();
+    let mut tokens: Vec<TaggedToken> = Vec::new();
+    let mut marked: Vec<bool> = Vec::new();
+    for item in items.split(' ') {
+        let (word, tag) = item.rsplit_once('/').expect("word/TAG");
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = text.chars().count();
+        text.push_str(word);
+        tokens.push(TaggedToken {
+            text: word.to_string(),
+            start,
+            end: start + word.chars().count(),
+            pos: tag.trim_end_matches('*').to_string(),
+            chunk: "O".to_string(),
+        });
+        marked.push(tag.ends_with('*'));
+    }
+    let mut entities = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if !marked[k] {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        while k < tokens.len() && marked[k] {
+            k += 1;
+        }
+        let (start, end) = (tokens[first].start, tokens[k - 1].end);
+        entities.push(EntitySpan {
+            text: text.chars().skip(start).take(end - start).collect(),
+            label: label.to_string(),
+            start,
+            end,
+            score: 0.9,
+            min_score: 0.9,
+            entity: None,
+        });
+    }
+    let end = text.chars().count();
+    Tagged {
+        sentence: Sentence {
+            start: 0,
+            end,
+            text,
+        },
+        tokens,
+        entities,
+    }
+}
+
+impl Tagged {
+    fn input(&self) -> SentenceInput<'_> {
+        SentenceInput {
+            sentence: &self.sentence,
+            entities: &self.entities,
+            tokens: &self.tokens,
+        }
+    }
+
+    fn slices_back(&self, a: &Argument) {
+        let text: String = self
+            .sentence
+            .text
+            .chars()
+            .skip(a.start)
+            .take(a.end - a.start)
+            .collect();
+        assert_eq!(text, a.text);
+    }
+
+    /// (relation, subject, object) of the open claims, every span checked against the text.
+    fn open(&self) -> Vec<(String, String, String)> {
+        let models = ModelIds {
+            ner: "ner".into(),
+            relations: "rules".into(),
+        };
+        open_claims_of_sentence(&self.input(), &models)
+            .into_iter()
+            .map(|c| {
+                self.slices_back(&c.subject);
+                let object = c.object.map(|o| {
+                    self.slices_back(&o);
+                    o.text
+                });
+                let p = &c.predicate;
+                let text: String = self
+                    .sentence
+                    .text
+                    .chars()
+                    .skip(p.start)
+                    .take(p.end - p.start)
+                    .collect();
+                assert_eq!(text, p.text);
+                (p.text.clone(), c.subject.text, object.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    fn implied(&self) -> Vec<(String, String, String)> {
+        implied_relations(&self.input())
+            .into_iter()
+            .map(|r| {
+                self.slices_back(&r.subject);
+                self.slices_back(&r.object);
+                (r.relation.to_string(), r.subject.text, r.object.text)
+            })
+            .collect()
+    }
+}
+
+fn has(found: &[(String, String, String)], want: (&str, &str, &str)) -> bool {
+    found
+        .iter()
+        .any(|(r, s, o)| (r.as_str(), s.as_str(), o.as_str()) == want)
+}
+
+#[test]
+fn a_list_after_a_preposition_gives_a_tuple_per_item_beside_the_whole() {
+    let s = tagged(
+        "It/PRP was/VBD a/DT notable/JJ influence/NN on/IN John/NNP* Buchan/NNP* and/CC Ken/NNP* \
+         Follett/NNP* ./.",
+        "PER",
+    );
+    let found = s.open();
+    assert!(
+        has(&found, ("was a notable influence on", "It", "John Buchan")),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, ("was a notable influence on", "It", "Ken Follett")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, _, o)| o.contains("Buchan and Ken Follett")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_list_with_commas_is_split_but_not_a_verb_phrase() {
+    let s = tagged(
+        "It/PRP deals/VBZ with/IN fraud/NN in/IN relation/NN to/TO direct/JJ taxes/NNS ,/, \
+         tax/NN credits/NNS ,/, and/CC money/NN laundering/NN ./.",
+        "O",
+    );
+    let found = s.open();
+    for item in ["direct taxes", "tax credits", "money laundering"] {
+        assert!(
+            has(&found, ("deals with fraud in relation to", "It", item)),
+            "{item}: {found:?}"
+        );
+    }
+    // A verb inside what follows the preposition: not a list.
+    let s = tagged(
+        "He/PRP spoke/VBD about/IN the/DT plan/NN and/CC left/VBD ./.",
+        "O",
+    );
+    let found = s.open();
+    assert!(found.iter().all(|(_, _, o)| o != "left"), "{found:?}");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(r, _, _)| r.starts_with("spoke"))
+            .count(),
+        1,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_verb_without_an_object_takes_the_phrase_after_it() {
+    let s = tagged(
+        "He/PRP stayed/VBD for/IN less/JJR than/IN a/DT year/NN ./.",
+        "O",
+    );
+    let found = s.open();
+    assert!(
+        has(&found, ("stayed", "He", "for less than a year")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn demonstratives_and_approximate_numbers_are_subjects() {
+    let s = tagged("These/DT include/VBP three/CD ministries/NNS ./.", "O");
+    assert!(
+        has(&s.open(), ("include", "These", "three ministries")),
+        "{:?}",
+        s.open()
+    );
+    let s = tagged(
+        "About/IN 800/CD have/VBP crossed/VBN the/DT picket/NN lines/NNS ./.",
+        "O",
+    );
+    assert!(
+        has(&s.open(), ("have crossed", "800", "the picket lines")),
+        "{:?}",
+        s.open()
+    );
+}
+
+#[test]
+fn the_subject_of_a_subordinate_clause_is_not_a_prepositional_object() {
+    let s = tagged(
+        "Prices/NNS rallied/VBD as/IN the/DT bid/NN broke/VBD the/DT gloom/NN ./.",
+        "O",
+    );
+    assert!(
+        has(&s.open(), ("broke", "the bid", "the gloom")),
+        "{:?}",
+        s.open()
+    );
+    // A place after "near" stays inside the subject's phrase.
+    let s = tagged(
+        "Wildfires/NNS near/IN Athens/NNP* forced/VBD thousands/NNS out/RP ./.",
+        "LOC",
+    );
+    assert!(
+        s.open().iter().all(|(_, subj, _)| subj != "Athens"),
+        "{:?}",
+        s.open()
+    );
+}
+
+#[test]
+fn appositions_titles_and_places_imply_relations() {
+    let s = tagged(
+        "The/DT novel/NN follows/VBZ Cashel/NNP* Byron/NNP* ,/, a/DT world/NN champion/NN \
+         prizefighter/NN ,/, as/IN he/PRP trains/VBZ ./.",
+        "PER",
+    );
+    let implied = s.implied();
+    assert!(
+        has(
+            &implied,
+            ("is", "Cashel Byron", "a world champion prizefighter")
+        ),
+        "{implied:?}"
+    );
+    let s = tagged(
+        "author/NN Bill/NNP* Bryson/NNP* wrote/VBD it/PRP ./.",
+        "PER",
+    );
+    assert!(
+        has(&s.implied(), ("is", "Bill Bryson", "author")),
+        "{:?}",
+        s.implied()
+    );
+    let s = tagged(
+        "researchers/NNS at/IN the/DT laboratory/NN in/IN Cambridge/NNP* work/VBP ./.",
+        "LOC",
+    );
+    assert!(
+        has(&s.implied(), ("is in", "the laboratory", "Cambridge")),
+        "{:?}",
+        s.implied()
+    );
+    // A list of places is not a place inside a place.
+    let s = tagged(
+        "They/PRP visited/VBD Israel/NNP* ,/, Bahrain/NNP* ,/, and/CC Morocco/NNP* ./.",
+        "LOC",
+    );
+    assert!(s.implied().is_empty(), "{:?}", s.implied());
+}
