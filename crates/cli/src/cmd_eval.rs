@@ -704,7 +704,9 @@ pub fn openie(args: EvalOpenieArgs) -> anyhow::Result<()> {
     for (sentence, found) in data.iter().zip(&system).take(args.show) {
         println!("\n{}", sentence.text);
         sentence.gold.iter().for_each(|t| show("gold", t));
-        found.iter().for_each(|t| show("got ", &t.tuple));
+        found
+            .iter()
+            .for_each(|t| show(&format!("got {:.3}", t.confidence), &t.tuple));
     }
     Ok(())
 }

@@ -341,8 +341,8 @@ fn sentence_claims(
     }
     let mut sources: Vec<Source> = Vec::new();
     let mut reporting: Vec<bool> = vec![false; groups.len()];
-    // Open IE: (source, reporting group, clause start) to emit as tuples.
-    let mut report_tuples: Vec<(Argument, usize, usize)> = Vec::new();
+    // Open IE: (source, reporting group, clause start, clause end) to emit as tuples.
+    let mut report_tuples: Vec<(Argument, usize, usize, usize)> = Vec::new();
     if let Some(s) = according_to(&ctx) {
         boundaries.push(s.from);
         sources.push(s);
@@ -371,7 +371,7 @@ fn sentence_claims(
             if let Some(arg) = subject.and_then(|np| ctx.argument(np, None)) {
                 reporting[gi] = true;
                 if open {
-                    report_tuples.push((arg.clone(), gi, k));
+                    report_tuples.push((arg.clone(), gi, k, ctx.clause_end(k)));
                 }
                 boundaries.push(k);
                 sources.push(Source {
@@ -403,6 +403,11 @@ fn sentence_claims(
             };
             if let Some(arg) = source_np.and_then(|np| ctx.argument(np, None)) {
                 reporting[gi] = true;
+                if open {
+                    // The report covers the sentence before the comma.
+                    let from = usize::from(toks[0].text.chars().all(|c| !c.is_alphanumeric()));
+                    report_tuples.push((arg.clone(), gi, from, c - 1));
+                }
                 sources.push(Source {
                     arg,
                     cue,
@@ -416,9 +421,8 @@ fn sentence_claims(
     boundaries.sort_unstable();
 
     let mut claims = Vec::new();
-    for (source, gi, k) in report_tuples {
+    for (source, gi, k, end) in report_tuples {
         let g = &groups[gi];
-        let end = ctx.clause_end(k);
         if end <= k {
             continue;
         }
@@ -720,9 +724,10 @@ impl Context<'_> {
         if g.start > 0 && matches!(toks[g.start - 1].lower.as_str(), "and" | "but") {
             let earlier: Vec<&VerbGroup> = groups.iter().filter(|h| h.end < g.start).collect();
             let top: Vec<usize> = boundaries.iter().copied().filter(|&b| b == 0).collect();
-            // Without an earlier verb (one the tagger missed), the usual search below.
-            if let Some(h) = earlier.first() {
-                return self.subject_of(h, &top, &[]);
+            // The first earlier verb with a subject ("After leaving , he tried ... and worked");
+            // without one (a verb the tagger missed), the usual search below.
+            if let Some(subject) = earlier.iter().find_map(|h| self.subject_of(h, &top, &[])) {
+                return Some(subject);
             }
         }
         let previous_group_end = groups
@@ -738,11 +743,20 @@ impl Context<'_> {
             .max()
             .unwrap_or(0)
             .max(previous_group_end);
+        // A sentence-opening prepositional phrase closed by a comma holds no subject ("Under
+        // the agreement with the House and Senate leaders , the minimum wage would rise").
+        let opening = if boundary == 0 && toks[0].pos == "IN" {
+            (1..g.start)
+                .find(|&k| toks[k].lower == ",")
+                .map_or(0, |k| k + 1)
+        } else {
+            0
+        };
         let candidates: Vec<NounPhrase> = self
             .nps
             .iter()
             .copied()
-            .filter(|np| np.start >= boundary && np.end <= g.start)
+            .filter(|np| np.start >= boundary.max(opening) && np.end <= g.start)
             .filter(|np| !self.after_preposition(np) && !self.in_according(np))
             // "Several years later the trackage was abandoned": a time, not the subject.
             .filter(|np| {
@@ -902,12 +916,15 @@ impl Context<'_> {
             lemma,
             "be" | "remain" | "become" | "seem" | "appear" | "stay"
         ) {
+            // Adjectives, and adverbs before one ("still more common").
             let mut e = k;
             while e < limit
                 && (toks[e].pos.starts_with("JJ")
                     || (toks[e].pos.starts_with("RB")
-                        && e + 1 < limit
-                        && toks[e + 1].pos.starts_with("JJ")))
+                        && toks[e..]
+                            .iter()
+                            .find(|t| !t.pos.starts_with("RB"))
+                            .is_some_and(|t| t.pos.starts_with("JJ"))))
             {
                 e += 1;
             }

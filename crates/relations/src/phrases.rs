@@ -176,7 +176,7 @@ fn np_inner(t: &Tok) -> bool {
         || t.pos.starts_with("JJ")
         || matches!(
             t.pos.as_str(),
-            "DT" | "PDT" | "PRP$" | "POS" | "CD" | "HYPH" | "NNPS"
+            "DT" | "PDT" | "PRP$" | "POS" | "CD" | "HYPH" | "NNPS" | "$" | "#"
         )
         || t.entity.is_some()
 }
@@ -206,7 +206,13 @@ pub(crate) fn noun_phrases(toks: &[Tok]) -> Vec<NounPhrase> {
         while j < toks.len() {
             let t = &toks[j];
             let in_entity = t.entity.is_some() && j > start && toks[j - 1].entity == t.entity;
+            // A hyphen between two words of the phrase, tokenised apart ("cross - border").
+            let hyphen = t.text == "-"
+                && j > start
+                && np_inner(&toks[j - 1])
+                && toks.get(j + 1).is_some_and(np_inner);
             let ok = in_entity
+                || hyphen
                 || np_inner(t)
                 || (t.pos == "CC"
                     && j > start

@@ -282,3 +282,62 @@ fn appositions_titles_and_places_imply_relations() {
     );
     assert!(s.implied().is_empty(), "{:?}", s.implied());
 }
+
+#[test]
+fn opening_phrases_hyphens_and_coordinated_verbs() {
+    // The subject is after the opening prepositional phrase, not a conjunct inside it.
+    let s = tagged(
+        "Under/IN the/DT deal/NN with/IN the/DT House/NNP and/CC Senate/NNP leaders/NNS ,/, \
+         the/DT wage/NN would/MD rise/VB to/TO $/$ 4.25/CD ./.",
+        "O",
+    );
+    assert!(
+        s.open()
+            .iter()
+            .any(|(r, subj, _)| r.starts_with("would rise") && subj == "the wage"),
+        "{:?}",
+        s.open()
+    );
+    // "cross - border" is one phrase; "$ 17.1 billion" keeps its currency sign.
+    let s = tagged(
+        "Large/JJ cross/JJ -/: border/NN deals/NNS totaled/VBD $/$ 17.1/CD billion/CD ./.",
+        "O",
+    );
+    assert!(
+        has(
+            &s.open(),
+            ("totaled", "Large cross - border deals", "$ 17.1 billion")
+        ),
+        "{:?}",
+        s.open()
+    );
+    // A verb after "and" shares the subject of the first earlier verb that has one.
+    let s = tagged(
+        "After/IN leaving/VBG ,/, he/PRP tried/VBD to/TO find/VB jobs/NNS and/CC worked/VBD \
+         as/IN an/DT impersonator/NN ./.",
+        "O",
+    );
+    assert!(
+        s.open()
+            .iter()
+            .any(|(r, subj, _)| r == "worked as" && subj == "he"),
+        "{:?}",
+        s.open()
+    );
+}
+
+#[test]
+fn a_trailing_report_is_a_tuple_of_its_own() {
+    let s = tagged(
+        "Deals/NNS totaled/VBD $/$ 17/CD billion/CD ,/, the/DT firm/NN added/VBD ./.",
+        "O",
+    );
+    assert!(
+        has(
+            &s.open(),
+            ("added", "the firm", "Deals totaled $ 17 billion")
+        ),
+        "{:?}",
+        s.open()
+    );
+}
