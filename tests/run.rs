@@ -377,3 +377,89 @@ fn export_from_a_missing_database_is_named() {
     assert!(!out.status.success());
     assert!(crate::util::stderr(&out).contains("/no/such.db"));
 }
+
+/// A model that fails on one document (its tokenizer has no `[UNK]`, so a word outside its
+/// vocabulary is an error) skips that document with the model's error as the reason; the
+/// documents around it, in the same chunk, are processed.
+#[test]
+fn a_document_the_model_fails_on_is_skipped_with_the_reason_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("no-unk-model");
+    std::fs::create_dir(&model).unwrap();
+    for entry in std::fs::read_dir(model_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), model.join(entry.file_name())).unwrap();
+    }
+    let tokenizer_path = model.join("tokenizer.json");
+    let mut tokenizer: Value =
+        serde_json::from_str(&std::fs::read_to_string(&tokenizer_path).unwrap()).unwrap();
+    tokenizer["model"]["vocab"]
+        .as_object_mut()
+        .unwrap()
+        .remove("[UNK]")
+        .expect("the test model's vocabulary has [UNK]");
+    std::fs::write(&tokenizer_path, tokenizer.to_string()).unwrap();
+
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"Alice met Bob in Paris.\"}\n\
+         {\"id\":\"b\",\"text\":\"Tokyo 東京 is large.\"}\n\
+         {\"id\":\"c\",\"text\":\"Carol visited Rome.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (jsonl, db) = (out.join("claims.jsonl"), out.join("claims.db"));
+    let done = run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        jsonl.to_str().unwrap(),
+        "--out",
+        db.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let log = crate::util::stderr(&done);
+    assert!(log.contains("analysing them one by one"), "{log}");
+    let ledger = read_jsonl(&out.join("documents.jsonl"));
+    let status: Vec<(&str, &str, &str)> = ledger
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(status.len(), 3, "{status:?}");
+    assert_eq!((status[0].0, status[0].1), ("a", "processed"));
+    assert_eq!((status[1].0, status[1].1), ("b", "skipped"));
+    assert!(
+        status[1].2.contains("the model failed on this document") && status[1].2.contains("[UNK]"),
+        "{status:?}"
+    );
+    assert_eq!((status[2].0, status[2].1), ("c", "processed"));
+    // The database holds the skipped document in its ledger and no mentions of it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let skipped: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM documents WHERE doc_id = 'b' AND status = 'skipped'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(skipped, 1);
+    let mentions: Vec<String> = conn
+        .prepare("SELECT DISTINCT doc_id FROM entities ORDER BY doc_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!mentions.contains(&"b".to_string()), "{mentions:?}");
+    assert!(jsonl.exists());
+}

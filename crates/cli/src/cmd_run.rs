@@ -7,7 +7,7 @@ use anyhow::Context;
 use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
 use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
-use claimex_ner::{NerConfig, NerModel};
+use claimex_ner::{NerConfig, NerModel, SentenceAnalysis};
 use claimex_relations::SentenceInput;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -301,31 +301,19 @@ impl Runner<'_> {
             .collect();
         lap(&mut stages.prepare);
 
-        // One NER call for the whole chunk, so batches are full and sorted by length across documents.
-        let all_sentences: Vec<Sentence> = items
-            .iter()
-            .flat_map(|item| match item {
-                Ok(p) => p.sentences.clone(),
-                Err(_) => vec![],
-            })
-            .collect();
-        let mut analyses = model.analyze(&all_sentences)?.into_iter();
+        let analyses = analyze_chunk(model, items);
         lap(&mut stages.ner);
 
-        let mut per_doc = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Ok(PreparedDocument { doc, sentences }) => {
-                    let (ents, tokens): (Vec<_>, Vec<_>) = analyses
-                        .by_ref()
-                        .take(sentences.len())
-                        .map(|a| (a.entities, a.tokens))
-                        .unzip();
-                    per_doc.push(Ok((doc, sentences, ents, tokens)));
-                }
-                Err(record) => per_doc.push(Err(record)),
-            }
-        }
+        let per_doc: Vec<_> = analyses
+            .into_iter()
+            .map(|item| {
+                item.map(|(PreparedDocument { doc, sentences }, analyses)| {
+                    let (ents, tokens): (Vec<_>, Vec<_>) =
+                        analyses.into_iter().map(|a| (a.entities, a.tokens)).unzip();
+                    (doc, sentences, ents, tokens)
+                })
+            })
+            .collect();
         let results: Vec<(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)> = per_doc
             .into_par_iter()
             .map(|item| match item {
@@ -350,9 +338,7 @@ impl Runner<'_> {
         lap(&mut stages.claims);
         let mut results = results;
         if let Some(head) = model.relation_head() {
-            let mut docs: Vec<&mut [Claim]> =
-                results.iter_mut().map(|r| r.2.as_mut_slice()).collect();
-            crate::model_arg::type_claims(model, head, &mut docs)?;
+            type_chunk(model, head, &mut results);
         }
         lap(&mut stages.typing);
         for (record, entities, claims) in &results {
@@ -368,6 +354,92 @@ impl Runner<'_> {
         }
         lap(&mut stages.write);
         Ok(())
+    }
+}
+
+/// A prepared document with the analysis of each of its sentences.
+type Analysed = (PreparedDocument, Vec<SentenceAnalysis>);
+
+/// Entities and tags for the documents of a chunk. One model call covers the whole chunk, so
+/// batches are full and sorted by length across documents. If the model fails on the chunk, each
+/// document is analysed alone, and a document it still fails on is skipped with the model's error
+/// as the reason: one bad document does not stop the run or take its neighbours with it.
+fn analyze_chunk(
+    model: &NerModel,
+    items: Vec<Result<PreparedDocument, DocumentRecord>>,
+) -> Vec<Result<Analysed, DocumentRecord>> {
+    let all_sentences: Vec<Sentence> = items
+        .iter()
+        .flat_map(|item| match item {
+            Ok(p) => p.sentences.clone(),
+            Err(_) => vec![],
+        })
+        .collect();
+    match model.analyze(&all_sentences) {
+        Ok(all) => {
+            let mut all = all.into_iter();
+            items
+                .into_iter()
+                .map(|item| {
+                    item.map(|p| {
+                        let analyses = all.by_ref().take(p.sentences.len()).collect();
+                        (p, analyses)
+                    })
+                })
+                .collect()
+        }
+        Err(chunk_error) => {
+            let documents = items.iter().filter(|i| i.is_ok()).count();
+            eprintln!(
+                "warning: the model failed on a chunk of {documents} documents ({chunk_error}); analysing them one by one"
+            );
+            items
+                .into_iter()
+                .map(|item| {
+                    let p = item?;
+                    match model.analyze(&p.sentences) {
+                        Ok(analyses) => Ok((p, analyses)),
+                        Err(e) => Err(DocumentRecord::skipped(
+                            Some(p.doc.id.clone()),
+                            p.doc.source.clone(),
+                            format!(
+                                "the model failed on this document: {e} (a model whose tokenizer or weights cannot handle this text; the rest of the run went on)"
+                            ),
+                        )),
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// Sets typed relations on the claims of a chunk with the model's relation head, all documents in
+/// one pass. If that fails, documents are typed one by one; a document that still fails keeps its
+/// claims untyped and says so in its ledger record.
+fn type_chunk(
+    model: &NerModel,
+    head: &claimex_ner::RelationHead,
+    results: &mut [(DocumentRecord, Vec<EntitySpan>, Vec<Claim>)],
+) {
+    let mut docs: Vec<&mut [Claim]> = results.iter_mut().map(|r| r.2.as_mut_slice()).collect();
+    let Err(chunk_error) = crate::model_arg::type_claims(model, head, &mut docs) else {
+        return;
+    };
+    eprintln!(
+        "warning: relation typing failed on a chunk of {} documents ({chunk_error:#}); typing them one by one",
+        results.len()
+    );
+    for (record, _, claims) in results.iter_mut() {
+        if let Err(e) = crate::model_arg::type_claims(model, head, &mut [claims.as_mut_slice()]) {
+            for claim in claims.iter_mut() {
+                claim.relation = None;
+            }
+            let note = format!("relation typing failed, claims kept without relation types: {e:#}");
+            record.reason = Some(match record.reason.take() {
+                Some(earlier) => format!("{earlier}; {note}"),
+                None => note,
+            });
+        }
     }
 }
 
