@@ -328,12 +328,15 @@ fn export_copies_a_database_into_every_sink() {
             .collect()
     };
 
+    // Pages of 3 documents: the corpus spans many pages.
     run_ok(&[
         "export",
         "--from",
         &p("source.db"),
         "--to",
         &p("copy.jsonl"),
+        "--page-docs",
+        "3",
     ]);
     let copied = read_jsonl(&dir.path().join("copy.jsonl"));
     assert_eq!(ids(&copied), ids(&direct));
@@ -357,7 +360,15 @@ fn export_copies_a_database_into_every_sink() {
     let source = claimex_export::read_sqlite(&dir.path().join("source.db")).unwrap();
     for target in targets {
         for _ in 0..2 {
-            run_ok(&["export", "--from", &p("source.db"), "--to", &target]);
+            run_ok(&[
+                "export",
+                "--from",
+                &p("source.db"),
+                "--to",
+                &target,
+                "--page-docs",
+                "5",
+            ]);
         }
         let back = if claimex_export::is_postgres(&target) {
             claimex_export::read_postgres(&target).unwrap()
@@ -368,6 +379,19 @@ fn export_copies_a_database_into_every_sink() {
             back, source,
             "{target}: exported twice, must equal the source once"
         );
+        // And back out of it, page by page, into a file.
+        let again = dir.path().join("again.jsonl");
+        let _ = std::fs::remove_file(&again);
+        run_ok(&[
+            "export",
+            "--from",
+            &target,
+            "--to",
+            again.to_str().unwrap(),
+            "--page-docs",
+            "4",
+        ]);
+        assert_eq!(ids(&read_jsonl(&again)), ids(&direct), "{target}");
     }
 }
 

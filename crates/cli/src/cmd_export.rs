@@ -1,9 +1,11 @@
 use anyhow::Context;
+use claimex_core::ModelIds;
 use claimex_export::{
-    is_database, is_postgres, open_sink, read_postgres, read_sqlite, target_path, OwnedDocument,
-    RunInfo, DOCS_PER_TRANSACTION,
+    doc_key, is_database, is_postgres, open_sink, ClaimSink, DatabaseReader, DocKey, RunInfo,
+    DOCS_PER_TRANSACTION,
 };
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
 pub struct ExportArgs {
@@ -13,59 +15,109 @@ pub struct ExportArgs {
     /// Sink to write, as for `run --out`: `.jsonl`, `.csv`, `.db`/`sqlite://`, `postgres://`.
     #[arg(long)]
     to: String,
+    /// Documents read from the database at a time (with their mentions and claims): memory is
+    /// bounded by this, not by the size of the database.
+    #[arg(long, default_value_t = 500)]
+    page_docs: usize,
 }
 
-/// Copies every document, mention and claim of a claimex database into another sink. Databases
-/// get one run per model pair of the source, so rows keep the models that made them; copying
-/// twice into the same database adds nothing.
+/// Copies every document, mention and claim of a claimex database into another sink, a page of
+/// documents at a time. Databases get one run per model pair of the source, so rows keep the
+/// models that made them; copying twice into the same database adds nothing.
 pub fn run(args: ExportArgs) -> anyhow::Result<()> {
-    let docs = if is_postgres(&args.from) {
-        read_postgres(&args.from)?
-    } else {
-        read_sqlite(target_path(&args.from))?
+    let mut reader = DatabaseReader::open(&args.from)?;
+    let pairs = reader.model_pairs()?;
+    let run_of = |models: &ModelIds| RunInfo {
+        ner_model: models.ner.clone(),
+        relations_model: models.relations.clone(),
+        config: format!("claimex export --from {}", redacted(&args.from)),
+        docs_per_transaction: DOCS_PER_TRANSACTION,
     };
-    let mut groups: Vec<(RunInfo, Vec<&OwnedDocument>)> = Vec::new();
-    for doc in &docs {
-        let run = RunInfo {
-            ner_model: doc.models.ner.clone(),
-            relations_model: doc.models.relations.clone(),
-            config: format!("claimex export --from {}", redacted(&args.from)),
-            docs_per_transaction: DOCS_PER_TRANSACTION,
-        };
-        match groups
-            .iter_mut()
-            .find(|(r, _)| r.ner_model == run.ner_model && r.relations_model == run.relations_model)
-        {
-            Some((_, list)) => list.push(doc),
-            None => groups.push((run, vec![doc])),
+    let open = |models: &ModelIds| {
+        open_sink(&args.to, &run_of(models))
+            .with_context(|| format!("opening {}", redacted(&args.to)))
+    };
+    let progress = ProgressBar::new_spinner();
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut copied = Copied::default();
+    if is_database(&args.to) {
+        for models in &pairs {
+            let mut sink = open(models)?;
+            copied.pages(
+                &mut reader,
+                models,
+                sink.as_mut(),
+                args.page_docs,
+                &progress,
+            )?;
+            sink.finish()?;
         }
-    }
-    let database = is_database(&args.to);
-    // Files are written whole, once: every model's documents go into the one file.
-    if !database && groups.len() > 1 {
-        let (first, _) = groups[0].clone();
-        let all: Vec<&OwnedDocument> = groups.into_iter().flat_map(|(_, d)| d).collect();
-        groups = vec![(first, all)];
-    }
-    let (mut documents, mut claims) = (0, 0);
-    for (run, group) in &groups {
-        let mut sink =
-            open_sink(&args.to, run).with_context(|| format!("opening {}", redacted(&args.to)))?;
-        for doc in group {
-            sink.write_document(&doc.output())?;
-            claims += doc.claims.len();
+    } else if let Some(first) = pairs.first() {
+        // Files are written whole, once: every model's documents go into the one file.
+        let mut sink = open(first)?;
+        for models in &pairs {
+            copied.pages(
+                &mut reader,
+                models,
+                sink.as_mut(),
+                args.page_docs,
+                &progress,
+            )?;
         }
-        documents += group.len();
         sink.finish()?;
     }
+    progress.finish_and_clear();
     eprintln!(
-        "claimex export: {documents} documents and {claims} claims ({} model pair{}) from {} to {}",
-        groups.len(),
-        if groups.len() == 1 { "" } else { "s" },
+        "claimex export: {} documents and {} claims ({} model pair{}) from {} to {}",
+        copied.documents,
+        copied.claims,
+        pairs.len(),
+        if pairs.len() == 1 { "" } else { "s" },
         redacted(&args.from),
         redacted(&args.to)
     );
     Ok(())
+}
+
+/// Documents and claims copied so far.
+#[derive(Default)]
+struct Copied {
+    documents: usize,
+    claims: usize,
+}
+
+impl Copied {
+    /// Copies the documents of one model pair into `sink`, page by page.
+    fn pages(
+        &mut self,
+        reader: &mut DatabaseReader,
+        models: &ModelIds,
+        sink: &mut dyn ClaimSink,
+        page_docs: usize,
+        progress: &ProgressBar,
+    ) -> anyhow::Result<()> {
+        let mut after: Option<DocKey> = None;
+        loop {
+            let page = reader.page(models, after.as_ref(), page_docs)?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = Some(doc_key(&last.record.source));
+            for doc in &page {
+                sink.write_document(&doc.output())?;
+                self.claims += doc.claims.len();
+            }
+            self.documents += page.len();
+            progress.set_message(format!(
+                "{} documents, {} claims copied",
+                self.documents, self.claims
+            ));
+            progress.tick();
+        }
+    }
 }
 
 fn redacted(target: &str) -> String {

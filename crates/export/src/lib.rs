@@ -12,6 +12,7 @@ mod error;
 mod jsonl;
 mod parquet;
 mod postgres;
+mod read;
 pub mod rows;
 mod sqlite;
 
@@ -22,6 +23,7 @@ pub use jsonl::JsonlSink;
 pub use postgres::{
     pg_escape, pg_unescape, read_postgres, redact, PostgresSink, PG_SCHEMA_VERSION,
 };
+pub use read::DatabaseReader;
 pub use sqlite::{read_sqlite, SqliteSink, SCHEMA_VERSION};
 
 use std::collections::HashSet;

@@ -359,31 +359,64 @@ impl ClaimSink for PostgresSink {
 /// Everything a claimex PostgreSQL database holds, read back as records (see
 /// [`crate::read_sqlite`]).
 pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
-    let mut client = connect(url)?;
-    let version: Option<i32> = client
-        .query_opt("SELECT max(version) FROM claimex_schema", &[])
-        .map_err(|e| pg_error(url, e))?
-        .and_then(|r| r.get(0));
-    if version != Some(PG_SCHEMA_VERSION) {
-        return Err(Error::Corrupt {
-            path: redact(url).into(),
-            reason: format!(
-                "not a claimex database at schema version {PG_SCHEMA_VERSION} (found {version:?})"
-            ),
-        });
-    }
-    let mut select = |table: &Table, order: &str| -> Result<Vec<Vec<Cell>>> {
-        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT {} FROM {} ORDER BY {order}",
-                    names.join(", "),
-                    table.name
+    crate::DatabaseReader::open(url)?.read_all()
+}
+
+/// A PostgreSQL database opened for [`crate::DatabaseReader`].
+pub(crate) struct PgReader {
+    client: Client,
+    url: String,
+}
+
+impl PgReader {
+    pub(crate) fn open(url: &str) -> Result<Self> {
+        let mut client = connect(url)?;
+        let version: Option<i32> = client
+            .query_opt("SELECT max(version) FROM claimex_schema", &[])
+            .map_err(|e| pg_error(url, e))?
+            .and_then(|r| r.get(0));
+        if version != Some(PG_SCHEMA_VERSION) {
+            return Err(Error::Corrupt {
+                path: redact(url).into(),
+                reason: format!(
+                    "not a claimex database at schema version {PG_SCHEMA_VERSION} (found {version:?})"
                 ),
-                &[],
+            });
+        }
+        Ok(PgReader {
+            client,
+            url: url.to_string(),
+        })
+    }
+}
+
+impl crate::read::Select for PgReader {
+    fn select(
+        &mut self,
+        table: &Table,
+        tail: &str,
+        params: &[crate::read::Param],
+    ) -> Result<Vec<Vec<Cell>>> {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        // Stored text is escaped (NUL cannot be stored): parameters are compared escaped too.
+        let values: Vec<Box<dyn postgres::types::ToSql + Sync>> = params
+            .iter()
+            .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+                match p {
+                    crate::read::Param::Text(t) => Box::new(pg_escape(t)),
+                    crate::read::Param::Int(i) => Box::new(*i),
+                }
+            })
+            .collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v.as_ref()).collect();
+        let rows = self
+            .client
+            .query(
+                &format!("SELECT {} FROM {} {tail}", names.join(", "), table.name),
+                &refs,
             )
-            .map_err(|e| pg_error(url, e))?;
+            .map_err(|e| pg_error(&self.url, e))?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -399,15 +432,15 @@ pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
                     .collect()
             })
             .collect())
-    };
-    let documents = select(&DOCUMENTS, "source, line, ner_model, relations_model")?;
-    let entities = select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?;
-    let claims = select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?;
-    let evidence = select(&EVIDENCE, "claim_id, span_start, span_end")?;
-    crate::assemble(documents, entities, claims, evidence).map_err(|reason| Error::Corrupt {
-        path: redact(url).into(),
-        reason,
-    })
+    }
+
+    fn dialect(&self) -> crate::read::Dialect {
+        crate::read::Dialect::Postgres
+    }
+
+    fn name(&self) -> String {
+        redact(&self.url)
+    }
 }
 
 #[cfg(test)]

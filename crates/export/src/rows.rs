@@ -161,6 +161,17 @@ pub static DOCUMENTS: Table = Table {
     indexes: &["doc_id"],
 };
 
+/// The model pair columns of the documents table, for listing the pairs a database holds.
+pub(crate) static DOCUMENT_MODELS: Table = Table {
+    name: "documents",
+    columns: &[
+        col("ner_model", Text, false),
+        col("relations_model", Text, false),
+    ],
+    key: &[],
+    indexes: &[],
+};
+
 /// A value of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

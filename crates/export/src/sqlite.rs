@@ -303,43 +303,76 @@ fn cell_of(value: ValueRef<'_>, kind: Kind) -> Cell {
     }
 }
 
-/// Everything an SQLite claimex database holds, read back as records: for `claimex export` and
-/// for tests. Documents come in (source, line) order with their claims (by claim id) and
-/// mentions (by offset).
+/// Everything an SQLite claimex database holds, read back as records: for tests and small
+/// databases. Documents come in (source, line, models) order with their claims (by claim id) and
+/// mentions (by offset). `claimex export` reads page by page ([`crate::DatabaseReader`]).
 pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
-    let db = |source| Error::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !path.is_file() {
-        return Err(Error::Io {
+    crate::DatabaseReader::open(&format!("sqlite://{}", path.display()))?.read_all()
+}
+
+/// An SQLite database opened read-only for [`crate::DatabaseReader`].
+pub(crate) struct SqliteReader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteReader {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let db = |source| Error::Sqlite {
             path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
-        });
-    }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(db)?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(db)?;
-    if version != SCHEMA_VERSION {
-        return Err(Error::SchemaMismatch {
+            source,
+        };
+        if !path.is_file() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
+            });
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(db)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)?;
+        if version != SCHEMA_VERSION {
+            return Err(Error::SchemaMismatch {
+                path: path.to_path_buf(),
+                found: version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(SqliteReader {
+            conn,
             path: path.to_path_buf(),
-            found: version,
-            expected: SCHEMA_VERSION,
-        });
+        })
     }
-    let select = |table: &Table, order: &str| -> Result<Vec<Vec<Cell>>> {
+}
+
+impl crate::read::Select for SqliteReader {
+    fn select(
+        &mut self,
+        table: &Table,
+        tail: &str,
+        params: &[crate::read::Param],
+    ) -> Result<Vec<Vec<Cell>>> {
+        let db = |source| Error::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
         let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        let mut stmt = conn
+        let mut stmt = self
+            .conn
             .prepare(&format!(
-                "SELECT {} FROM {} ORDER BY {order}",
+                "SELECT {} FROM {} {tail}",
                 names.join(", "),
                 table.name
             ))
             .map_err(db)?;
+        let values = params.iter().map(|p| match p {
+            crate::read::Param::Text(t) => Value::Text(t.clone()),
+            crate::read::Param::Int(i) => Value::Integer(*i),
+        });
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(params_from_iter(values), |r| {
                 (0..table.columns.len())
                     .map(|i| Ok(cell_of(r.get_ref(i)?, table.columns[i].kind)))
                     .collect::<rusqlite::Result<Vec<Cell>>>()
@@ -347,15 +380,13 @@ pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(db)?;
         Ok(rows)
-    };
-    crate::assemble(
-        select(&DOCUMENTS, "source, line, ner_model, relations_model")?,
-        select(&ENTITIES, "doc_id, ner_model, mention_start, mention_end")?,
-        select(&CLAIMS, "doc_id, claim_id, ner_model, relations_model")?,
-        select(&EVIDENCE, "claim_id, span_start, span_end")?,
-    )
-    .map_err(|reason| Error::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    })
+    }
+
+    fn dialect(&self) -> crate::read::Dialect {
+        crate::read::Dialect::Sqlite
+    }
+
+    fn name(&self) -> String {
+        self.path.display().to_string()
+    }
 }

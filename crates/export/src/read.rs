@@ -1,0 +1,204 @@
+//! Reading a claimex database (SQLite or PostgreSQL) back as documents, a page at a time, so that
+//! `claimex export` holds one page in memory whatever the size of the database.
+
+use claimex_core::ModelIds;
+
+use crate::rows::{Cell, Table, CLAIMS, DOCUMENTS, DOCUMENT_MODELS, ENTITIES, EVIDENCE};
+use crate::{is_postgres, target_path, DocKey, Error, OwnedDocument, Result};
+
+/// A query parameter.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// How a database spells its query parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dialect {
+    /// `?1`, `?2`, ...
+    Sqlite,
+    /// `$1`, `$2`, ...
+    Postgres,
+}
+
+impl Dialect {
+    /// The n-th parameter (1-based).
+    fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+}
+
+/// What a database backend does for the reader: run `SELECT <columns of table> FROM <table>
+/// <tail>` with parameters written in its dialect.
+pub(crate) trait Select {
+    fn select(&mut self, table: &Table, tail: &str, params: &[Param]) -> Result<Vec<Vec<Cell>>>;
+    fn dialect(&self) -> Dialect;
+    /// The database, for messages (a PostgreSQL URL without its password).
+    fn name(&self) -> String;
+}
+
+/// A claimex database opened for reading, checked to be at the current schema version.
+pub struct DatabaseReader {
+    backend: Box<dyn Select>,
+}
+
+impl DatabaseReader {
+    /// Opens an SQLite file (`claims.db`, `sqlite://PATH`) or a `postgres://` URL.
+    pub fn open(target: &str) -> Result<Self> {
+        let backend: Box<dyn Select> = if is_postgres(target) {
+            Box::new(crate::postgres::PgReader::open(target)?)
+        } else {
+            Box::new(crate::sqlite::SqliteReader::open(target_path(target))?)
+        };
+        Ok(DatabaseReader { backend })
+    }
+
+    /// The model pairs the database holds documents of, in order.
+    pub fn model_pairs(&mut self) -> Result<Vec<ModelIds>> {
+        let rows = self.backend.select(
+            &DOCUMENT_MODELS,
+            "GROUP BY ner_model, relations_model ORDER BY ner_model, relations_model",
+            &[],
+        )?;
+        rows.into_iter()
+            .map(|row| match (&row[0], &row[1]) {
+                (Cell::Text(Some(ner)), Cell::Text(Some(relations))) => Ok(ModelIds {
+                    ner: ner.clone(),
+                    relations: relations.clone(),
+                }),
+                _ => Err(self.corrupt("a document without its models".into())),
+            })
+            .collect()
+    }
+
+    /// Up to `limit` documents of `models` after `after` in (source, line) order, each with its
+    /// mentions and claims. An empty page means there are no more.
+    pub fn page(
+        &mut self,
+        models: &ModelIds,
+        after: Option<&DocKey>,
+        limit: usize,
+    ) -> Result<Vec<OwnedDocument>> {
+        let dialect = self.backend.dialect();
+        let p = |n| dialect.placeholder(n);
+        let mut params = vec![
+            Param::Text(models.ner.clone()),
+            Param::Text(models.relations.clone()),
+        ];
+        let mut filter = format!("WHERE ner_model = {} AND relations_model = {}", p(1), p(2));
+        if let Some((source, line)) = after {
+            filter += &format!(
+                " AND (source > {} OR (source = {} AND line > {}))",
+                p(3),
+                p(3),
+                p(4)
+            );
+            params.push(Param::Text(source.clone()));
+            params.push(Param::Int(*line as i64));
+        }
+        let documents = self.backend.select(
+            &DOCUMENTS,
+            &format!("{filter} ORDER BY source, line LIMIT {}", limit.max(1)),
+            &params,
+        )?;
+        // The page's documents by id, for the rows that hang off them.
+        let doc_column = DOCUMENTS.columns.iter().position(|c| c.name == "doc_id");
+        let mut ids: Vec<String> = documents
+            .iter()
+            .filter_map(|row| match doc_column.map(|i| &row[i]) {
+                Some(Cell::Text(Some(id))) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let (entities, claims, evidence) = if ids.is_empty() {
+            (vec![], vec![], vec![])
+        } else {
+            let list: Vec<String> = (0..ids.len()).map(|i| p(i + 3)).collect();
+            let in_page = format!("doc_id IN ({})", list.join(", "));
+            let mut params = vec![
+                Param::Text(models.ner.clone()),
+                Param::Text(models.relations.clone()),
+            ];
+            params.extend(ids.into_iter().map(Param::Text));
+            let both = format!(
+                "WHERE ner_model = {} AND relations_model = {} AND {in_page}",
+                p(1),
+                p(2)
+            );
+            // Mentions are keyed by the NER model only: parameter 2 is not used there, so the
+            // list is numbered again without it.
+            let ner_list: Vec<String> = (0..list.len()).map(|i| p(i + 2)).collect();
+            let ner_params: Vec<Param> = params
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 1)
+                .map(|(_, v)| v.clone())
+                .collect();
+            (
+                self.backend.select(
+                    &ENTITIES,
+                    &format!(
+                        "WHERE ner_model = {} AND doc_id IN ({}) ORDER BY doc_id, mention_start, mention_end",
+                        p(1),
+                        ner_list.join(", ")
+                    ),
+                    &ner_params,
+                )?,
+                self.backend.select(
+                    &CLAIMS,
+                    &format!("{both} ORDER BY doc_id, claim_id"),
+                    &params,
+                )?,
+                self.backend.select(
+                    &EVIDENCE,
+                    &format!("{both} ORDER BY claim_id, span_start, span_end"),
+                    &params,
+                )?,
+            )
+        };
+        crate::assemble(documents, entities, claims, evidence)
+            .map_err(|reason| self.corrupt(reason))
+    }
+
+    /// Every document of every model pair, in (source, line, models) order: for tests and small
+    /// databases (`claimex export` reads page by page).
+    pub fn read_all(mut self) -> Result<Vec<OwnedDocument>> {
+        let mut all = Vec::new();
+        for models in self.model_pairs()? {
+            let mut after: Option<DocKey> = None;
+            loop {
+                let page = self.page(&models, after.as_ref(), 1000)?;
+                let Some(last) = page.last() else {
+                    break;
+                };
+                after = Some(crate::doc_key(&last.record.source));
+                all.extend(page);
+            }
+        }
+        all.sort_by(|a, b| {
+            let key = |d: &OwnedDocument| {
+                (
+                    d.record.source.path.clone(),
+                    d.record.source.line,
+                    d.models.ner.clone(),
+                    d.models.relations.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        Ok(all)
+    }
+
+    fn corrupt(&self, reason: String) -> Error {
+        Error::Corrupt {
+            path: self.backend.name().into(),
+            reason,
+        }
+    }
+}
