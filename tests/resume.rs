@@ -11,8 +11,9 @@ use crate::util::{claimex, run_ok, stderr, workspace_root};
 
 const DOCS: usize = 240;
 
-/// Distinct two-sentence news items (no duplicates, so every document is processed), with a
-/// malformed line in the middle so a skipped document crosses the kill too.
+/// Distinct two-sentence news items, with a malformed line in the middle so a skipped document
+/// crosses the kill too, and at the end a copy of the first item under another id: committed
+/// before the kill, the original must still make its copy a duplicate after `--resume`.
 fn write_corpus(path: &Path) {
     let people = [
         "Maja Lindqvist",
@@ -47,6 +48,8 @@ fn write_corpus(path: &Path) {
         );
         lines.push(serde_json::json!({ "id": format!("n{i}"), "text": text }).to_string());
     }
+    let first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    lines.push(serde_json::json!({ "id": "copy-of-n0", "text": first["text"] }).to_string());
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
@@ -132,7 +135,15 @@ fn check_resume(
         "a folder was made from a URL"
     );
     let (want, got) = (read(target_clean), read(target_killed));
-    assert_eq!(want.len(), DOCS);
+    assert_eq!(want.len(), DOCS + 1);
+    let copy = want
+        .iter()
+        .find(|d| d.record.doc_id.as_deref() == Some("copy-of-n0"));
+    assert_eq!(
+        copy.map(|d| d.record.status.as_str()),
+        Some("duplicate"),
+        "the clean run marks the copy"
+    );
     assert!(want.iter().map(|d| d.claims.len()).sum::<usize>() > 0);
     assert_eq!(got, want, "killed and resumed differs from a clean run");
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 use claimex_core::{Claim, DocStatus, DocumentRecord, EntitySpan, Sentence};
 use claimex_export::{doc_key, open_sink, ClaimSink, DocKey, DocumentOutput, RunInfo};
-use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
+use claimex_ingest::{clean_document, prepare_all, DuplicateFilter, PreparedDocument, ReadItem};
 use claimex_ner::{NerConfig, NerModel, SentenceAnalysis};
 use claimex_relations::SentenceInput;
 use clap::Args;
@@ -159,6 +159,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             Err(record) => doc_key(&record.source),
         };
         if done.contains(&key) {
+            // Its text still counts for duplicate detection: a later copy of it is a duplicate,
+            // as it would be in an uninterrupted run.
+            if let Ok(raw) = &item {
+                if let Ok(doc) = clean_document(raw.clone()) {
+                    runner.dedup.check(&doc);
+                }
+            }
             ledger.record(&resumed_record(item))?;
             continue;
         }

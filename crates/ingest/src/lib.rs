@@ -19,6 +19,8 @@ pub use clean::clean_text;
 pub use dedup::DuplicateFilter;
 pub use error::{Error, Result};
 pub use html::html_to_text;
-pub use prepare::{prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat};
+pub use prepare::{
+    clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,
+};
 pub use readers::{expand_inputs, DocumentReader, InputFile, ReadItem, ReaderConfig};
 pub use sentences::split_sentences;

@@ -65,6 +65,14 @@ pub struct PreparedDocument {
 /// Extracts (HTML), cleans, identifies and splits one document. A document with no text left is
 /// returned as a skipped record.
 pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
+    let doc = clean_document(raw)?;
+    let sentences = sentences_of(&doc);
+    Ok(PreparedDocument { doc, sentences })
+}
+
+/// [`prepare`] without the sentence split: the document with its text extracted (HTML), cleaned
+/// and its id, or the record of a document with no text left.
+pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
     let (extracted, html_title) = match raw.format {
         RawFormat::Text => (None, None),
         RawFormat::Html => {
@@ -81,7 +89,7 @@ pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
         };
         return Err(DocumentRecord::skipped(raw.id, raw.source, reason));
     }
-    let doc = Document {
+    Ok(Document {
         id: raw.id.unwrap_or_else(|| content_doc_id(&text)),
         title: raw.title.or(html_title),
         source: raw.source,
@@ -90,9 +98,7 @@ pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
         publisher: raw.publisher,
         warnings: raw.warnings,
         text,
-    };
-    let sentences = sentences_of(&doc);
-    Ok(PreparedDocument { doc, sentences })
+    })
 }
 
 /// [`prepare`] over many documents in parallel (rayon's current pool), keeping input order.
