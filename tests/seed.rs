@@ -185,4 +185,17 @@ fn seed_article_claims_of_the_claims_issue() {
         Some("four Central Asian leaders"),
     );
     assert_eq!(met["modality"], "asserted");
+
+    // Rubio's claim keeps its "beyond" object, and the relative clause after "Azerbaijan and
+    // Uzbekistan" is about both.
+    let beyond = find(
+        &claims,
+        "this relationship",
+        "go beyond",
+        Some("diplomatic ties"),
+    );
+    assert_eq!(beyond["attribution"]["text"], "Marco Rubio");
+    for country in ["Azerbaijan", "Uzbekistan"] {
+        find(&claims, country, "maintain relations with", Some("Israel"));
+    }
 }

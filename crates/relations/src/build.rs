@@ -189,7 +189,7 @@ const IDIOMS: &[(&str, &str)] = &[
 /// Prepositions whose phrase can be the object of a verb without a direct one.
 const OBJECT_PREPOSITIONS: &[&str] = &[
     "with", "to", "against", "from", "into", "for", "as", "in", "at", "through", "by", "on",
-    "over", "about", "between",
+    "over", "about", "between", "beyond",
 ];
 /// Nouns that name a country when used as a definite description ("the kingdom").
 const COUNTRY_NOUNS: &[&str] = &[
@@ -482,6 +482,14 @@ fn sentence_claims(
         if reporting[gi] || !finite(&toks, g, &groups[..gi], &boundaries) {
             continue;
         }
+        // A reporting verb whose clause could not be read ("reiterated that joining the accords
+        // aligns with ...") says nothing as a claim of its own.
+        if !open
+            && REPORTING.contains(&g.lemma.as_str())
+            && toks.get(g.end).is_some_and(|t| t.lower == "that")
+        {
+            continue;
+        }
         let source = sources
             .iter()
             .filter(|s| s.from <= g.start && g.end <= s.to.max(s.from))
@@ -699,7 +707,25 @@ impl Context<'_> {
             if k > 0 && toks[k - 1].lower == "," {
                 k -= 1;
             }
-            return self.nps.iter().copied().rfind(|np| np.end == k);
+            // After a list, the relative clause is about all of it ("Azerbaijan and Uzbekistan,
+            // which maintain ..."): the first conjunct, whose conjuncts the caller takes.
+            let mut np = self.nps.iter().copied().rfind(|np| np.end == k)?;
+            loop {
+                let mut j = np.start;
+                if j > 0 && matches!(toks[j - 1].lower.as_str(), "and" | "or") {
+                    j -= 1;
+                }
+                if j > 0 && toks[j - 1].lower == "," {
+                    j -= 1;
+                }
+                match (j < np.start)
+                    .then(|| self.nps.iter().copied().rfind(|p| p.end == j))
+                    .flatten()
+                {
+                    Some(earlier) => np = earlier,
+                    None => return Some(np),
+                }
+            }
         }
         // After a relative clause closed by a comma ("countries, which maintain ties, are
         // considered"), the subject stands before the relative clause.
@@ -725,9 +751,21 @@ impl Context<'_> {
             let earlier: Vec<&VerbGroup> = groups.iter().filter(|h| h.end < g.start).collect();
             let top: Vec<usize> = boundaries.iter().copied().filter(|&b| b == 0).collect();
             // The first earlier verb with a subject ("After leaving , he tried ... and worked");
-            // without one (a verb the tagger missed), the usual search below.
-            if let Some(subject) = earlier.iter().find_map(|h| self.subject_of(h, &top, &[])) {
-                return Some(subject);
+            // without one (a verb the tagger missed), the usual search below. A participle alone
+            // shares a subject only with a verb group that has one too ("was arrested and
+            // charged"), not with a plain verb ("comes ..., but increasingly sought after").
+            let bare_participle = toks[g.start..g.end]
+                .iter()
+                .filter(|t| t.is_verb())
+                .all(|t| t.pos == "VBN");
+            let found = earlier.iter().find_map(|h| {
+                self.subject_of(h, &top, &[])
+                    .map(|subject| (subject, toks[h.start..h.end].iter().any(|t| t.pos == "VBN")))
+            });
+            match found {
+                Some((_, false)) if bare_participle => return None,
+                Some((subject, _)) => return Some(subject),
+                None => {}
             }
         }
         let previous_group_end = groups
@@ -976,7 +1014,11 @@ impl Context<'_> {
         if !OBJECT_PREPOSITIONS.contains(&prep.lower.as_str()) {
             return None;
         }
-        let np = self.np_at(k + 1)?;
+        // Past adverbs: "goes beyond just diplomatic ties".
+        let from = (k + 1..toks.len())
+            .find(|&j| !toks[j].pos.starts_with("RB"))
+            .unwrap_or(k + 1);
+        let np = self.np_at(from)?;
         let words = &toks[np.start..np.end];
         if words.iter().any(|t| TIME_WORDS.contains(&t.lower.as_str()))
             || words.iter().all(|t| t.pos == "CD" || t.pos == "DT")

@@ -341,3 +341,71 @@ fn a_trailing_report_is_a_tuple_of_its_own() {
         s.open()
     );
 }
+
+/// Claims (not Open IE) on sentences from the seed article's neighbourhood.
+fn claims_of(s: &Tagged) -> Vec<(String, String, String)> {
+    let models = ModelIds {
+        ner: "ner".into(),
+        relations: "rules".into(),
+    };
+    let sentences = [s.sentence.clone()];
+    let entities = [s.entities.clone()];
+    let tokens = [s.tokens.clone()];
+    let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
+    claimex_relations::claims_of_document("d", &inputs, &models, None)
+        .into_iter()
+        .map(|c| {
+            (
+                c.subject.text,
+                c.predicate.lemma,
+                c.object.map(|o| o.text).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_relative_clause_after_a_list_is_about_every_conjunct() {
+    let s = tagged(
+        "Countries/NNS like/IN Azerbaijan/NNP* and/CC Uzbekistan/NNP* ,/, which/WDT maintain/VBP \
+         close/JJ relations/NNS with/IN Israel/NNP* ,/, are/VBP candidates/NNS ./.",
+        "LOC",
+    );
+    let found = claims_of(&s);
+    for country in ["Azerbaijan", "Uzbekistan"] {
+        assert!(
+            found.iter().any(|(subj, lemma, o)| subj == country
+                && lemma.starts_with("maintain")
+                && o == "Israel"),
+            "{country}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn beyond_takes_an_object_and_an_unread_report_is_no_claim() {
+    let s = tagged(
+        "This/DT relationship/NN goes/VBZ beyond/IN just/RB diplomatic/JJ ties/NNS ./.",
+        "O",
+    );
+    assert!(
+        has(
+            &claims_of(&s),
+            ("This relationship", "go beyond", "diplomatic ties")
+        ),
+        "{:?}",
+        claims_of(&s)
+    );
+    let s = tagged(
+        "The/DT government/NN reiterated/VBD that/IN joining/VBG the/DT accords/NNS aligns/VBZ \
+         with/IN its/PRP$ principles/NNS ./.",
+        "O",
+    );
+    assert!(
+        claims_of(&s)
+            .iter()
+            .all(|(_, lemma, _)| lemma != "reiterate"),
+        "{:?}",
+        claims_of(&s)
+    );
+}
