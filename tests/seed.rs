@@ -198,4 +198,10 @@ fn seed_article_claims_of_the_claims_issue() {
     for country in ["Azerbaijan", "Uzbekistan"] {
         find(&claims, country, "maintain relations with", Some("Israel"));
     }
+    find(
+        &claims,
+        "other Central Asian countries",
+        "join",
+        Some("initiative"),
+    );
 }

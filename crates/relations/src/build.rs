@@ -804,6 +804,24 @@ impl Context<'_> {
             })
             .collect();
         let first = *candidates.first()?;
+        // "X are considered likely candidates to join Y": an infinitive after the complement of
+        // a copula or passive has that clause's subject (after an active verb the phrase before
+        // it is the subject: "urged leaders to join").
+        let infinitive =
+            toks[g.start].lower == "to" || (g.start > 0 && toks[g.start - 1].lower == "to");
+        if infinitive && candidates.len() == 1 {
+            let previous = groups.iter().filter(|h| h.end == first.start).last();
+            if let Some(h) = previous.filter(|h| h.lemma == "be" || h.lemma.starts_with("be ")) {
+                let inside: Vec<VerbGroup> = groups
+                    .iter()
+                    .filter(|o| o.end <= h.start)
+                    .cloned()
+                    .collect();
+                if let Some(subject) = self.subject_of(h, boundaries, &inside) {
+                    return Some(subject);
+                }
+            }
+        }
         // "Secretary of State Marco Rubio": the person after a title and "of".
         let adjacent =
             |np: &NounPhrase| np.end <= g.start && toks[np.end..g.start].iter().all(Tok::is_adverb);

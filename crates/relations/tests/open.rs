@@ -409,3 +409,31 @@ fn beyond_takes_an_object_and_an_unread_report_is_no_claim() {
         claims_of(&s)
     );
 }
+
+#[test]
+fn an_infinitive_after_a_passive_complement_has_the_passive_subject() {
+    let s = tagged(
+        "Other/JJ countries/NNS are/VBP considered/VBN likely/JJ candidates/NNS to/TO join/VB \
+         the/DT initiative/NN ./.",
+        "O",
+    );
+    let found = claims_of(&s);
+    assert!(
+        found
+            .iter()
+            .any(|(subj, lemma, _)| subj == "Other countries" && lemma == "join"),
+        "{found:?}"
+    );
+    // After an active verb the phrase before the infinitive is its subject.
+    let s = tagged(
+        "Trump/NNP* urged/VBD the/DT leaders/NNS to/TO join/VB the/DT accords/NNS ./.",
+        "PER",
+    );
+    let found = claims_of(&s);
+    assert!(
+        found
+            .iter()
+            .any(|(subj, lemma, _)| subj == "leaders" && lemma == "join"),
+        "{found:?}"
+    );
+}
