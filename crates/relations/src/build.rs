@@ -810,7 +810,7 @@ impl Context<'_> {
         let infinitive =
             toks[g.start].lower == "to" || (g.start > 0 && toks[g.start - 1].lower == "to");
         if infinitive && candidates.len() == 1 {
-            let previous = groups.iter().filter(|h| h.end == first.start).last();
+            let previous = groups.iter().rfind(|h| h.end == first.start);
             if let Some(h) = previous.filter(|h| h.lemma == "be" || h.lemma.starts_with("be ")) {
                 let inside: Vec<VerbGroup> = groups
                     .iter()
