@@ -42,23 +42,21 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
+    // Databases get one run (one sink) per model pair; files are written whole, once, so every
+    // model's documents go into the one file.
+    let sinks: Vec<(&ModelIds, &[ModelIds])> = if is_database(&args.to) {
+        pairs.iter().map(|m| (m, std::slice::from_ref(m))).collect()
+    } else {
+        pairs
+            .first()
+            .map(|m| (m, pairs.as_slice()))
+            .into_iter()
+            .collect()
+    };
     let mut copied = Copied::default();
-    if is_database(&args.to) {
-        for models in &pairs {
-            let mut sink = open(models)?;
-            copied.pages(
-                &mut reader,
-                models,
-                sink.as_mut(),
-                args.page_docs,
-                &progress,
-            )?;
-            sink.finish()?;
-        }
-    } else if let Some(first) = pairs.first() {
-        // Files are written whole, once: every model's documents go into the one file.
-        let mut sink = open(first)?;
-        for models in &pairs {
+    for (run_models, members) in sinks {
+        let mut sink = open(run_models)?;
+        for models in members {
             copied.pages(
                 &mut reader,
                 models,
