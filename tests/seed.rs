@@ -152,6 +152,8 @@ fn seed_article_claims_of_the_claims_issue() {
     let claims = crate::util::claims_with_default_model(&seed, dir.path());
     let model = claims[0]["model"]["relations"].as_str().unwrap();
     assert!(model.starts_with("rules-v1+syntax@"), "{model}");
+    // The default model types relations: its relation head's id is part of the claims' model.
+    assert!(model.contains("+relations@"), "{model}");
 
     let ties = find(&claims, "Kazakhstan", "maintain ties with", Some("Israel"));
     assert_eq!(ties["modality"], "asserted");

@@ -434,6 +434,8 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
     let model = crate::model_arg::load(&args.model, NerConfig::default())?;
     let (models, calibration) = crate::model_arg::claim_settings(&model)?;
+    // Calibration is keyed by the claim-building method, not by the relation head.
+    let method = claimex_relations::method_id(model.info().syntax_id.as_deref());
     // Fitting needs the raw scores.
     let calibration = calibration.filter(|_| args.fit_calibration.is_none());
     let examples = read_claim_fixtures(&args.data)?;
@@ -459,7 +461,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     let (confidence_kind, shown_pairs) = match (&args.fit_calibration, &calibration) {
         (Some(_), _) => (
             "5-fold cross-fitted calibration",
-            cross_fitted(&pairs, &models.relations),
+            cross_fitted(&pairs, &method),
         ),
         (None, Some(_)) => ("calibrated confidence", flat.clone()),
         (None, None) => (
@@ -468,13 +470,13 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         ),
     };
     if let Some(path) = &args.fit_calibration {
-        let fitted = Calibration::fit(&flat, &models.relations, &args.data.display().to_string())
+        let fitted = Calibration::fit(&flat, &method, &args.data.display().to_string())
             .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no predicted claims to fit a calibration on",
-                args.data.display()
-            )
-        })?;
+                anyhow::anyhow!(
+                    "{}: no predicted claims to fit a calibration on",
+                    args.data.display()
+                )
+            })?;
         std::fs::write(path, serde_json::to_string_pretty(&fitted)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
     }
@@ -485,6 +487,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
             serde_json::json!({ "confidence": confidence_kind, "bins": table, "ece": ece });
         value["model"] = model.info().id.clone().into();
         value["relations"] = models.relations.clone().into();
+        value["method"] = method.clone().into();
         value["data"] = args.data.display().to_string().into();
         println!("{value}");
         return Ok(());

@@ -106,7 +106,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let reader = args.reader.reader()?;
     let run_info = RunInfo {
         ner_model: info.id.clone(),
-        relations_model: claimex_relations::method_id(info.syntax_id.as_deref()),
+        relations_model: crate::model_arg::claims_model_id(&info),
         config: std::env::args().collect::<Vec<_>>().join(" "),
         docs_per_transaction: args.commit_every,
     };

@@ -11,6 +11,11 @@ pub fn load(spec: &Path, config: NerConfig) -> anyhow::Result<NerModel> {
         .with_context(|| format!("loading NER model from {}", dir.display()))
 }
 
+/// The relations model id of the claims `model` makes (method, syntax head, relation head).
+pub fn claims_model_id(info: &claimex_ner::ModelInfo) -> String {
+    claimex_relations::claims_model_id(info.syntax_id.as_deref(), info.relations_id.as_deref())
+}
+
 /// What claim building needs from a loaded model: the ids stored with every claim, and the
 /// model's confidence calibration when it has one fitted for this claim method (otherwise a
 /// warning, and confidences stay raw).
@@ -23,17 +28,17 @@ pub fn claim_settings(
     let info = model.info();
     let models = claimex_core::ModelIds {
         ner: info.id.clone(),
-        relations: claimex_relations::method_id(info.syntax_id.as_deref()),
+        relations: claims_model_id(info),
     };
+    let method = claimex_relations::method_id(info.syntax_id.as_deref());
     let calibration =
         claimex_relations::Calibration::of_model(&info.dir).map_err(anyhow::Error::msg)?;
     let calibration = match calibration {
-        Some(c) if c.method != models.relations => {
+        Some(c) if c.method != method => {
             eprintln!(
-                "warning: {} was fitted for {}, not {}: claim confidences are uncalibrated (refit with `claimex eval claims --fit-calibration`)",
+                "warning: {} was fitted for {}, not {method}: claim confidences are uncalibrated (refit with `claimex eval claims --fit-calibration`)",
                 claimex_relations::CALIBRATION_FILE,
                 c.method,
-                models.relations
             );
             None
         }

@@ -63,6 +63,8 @@ pub struct ModelInfo {
     pub dir: PathBuf,
     /// `syntax@` plus the first 8 hex digits of the syntax head's weights, when it has one.
     pub syntax_id: Option<String>,
+    /// `relations@` and a hash of the relation head's weights, when the model has one.
+    pub relations_id: Option<String>,
 }
 
 /// What one sentence holds: its entities, and its tokens with part-of-speech and chunk tags
@@ -205,6 +207,13 @@ impl NerModel {
             )),
             None => None,
         };
+        let relations_id = match &relations {
+            Some(_) => Some(format!(
+                "relations@{}",
+                file_sha256_prefix(&dir.join(crate::pairs::RELATION_WEIGHTS))?
+            )),
+            None => None,
+        };
         let window = config.max_tokens.min(summary.max_tokens).max(4) - 2;
         Ok(NerModel {
             tags: labels.iter().map(|l| Tag::parse(l)).collect(),
@@ -215,6 +224,7 @@ impl NerModel {
                 labels,
                 dir: dir.to_path_buf(),
                 syntax_id,
+                relations_id,
             },
             tokenizer,
             model,

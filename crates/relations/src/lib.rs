@@ -33,6 +33,17 @@ pub fn method_id(syntax_id: Option<&str>) -> String {
     format!("{METHOD}+{}", syntax_id.unwrap_or("guessed-tags"))
 }
 
+/// The identifier stored with every claim as its relations model: the claim-building method
+/// ([`method_id`]) and, when relations are typed, the relation head's id, so that a retrained head
+/// writes rows of its own instead of being taken for the old one. Calibration is keyed by the
+/// method alone (typing does not change a claim's confidence).
+pub fn claims_model_id(syntax_id: Option<&str>, relations_id: Option<&str>) -> String {
+    match relations_id {
+        Some(head) => format!("{}+{head}", method_id(syntax_id)),
+        None => method_id(syntax_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +318,10 @@ mod tests {
             "rules-v1+syntax@ab12cd34"
         );
         assert_eq!(method_id(None), "rules-v1+guessed-tags");
+        assert_eq!(
+            claims_model_id(Some("syntax@ab12cd34"), Some("relations@0011aabb")),
+            "rules-v1+syntax@ab12cd34+relations@0011aabb"
+        );
+        assert_eq!(claims_model_id(None, None), "rules-v1+guessed-tags");
     }
 }
