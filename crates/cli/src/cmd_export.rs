@@ -1,8 +1,7 @@
 use anyhow::Context;
 use claimex_core::ModelIds;
 use claimex_export::{
-    doc_key, is_database, is_postgres, open_sink, ClaimSink, DatabaseReader, DocKey, RunInfo,
-    DOCS_PER_TRANSACTION,
+    is_database, is_postgres, open_sink, ClaimSink, DatabaseReader, RunInfo, DOCS_PER_TRANSACTION,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -97,13 +96,7 @@ impl Copied {
         page_docs: usize,
         progress: &ProgressBar,
     ) -> anyhow::Result<()> {
-        let mut after: Option<DocKey> = None;
-        loop {
-            let page = reader.page(models, after.as_ref(), page_docs)?;
-            let Some(last) = page.last() else {
-                return Ok(());
-            };
-            after = Some(doc_key(&last.record.source));
+        reader.each_page(models, page_docs, |page| {
             for doc in &page {
                 sink.write_document(&doc.output())?;
                 self.claims += doc.claims.len();
@@ -114,7 +107,8 @@ impl Copied {
                 self.documents, self.claims
             ));
             progress.tick();
-        }
+            Ok::<(), anyhow::Error>(())
+        })
     }
 }
 

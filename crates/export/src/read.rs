@@ -119,46 +119,43 @@ impl DatabaseReader {
         let (entities, claims, evidence) = if ids.is_empty() {
             (vec![], vec![], vec![])
         } else {
-            let list: Vec<String> = (0..ids.len()).map(|i| p(i + 3)).collect();
-            let in_page = format!("doc_id IN ({})", list.join(", "));
-            let mut params = vec![
-                Param::Text(models.ner.clone()),
-                Param::Text(models.relations.clone()),
-            ];
-            params.extend(ids.into_iter().map(Param::Text));
-            let both = format!(
-                "WHERE ner_model = {} AND relations_model = {} AND {in_page}",
-                p(1),
-                p(2)
-            );
-            // Mentions are keyed by the NER model only: parameter 2 is not used there, so the
-            // list is numbered again without it.
-            let ner_list: Vec<String> = (0..list.len()).map(|i| p(i + 2)).collect();
-            let ner_params: Vec<Param> = params
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != 1)
-                .map(|(_, v)| v.clone())
+            // `doc_id IN (...)` over the page's ids, numbered after `before` other parameters.
+            let count = ids.len();
+            let in_page = |before: usize| {
+                let list: Vec<String> = (1..=count).map(|i| p(before + i)).collect();
+                format!("doc_id IN ({})", list.join(", "))
+            };
+            let ids = ids.into_iter().map(Param::Text);
+            // Mentions are keyed by the NER model only; claims and evidence by both models.
+            let ner_params: Vec<Param> = std::iter::once(Param::Text(models.ner.clone()))
+                .chain(ids.clone())
                 .collect();
+            let both_params: Vec<Param> = params[..2].iter().cloned().chain(ids).collect();
+            let both = format!(
+                "WHERE ner_model = {} AND relations_model = {} AND {}",
+                p(1),
+                p(2),
+                in_page(2)
+            );
             (
                 self.backend.select(
                     &ENTITIES,
                     &format!(
-                        "WHERE ner_model = {} AND doc_id IN ({}) ORDER BY doc_id, mention_start, mention_end",
+                        "WHERE ner_model = {} AND {} ORDER BY doc_id, mention_start, mention_end",
                         p(1),
-                        ner_list.join(", ")
+                        in_page(1)
                     ),
                     &ner_params,
                 )?,
                 self.backend.select(
                     &CLAIMS,
                     &format!("{both} ORDER BY doc_id, claim_id"),
-                    &params,
+                    &both_params,
                 )?,
                 self.backend.select(
                     &EVIDENCE,
                     &format!("{both} ORDER BY claim_id, span_start, span_end"),
-                    &params,
+                    &both_params,
                 )?,
             )
         };
@@ -166,32 +163,43 @@ impl DatabaseReader {
             .map_err(|reason| self.corrupt(reason))
     }
 
+    /// Calls `each` with every page of `limit` documents of `models`, in (source, line) order.
+    pub fn each_page<E: From<Error>>(
+        &mut self,
+        models: &ModelIds,
+        limit: usize,
+        mut each: impl FnMut(Vec<OwnedDocument>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut after: Option<DocKey> = None;
+        loop {
+            let page = self.page(models, after.as_ref(), limit)?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = Some(crate::doc_key(&last.record.source));
+            each(page)?;
+        }
+    }
+
     /// Every document of every model pair, in (source, line, models) order: for tests and small
     /// databases (`claimex export` reads page by page).
     pub fn read_all(mut self) -> Result<Vec<OwnedDocument>> {
         let mut all = Vec::new();
         for models in self.model_pairs()? {
-            let mut after: Option<DocKey> = None;
-            loop {
-                let page = self.page(&models, after.as_ref(), 1000)?;
-                let Some(last) = page.last() else {
-                    break;
-                };
-                after = Some(crate::doc_key(&last.record.source));
+            self.each_page(&models, 1000, |page| {
                 all.extend(page);
-            }
+                Ok::<(), Error>(())
+            })?;
         }
-        all.sort_by(|a, b| {
-            let key = |d: &OwnedDocument| {
-                (
-                    d.record.source.path.clone(),
-                    d.record.source.line,
-                    d.models.ner.clone(),
-                    d.models.relations.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        fn key(d: &OwnedDocument) -> (&str, Option<u64>, &str, &str) {
+            (
+                &d.record.source.path,
+                d.record.source.line,
+                &d.models.ner,
+                &d.models.relations,
+            )
+        }
+        all.sort_by(|a, b| key(a).cmp(&key(b)));
         Ok(all)
     }
 
