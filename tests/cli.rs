@@ -72,6 +72,45 @@ fn eval_relations_scores_conll04_json_and_explains_what_is_missing() {
     assert!(stderr(&out).contains("/no/such.json"), "{}", stderr(&out));
 }
 
+/// `train relations --joint-epochs` on a random model: the data's entity types are added to its
+/// NER labels, encoder and head are fine-tuned together, and the directory is rewritten with new
+/// weights (a new model id) and a head that `eval relations` then loads.
+#[test]
+fn joint_relation_training_rewrites_the_model_with_its_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rel.json");
+    std::fs::write(
+        &data,
+        r#"[{"tokens": ["Omar", "Haddad", "lives", "in", "Cairo", "."],
+            "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 4, "end": 5}],
+            "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}]"#,
+    )
+    .unwrap();
+    let model = dir.path().join("m");
+    let m = model.to_str().unwrap();
+    run_ok(&["models", "init-random", "--out", m]);
+    let card = |m: &std::path::Path| std::fs::read(m.join("model.safetensors")).unwrap();
+    let before = card(&model);
+    let d = data.to_str().unwrap();
+    let args = ["train", "relations", "--model", m, "--train", d, "--dev", d];
+    let out = run_ok(&[&args[..], &["--joint-epochs", "2", "--threads", "1"]].concat());
+    let err = stderr(&out);
+    assert!(
+        err.contains("NER labels added: B-Loc, I-Loc, B-Peop, I-Peop"),
+        "{err}"
+    );
+    assert!(err.contains("epoch 1/2"), "{err}");
+    assert!(model.join("relations.json").exists());
+    assert_ne!(
+        card(&model),
+        before,
+        "the encoder's weights were not rewritten"
+    );
+    let out = run_ok(&["eval", "relations", "--model", m, "--data", d, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["f1"].as_f64().is_some(), "{report}");
+}
+
 #[test]
 fn missing_model_directory_is_named_and_fatal() {
     let dir = tempfile::tempdir().unwrap();

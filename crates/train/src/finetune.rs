@@ -9,7 +9,7 @@ use crate::metrics::{score_spans, EvalReport, TypedSpan};
 use crate::{ConllSentence, Error, Result};
 
 /// Class index that the loss ignores (pieces after a word's first, and special tokens).
-const IGNORE: i64 = -100;
+pub(crate) const IGNORE: i64 = -100;
 
 /// A labelled sentence: text and gold entities as character spans over it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,16 +91,16 @@ pub struct StepReport {
 }
 
 /// A sentence turned into model input: word-piece ids and one target class per piece.
-struct Encoded {
-    ids: Vec<u32>,
-    shapes: Vec<i64>,
-    targets: Vec<i64>,
+pub(crate) struct Encoded {
+    pub(crate) ids: Vec<u32>,
+    pub(crate) shapes: Vec<i64>,
+    pub(crate) targets: Vec<i64>,
 }
 
 /// Aligns gold character spans with the model's word pieces: a word's first piece gets `B-X` when
 /// an entity starts there, `I-X` inside one, `O` elsewhere; other pieces are ignored by the loss,
 /// as inference reads only first pieces.
-fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
+pub(crate) fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
     let enc = model
         .encode(&example.text)
         .map_err(|e| Error::Training(e.to_string()))?;
@@ -385,12 +385,16 @@ fn fingerprint(
 }
 
 /// Named weights, sorted by name.
-type Weights = Vec<(String, Tensor)>;
+pub(crate) type Weights = Vec<(String, Tensor)>;
 
 /// A detached copy of every weight.
 fn snapshot(model: &NerModel) -> Weights {
-    let mut named: Weights = model
-        .var_store()
+    snapshot_store(model.var_store())
+}
+
+/// A detached copy of every variable of `vs`, sorted by name.
+pub(crate) fn snapshot_store(vs: &tch::nn::VarStore) -> Weights {
+    let mut named: Weights = vs
         .variables()
         .into_iter()
         .map(|(name, t)| (name, t.detach().copy()))
@@ -401,10 +405,15 @@ fn snapshot(model: &NerModel) -> Weights {
 
 /// Copies weights into the model by name; every variable of the model must be there, in shape.
 fn restore(model: &NerModel, weights: &[(String, Tensor)]) -> Result<()> {
+    restore_store(model.var_store(), weights)
+}
+
+/// Copies weights into the variables of `vs` by name; every variable must be there, in shape.
+pub(crate) fn restore_store(vs: &tch::nn::VarStore, weights: &[(String, Tensor)]) -> Result<()> {
     let saved: std::collections::HashMap<&str, &Tensor> =
         weights.iter().map(|(n, t)| (n.as_str(), t)).collect();
     tch::no_grad(|| {
-        for (name, mut var) in model.var_store().variables() {
+        for (name, mut var) in vs.variables() {
             let from = saved
                 .get(name.as_str())
                 .ok_or_else(|| Error::Training(format!("checkpoint has no weights for {name}")))?;
@@ -547,7 +556,7 @@ pub fn predict(model: &NerModel, examples: &[TrainExample]) -> Result<Vec<Vec<Ty
 }
 
 /// Learning-rate factor: linear warm-up over `warmup` steps, then linear decay to 0 at `total`.
-fn schedule(step: usize, warmup: usize, total: usize) -> f64 {
+pub(crate) fn schedule(step: usize, warmup: usize, total: usize) -> f64 {
     if step <= warmup {
         step as f64 / warmup.max(1) as f64
     } else {
@@ -556,7 +565,7 @@ fn schedule(step: usize, warmup: usize, total: usize) -> f64 {
 }
 
 /// A small seeded generator for the batch order (reproducible without another dependency).
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
     fn next(&mut self) -> u64 {
@@ -568,7 +577,7 @@ impl SplitMix64 {
     }
 }
 
-fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
+pub(crate) fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
     for i in (1..items.len()).rev() {
         let j = (rng.next() % (i as u64 + 1)) as usize;
         items.swap(i, j);

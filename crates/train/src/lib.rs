@@ -13,6 +13,7 @@ mod conll04;
 mod error;
 mod finetune;
 mod fixtures;
+mod joint;
 mod metrics;
 mod relations;
 mod syntax;
@@ -34,6 +35,7 @@ pub use finetune::{
     TrainConfig, TrainExample,
 };
 pub use fixtures::{read_examples, read_fixtures};
+pub use joint::{finetune_jointly, JointConfig, JointSummary};
 pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,

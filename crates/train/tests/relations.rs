@@ -8,13 +8,21 @@ use claimex_ner::{
     write_random_model, NerConfig, NerModel, RandomModelSpec, RelationHead, RELATION_WEIGHTS,
 };
 use claimex_train::{
-    gold_relations, predict_relations, read_conll04, score_relations, train_relations,
-    RelationTrainConfig,
+    finetune_jointly, gold_relations, predict_entities, predict_relations, read_conll04,
+    score_relations, train_relations, JointConfig, RelationSentence, RelationTrainConfig,
 };
 
 fn fixture() -> Vec<claimex_train::RelationSentence> {
     read_conll04(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-relations.json"))
         .unwrap()
+}
+
+/// Strict relation F1 of `model` and `head` on `data`, with the model's own entities.
+fn end_to_end_f1(model: &NerModel, head: &RelationHead, data: &[RelationSentence]) -> f64 {
+    let texts: Vec<&str> = data.iter().map(|s| s.text.as_str()).collect();
+    let entities = predict_entities(model, &texts).unwrap();
+    let predicted = predict_relations(model, head, &texts, &entities).unwrap();
+    score_relations(&gold_relations(data), &predicted).f1
 }
 
 fn model(dir: &Path) -> NerModel {
@@ -68,6 +76,45 @@ fn a_trained_head_finds_its_training_relations_between_gold_entities() {
             }
         }
     }
+}
+
+#[test]
+fn joint_fine_tuning_learns_entities_and_relations_and_keeps_its_best_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut model = model(dir.path());
+    let data = fixture();
+    let types: Vec<String> = ["Loc", "Org", "Peop"].map(String::from).to_vec();
+    model.extend_labels(&types, 5).unwrap();
+    // No epochs over the frozen encoder: an untrained head, so what is learned is learned here.
+    let head = train_relations(
+        &model,
+        &data,
+        &RelationTrainConfig {
+            epochs: 0,
+            ..RelationTrainConfig::default()
+        },
+        |_| {},
+    )
+    .unwrap();
+    let config = JointConfig {
+        epochs: 60,
+        encoder_learning_rate: 2e-3,
+        head_learning_rate: 3e-3,
+        patience: 60,
+        ..JointConfig::default()
+    };
+    let mut lines = 0;
+    let summary = finetune_jointly(&model, &head, &data, &data, &config, |_| lines += 1).unwrap();
+    assert!(summary.start_f1 < 0.5, "{summary:?}");
+    assert_eq!((summary.sentences, summary.too_long), (4, 0));
+    assert!(lines > 60, "progress is reported every epoch");
+    // Entities (new types, from a random encoder) and the six relations memorised together.
+    let best = summary.dev_f1.iter().copied().fold(f64::MIN, f64::max);
+    assert!(best > 0.9, "{summary:?}");
+    // The weights left in model and head are the best epoch's, not the last one's.
+    let f1 = end_to_end_f1(&model, &head, &data);
+    assert!((f1 - best).abs() < 1e-9, "{f1} vs best {best}");
+    assert_eq!(summary.dev_f1[summary.best_epoch.unwrap() - 1], best);
 }
 
 #[test]
