@@ -55,7 +55,8 @@ enum Command {
 enum TrainCommand {
     /// Fine-tune an NER model on a CoNLL file, scoring a dev file before and after.
     Ner(cmd_train::TrainNerArgs),
-    /// Train the typed-relation head on a model's frozen encoder (CoNLL04 JSON).
+    /// Train the typed-relation head on a model's frozen encoder, or with --joint-epochs together
+    /// with the encoder and its NER (CoNLL04 JSON).
     Relations(cmd_relations::TrainRelationsArgs),
     /// Train the part-of-speech and chunk head on a model's frozen encoder (CoNLL-2003 columns).
     Syntax(cmd_syntax::TrainSyntaxArgs),
