@@ -89,8 +89,8 @@ fn joint_relation_training_rewrites_the_model_with_its_head() {
     let model = dir.path().join("m");
     let m = model.to_str().unwrap();
     run_ok(&["models", "init-random", "--out", m]);
-    let card = |m: &std::path::Path| std::fs::read(m.join("model.safetensors")).unwrap();
-    let before = card(&model);
+    let weights = |m: &std::path::Path| std::fs::read(m.join("model.safetensors")).unwrap();
+    let before = weights(&model);
     let d = data.to_str().unwrap();
     let args = ["train", "relations", "--model", m, "--train", d, "--dev", d];
     let out = run_ok(&[&args[..], &["--joint-epochs", "2", "--threads", "1"]].concat());
@@ -102,7 +102,7 @@ fn joint_relation_training_rewrites_the_model_with_its_head() {
     assert!(err.contains("epoch 1/2"), "{err}");
     assert!(model.join("relations.json").exists());
     assert_ne!(
-        card(&model),
+        weights(&model),
         before,
         "the encoder's weights were not rewritten"
     );

