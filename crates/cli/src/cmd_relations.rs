@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use claimex_ner::{NerConfig, NerModel, Precision, RelationHead};
 use claimex_train::{
-    finetune_jointly, gold_relations, predict_entities, predict_relations, read_conll04,
-    score_relations, train_relations, tune_threshold, JointConfig, RelationReport,
+    entity_types, finetune_jointly, gold_relations, predict_entities, predict_relations,
+    read_conll04, score_relations, train_relations, tune_threshold, JointConfig, RelationReport,
     RelationTrainConfig,
 };
 use clap::Args;
@@ -137,13 +137,7 @@ pub fn train(args: TrainRelationsArgs) -> anyhow::Result<()> {
     let dev = read_conll04(&args.dev)?;
     if args.joint_epochs > 0 {
         // NER learns the data's entity types too: add those the model lacks.
-        let mut types: Vec<String> = train
-            .iter()
-            .flat_map(|s| s.entities.iter().map(|e| e.label.clone()))
-            .collect();
-        types.sort();
-        types.dedup();
-        let added = model.extend_labels(&types, args.seed)?;
+        let added = model.extend_labels(&entity_types(&train), args.seed)?;
         if !added.is_empty() {
             log(&format!("NER labels added: {}", added.join(", ")));
         }

@@ -26,7 +26,9 @@ pub use error::{Error, Result};
 pub use export::{export_hf, HfExport};
 pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
-pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis};
+pub use model::{
+    select_layers, ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis,
+};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use pairs::{
     find_relations, mean_of_pieces, pair_batch, pair_candidates, FoundRelation, Mention, PairBatch,

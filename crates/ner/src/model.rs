@@ -521,18 +521,7 @@ impl NerModel {
                 .collect();
             let picked = tch::no_grad(|| -> Result<Tensor> {
                 let (_, all) = self.forward_rows(&rows, false)?;
-                let picked: Vec<&Tensor> = layers
-                    .iter()
-                    .map(|&i| {
-                        all.get(i).ok_or_else(|| {
-                            Error::Model(format!(
-                                "the encoder has no layer {i} ({} layers)",
-                                all.len()
-                            ))
-                        })
-                    })
-                    .collect::<Result<_>>()?;
-                Ok(Tensor::cat(&picked, -1))
+                select_layers(&all, layers, "the relation head")
             })?;
             for (row, &i) in batch.iter().enumerate() {
                 let n = encodings[i].len() as i64;
@@ -825,6 +814,24 @@ fn file_sha256_prefix(path: &Path) -> Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// The outputs of encoder `layers` (indices into `all`, as [`NerModel::forward_rows`] returns
+/// them) concatenated along the last dimension: what the syntax and relation heads read. `reader`
+/// names the head in the error when a layer is missing.
+pub fn select_layers(all: &[Tensor], layers: &[usize], reader: &str) -> Result<Tensor> {
+    let picked: Vec<&Tensor> = layers
+        .iter()
+        .map(|&i| {
+            all.get(i).ok_or_else(|| {
+                Error::Model(format!(
+                    "{reader} reads encoder layer {i}, but the encoder has {} layers",
+                    all.len()
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Tensor::cat(&picked, -1))
 }
 
 #[cfg(test)]

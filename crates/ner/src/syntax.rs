@@ -190,20 +190,7 @@ impl SyntaxHead {
     /// The head's input from all layer outputs of a forward pass: the configured layers
     /// concatenated, `[.., hidden_size * layers]`.
     pub fn features(&self, layers: &[Tensor]) -> Result<Tensor> {
-        let picked: Vec<&Tensor> = self
-            .config
-            .layers
-            .iter()
-            .map(|&i| {
-                layers.get(i).ok_or_else(|| {
-                    Error::Model(format!(
-                        "the syntax head reads encoder layer {i}, but the encoder has {} layers",
-                        layers.len()
-                    ))
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Tensor::cat(&picked, -1))
+        crate::model::select_layers(layers, &self.config.layers, "the syntax head")
     }
 
     /// POS and chunk logits for features from [`SyntaxHead::features`].

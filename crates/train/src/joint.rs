@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use claimex_ner::{
-    pair_batch, pair_candidates, Mention, NerModel, PairCandidate, PieceRow, RelationHead,
+    pair_batch, pair_candidates, select_layers, Mention, NerModel, PairCandidate, PieceRow,
+    RelationHead,
 };
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
@@ -270,18 +271,7 @@ fn batch_loss(
         IGNORE,
         0.0,
     );
-    let picked: Vec<&Tensor> = layers
-        .iter()
-        .map(|&i| {
-            all.get(i).ok_or_else(|| {
-                Error::Training(format!(
-                    "the encoder has no layer {i} ({} layers)",
-                    all.len()
-                ))
-            })
-        })
-        .collect::<Result<_>>()?;
-    let states = Tensor::cat(&picked, -1);
+    let states = select_layers(&all, layers, "the relation head").map_err(ner)?;
     let mut candidates: Vec<PairCandidate> = Vec::new();
     let mut labels: Vec<i64> = Vec::new();
     for (row, p) in batch.iter().enumerate() {

@@ -28,7 +28,7 @@ pub use claims::{
 pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
 };
-pub use conll04::{read_conll04, Relation, RelationSentence};
+pub use conll04::{entity_types, read_conll04, Relation, RelationSentence};
 pub use error::{Error, Result};
 pub use finetune::{
     evaluate, finetune, has_checkpoint, predict, remove_checkpoint, FinetuneSummary, StepReport,

@@ -84,12 +84,7 @@ pub fn train_relations(
     mut progress: impl FnMut(&str),
 ) -> Result<RelationHead> {
     let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
-    let mut entity_types: Vec<String> = train
-        .iter()
-        .flat_map(|s| s.entities.iter().map(|e| e.label.clone()))
-        .collect();
-    entity_types.sort();
-    entity_types.dedup();
+    let entity_types = crate::conll04::entity_types(train);
     let mut relations: Vec<String> = train
         .iter()
         .flat_map(|s| s.relations.iter().map(|r| r.label.clone()))
