@@ -206,4 +206,10 @@ fn seed_article_claims_of_the_claims_issue() {
         "join",
         Some("initiative"),
     );
+    // "a region ..., but increasingly sought after by China": a participle, not a second verb
+    // of "This potential expansion".
+    assert!(
+        claims.iter().all(|c| c["predicate"]["lemma"] != "seek"),
+        "{claims:?}"
+    );
 }

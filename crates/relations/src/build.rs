@@ -10,6 +10,7 @@ use claimex_core::{
 
 use crate::calibration::Calibration;
 use crate::confidence::{raw_confidence, ObjectKind};
+use crate::lexicon::may_be_participle;
 use crate::modality::modality_of;
 use crate::phrases::{noun_phrases, sentence_tokens, verb_groups, NounPhrase, Tok, VerbGroup};
 use claimex_core::Modality;
@@ -754,10 +755,29 @@ impl Context<'_> {
             // without one (a verb the tagger missed), the usual search below. A participle alone
             // shares a subject only with a verb group that has one too ("was arrested and
             // charged"), not with a plain verb ("comes ..., but increasingly sought after").
-            let bare_participle = toks[g.start..g.end]
-                .iter()
-                .filter(|t| t.is_verb())
-                .all(|t| t.pos == "VBN");
+            let verbs = || toks[g.start..g.end].iter().filter(|t| t.is_verb());
+            // A past form with an agent after it ("but increasingly sought after by China") is
+            // a participle the tagger read as a past tense; "rose by 5 %" is not (a number
+            // follows "by", and "rose" has a participle of its own).
+            let agent_follows = || {
+                let last_verb = (g.start..g.end).rev().find(|&k| toks[k].is_verb());
+                let Some(mut k) = last_verb.map(|k| k + 1) else {
+                    return false;
+                };
+                if toks
+                    .get(k)
+                    .is_some_and(|t| t.pos == "RP" || t.lower == "after")
+                {
+                    k += 1;
+                }
+                toks.get(k).is_some_and(|t| t.lower == "by")
+                    && toks
+                        .get(k + 1)
+                        .is_some_and(|t| t.is_noun() && t.pos != "CD")
+            };
+            let bare_participle = verbs().all(|t| t.pos == "VBN")
+                || (verbs().all(|t| t.pos == "VBD" && may_be_participle(&t.text))
+                    && agent_follows());
             let found = earlier.iter().find_map(|h| {
                 self.subject_of(h, &top, &[])
                     .map(|subject| (subject, toks[h.start..h.end].iter().any(|t| t.pos == "VBN")))

@@ -488,6 +488,21 @@ pub fn lemma_of_verb(word: &str) -> Option<String> {
     None
 }
 
+/// Whether a past form can also be a past participle: a regular "-ed" form, or an irregular form
+/// that is its verb's only listed form ("sought", "met") or has a participle's ending ("taken",
+/// "gone"); not a past form whose verb lists a separate participle ("took", "rose").
+pub fn may_be_participle(word: &str) -> bool {
+    let w = word.to_lowercase();
+    match IRREGULAR.iter().find(|(form, _)| *form == w) {
+        Some((_, lemma)) => {
+            w.ends_with('n')
+                || w.ends_with("ne")
+                || IRREGULAR.iter().filter(|(_, l)| l == lemma).count() == 1
+        }
+        None => w.ends_with("ed"),
+    }
+}
+
 /// The lemma of a word a tagger called a verb: [`lemma_of_verb`] when the lexicon knows it, else
 /// the regular endings removed ("marched" gives "march", "hiring" gives "hir" is avoided by
 /// keeping a doubled or final consonant as it is).
@@ -563,6 +578,16 @@ mod tests {
         }
         for (form, lemma) in [("marched", "march"), ("vetted", "vet"), ("pushes", "push")] {
             assert_eq!(lemma_of_tagged_verb(form), lemma, "{form}");
+        }
+    }
+
+    #[test]
+    fn past_forms_that_can_be_participles() {
+        for word in ["sought", "met", "taken", "gone", "announced"] {
+            assert!(may_be_participle(word), "{word}");
+        }
+        for word in ["took", "went", "rose", "is"] {
+            assert!(!may_be_participle(word), "{word}");
         }
     }
 

@@ -437,3 +437,39 @@ fn an_infinitive_after_a_passive_complement_has_the_passive_subject() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_past_form_with_an_agent_after_but_is_a_participle_not_a_second_verb() {
+    // "sought" tagged as a past tense, as the seed article's tagger does.
+    let s = tagged(
+        "This/DT expansion/NN comes/VBZ amid/IN shifts/NNS ,/, in/IN a/DT region/NN ,/, but/CC \
+         increasingly/RB sought/VBD after/IN by/IN China/NNP* ./.",
+        "LOC",
+    );
+    let found = claims_of(&s);
+    assert!(
+        found
+            .iter()
+            .all(|(subj, lemma, _)| !(subj == "This expansion" && lemma.starts_with("seek"))),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(subj, lemma, _)| subj == "This expansion" && lemma == "come"),
+        "{found:?}"
+    );
+    // A real second verb keeps the subject: "rose" has a participle of its own, and a number
+    // after "by" is no agent.
+    let s = tagged(
+        "Sales/NNS fell/VBD in/IN May/NNP but/CC rose/VBD by/IN 5/CD percent/NN ./.",
+        "O",
+    );
+    let found = claims_of(&s);
+    assert!(
+        found
+            .iter()
+            .any(|(subj, lemma, _)| subj == "Sales" && lemma.starts_with("rise")),
+        "{found:?}"
+    );
+}
