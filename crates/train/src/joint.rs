@@ -126,7 +126,9 @@ fn dev_f1(model: &NerModel, head: &RelationHead, dev: &[RelationSentence]) -> Re
 /// end-to-end relation F1 on `dev` after every epoch; the best epoch's weights (or the starting
 /// ones, if no epoch beats them) are left in both. `model` must already have the data's entity
 /// labels (train NER on the data first, or `NerModel::extend_labels`), and `head` the data's
-/// relation labels (`train_relations` gives a good starting head).
+/// relation labels: `train_relations` with no epochs gives a fresh head, which is what to start
+/// from (a head already fitted to the frozen encoder leaves the pairs almost no loss to teach the
+/// encoder with).
 pub fn finetune_jointly(
     model: &NerModel,
     head: &RelationHead,
