@@ -111,6 +111,36 @@ fn joint_relation_training_rewrites_the_model_with_its_head() {
     assert!(report["f1"].as_f64().is_some(), "{report}");
 }
 
+/// A report piped into a reader that stops early (`claimex eval ... | head`) ends the process
+/// quietly, not with a panic from `println!`.
+#[test]
+fn a_report_into_a_closed_pipe_ends_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rel.json");
+    std::fs::write(
+        &data,
+        r#"[{"tokens": ["Omar", "Haddad", "lives", "in", "Cairo", "."],
+            "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 4, "end": 5}],
+            "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}]"#,
+    )
+    .unwrap();
+    let model = crate::util::workspace_root().join("models/default");
+    let mut child = crate::util::claimex()
+        .args(["eval", "relations", "--threads", "1", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone long before the model is loaded and the report printed.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[test]
 fn missing_model_directory_is_named_and_fatal() {
     let dir = tempfile::tempdir().unwrap();

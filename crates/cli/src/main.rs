@@ -78,8 +78,26 @@ enum EvalCommand {
     Claims(cmd_eval::EvalClaimsArgs),
 }
 
+/// Reports go to standard output, for people and for pipes. When the reader goes away early
+/// (`claimex eval ner ... | head`), the process ends quietly, as other Unix tools do, instead of
+/// panicking in `println!`. Commands that stream data (`run`, `ingest`, `export`) keep Rust's
+/// default, under which a closed pipe is an error that names the output.
+fn end_quietly_when_stdout_closes() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Command::Train(_) | Command::Eval(_) | Command::Models(_)
+    ) {
+        end_quietly_when_stdout_closes();
+    }
     let result = match cli.command {
         Command::Run(args) => cmd_run::run(args),
         Command::Ingest(args) => cmd_ingest::run(args),
