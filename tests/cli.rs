@@ -72,13 +72,9 @@ fn eval_relations_scores_conll04_json_and_explains_what_is_missing() {
     assert!(stderr(&out).contains("/no/such.json"), "{}", stderr(&out));
 }
 
-/// `train relations --joint-epochs` on a random model: the data's entity types are added to its
-/// NER labels, encoder and head are fine-tuned together, and the directory is rewritten with new
-/// weights (a new model id) and a head that `eval relations` then loads.
-#[test]
-fn joint_relation_training_rewrites_the_model_with_its_head() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("rel.json");
+/// A one-sentence CoNLL04 file in `dir` (Omar Haddad lives in Cairo).
+fn live_in_sentence(dir: &std::path::Path) -> std::path::PathBuf {
+    let data = dir.join("rel.json");
     std::fs::write(
         &data,
         r#"[{"tokens": ["Omar", "Haddad", "lives", "in", "Cairo", "."],
@@ -86,6 +82,16 @@ fn joint_relation_training_rewrites_the_model_with_its_head() {
             "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}]"#,
     )
     .unwrap();
+    data
+}
+
+/// `train relations --joint-epochs` on a random model: the data's entity types are added to its
+/// NER labels, encoder and head are fine-tuned together, and the directory is rewritten with new
+/// weights (a new model id) and a head that `eval relations` then loads.
+#[test]
+fn joint_relation_training_rewrites_the_model_with_its_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = live_in_sentence(dir.path());
     let model = dir.path().join("m");
     let m = model.to_str().unwrap();
     run_ok(&["models", "init-random", "--out", m]);
@@ -116,14 +122,7 @@ fn joint_relation_training_rewrites_the_model_with_its_head() {
 #[test]
 fn a_report_into_a_closed_pipe_ends_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("rel.json");
-    std::fs::write(
-        &data,
-        r#"[{"tokens": ["Omar", "Haddad", "lives", "in", "Cairo", "."],
-            "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 4, "end": 5}],
-            "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}]"#,
-    )
-    .unwrap();
+    let data = live_in_sentence(dir.path());
     let model = crate::util::workspace_root().join("models/default");
     let mut child = crate::util::claimex()
         .args(["eval", "relations", "--threads", "1", "--model"])
