@@ -4,6 +4,7 @@ use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow, Precision};
 use serde::{Deserialize, Serialize};
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
+use tokenizers::Encoding;
 
 use crate::metrics::{score_spans, EvalReport, TypedSpan};
 use crate::{ConllSentence, Error, Result};
@@ -104,6 +105,15 @@ pub(crate) fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded
     let enc = model
         .encode(&example.text)
         .map_err(|e| Error::Training(e.to_string()))?;
+    encode_from(model, example, &enc)
+}
+
+/// [`encode`] for a text the caller has already tokenised (`enc`, from `model.encode`).
+pub(crate) fn encode_from(
+    model: &NerModel,
+    example: &TrainExample,
+    enc: &Encoding,
+) -> Result<Encoded> {
     let index = claimex_core::TextIndex::new(&example.text);
     let labels = &model.info().labels;
     let class = |label: &str| -> Result<i64> {
@@ -118,7 +128,7 @@ pub(crate) fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded
             })
     };
     let mut targets = vec![IGNORE; enc.len()];
-    for (first, _) in word_pieces(&enc) {
+    for (first, _) in word_pieces(enc) {
         let start = index.char_at_or_before_byte(enc.get_offsets()[first].0);
         let label = example
             .entities
@@ -133,7 +143,7 @@ pub(crate) fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded
     }
     Ok(Encoded {
         ids: enc.get_ids().to_vec(),
-        shapes: piece_shapes(&example.text, &enc),
+        shapes: piece_shapes(&example.text, enc),
         targets,
     })
 }

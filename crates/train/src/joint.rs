@@ -17,7 +17,8 @@ use tokenizers::Encoding;
 
 use crate::conll04::RelationSentence;
 use crate::finetune::{
-    encode, restore_store, schedule, shuffle, snapshot_store, Encoded, SplitMix64, Weights, IGNORE,
+    encode_from, restore_store, schedule, shuffle, snapshot_store, Encoded, SplitMix64, Weights,
+    IGNORE,
 };
 use crate::relations::{gold_relations, predict_entities, predict_relations, score_relations};
 use crate::{Error, Result, TrainExample};
@@ -90,9 +91,10 @@ fn prepare(model: &NerModel, head: &RelationHead, s: &RelationSentence) -> Resul
     let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
     let relations = &head.config().relations;
     let example: TrainExample = s.clone().into();
+    let encoding = model.encode(&s.text).map_err(ner)?;
     Ok(Prepared {
-        encoded: encode(model, &example)?,
-        encoding: model.encode(&s.text).map_err(ner)?,
+        encoded: encode_from(model, &example, &encoding)?,
+        encoding,
         text: s.text.clone(),
         mentions: s
             .entities
