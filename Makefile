@@ -2,6 +2,10 @@
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# `make test` runs the tests beside a PostgreSQL server of its own (scripts/with-postgres.sh), so
+# its PostgreSQL tests are compiled to run, not ignored; set for every target so that one build
+# serves them all (build/test_services.rs).
+export CLAIMEX_TEST_SERVICES := postgres
 
 LIBTORCH_STAMP := .libtorch/.installed-torch-2.4.0
 BIN := target/debug/claimex

@@ -391,9 +391,9 @@ fn eval_claims_scores_the_pipeline_on_the_claims_fixtures() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["texts"], 150);
     assert_eq!(report["gold"], 162);
-    // rules-v0 measured 0.178 (P 0.365, R 0.117) when the fixtures were written: a floor against
-    // regressions, to be raised as the claims issue lands.
-    assert!(report["f1"].as_f64().unwrap() >= 0.15, "{report}");
+    // Measured with models/default (rules-v1): F1 0.981 (P 0.988, R 0.975). Floor: that minus a
+    // margin of 0.031, so a real regression fails and a small trade-off between rules does not.
+    assert!(report["f1"].as_f64().unwrap() >= 0.95, "{report}");
 }
 
 /// `eval openie` on a small CaRB-format folder written here (two sentences of our own): the
@@ -470,7 +470,13 @@ fn eval_claims_reports_reliability_and_fits_a_calibration() {
     assert_eq!(bins.len(), 10);
     let counted: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
     assert_eq!(counted, report["predicted"].as_u64().unwrap());
-    assert!(report["reliability"]["ece"].as_f64().unwrap() < 1.0);
+    // With --fit-calibration the ECE shown is the 5-fold cross-fitted one: measured 0.065 with
+    // models/default (crates/relations/README.md). Ceiling: that plus a margin of 0.085, wide
+    // because an ECE over 78 claims in 10 bins is coarse.
+    assert!(
+        report["reliability"]["ece"].as_f64().unwrap() < 0.15,
+        "{report}"
+    );
     let map: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&fitted).unwrap()).unwrap();
     // The map is keyed by the claim method; the claims' relations id adds the relation head.

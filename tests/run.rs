@@ -299,34 +299,85 @@ fn a_later_surname_links_to_the_full_name() {
     assert_eq!(full, short);
 }
 
-/// `claimex export` copies a database into JSONL, CSV, another SQLite file and (under make test)
-/// PostgreSQL; what comes out equals what the run wrote directly.
-#[test]
-fn export_copies_a_database_into_every_sink() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+fn claim_ids(claims: &[Value]) -> BTreeSet<String> {
+    claims
+        .iter()
+        .map(|c| c["claim_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Runs `models/default` over the sample corpus into `dir/direct.jsonl` and `dir/source.db`;
+/// returns the claims as written directly.
+fn run_corpus_into_jsonl_and_sqlite(dir: &Path) -> Vec<Value> {
     let corpus = workspace_root().join("corpus");
     let model = workspace_root().join("models/default");
     run_ok(&[
         "run",
         corpus.to_str().unwrap(),
         "--out",
-        &p("direct.jsonl"),
+        dir.join("direct.jsonl").to_str().unwrap(),
         "--out",
-        &p("source.db"),
+        dir.join("source.db").to_str().unwrap(),
         "--model",
         model.to_str().unwrap(),
         "--threads",
         "1",
     ]);
-    let direct = read_jsonl(&dir.path().join("direct.jsonl"));
+    let direct = read_jsonl(&dir.join("direct.jsonl"));
     assert!(!direct.is_empty());
-    let ids = |claims: &[Value]| -> BTreeSet<String> {
-        claims
-            .iter()
-            .map(|c| c["claim_id"].as_str().unwrap().to_string())
-            .collect()
+    direct
+}
+
+/// Exports `dir/source.db` into the database `target` twice, which must then equal the source
+/// once, and copies `target` back out into JSONL, page by page, which must hold `direct`'s claims.
+fn export_twice_into_a_database_and_back(dir: &Path, target: &str, direct: &[Value]) {
+    let source_path = dir.join("source.db");
+    let source = source_path.to_str().unwrap();
+    for _ in 0..2 {
+        run_ok(&[
+            "export",
+            "--from",
+            source,
+            "--to",
+            target,
+            "--page-docs",
+            "5",
+        ]);
+    }
+    let back = if claimex_export::is_postgres(target) {
+        claimex_export::read_postgres(target).unwrap()
+    } else {
+        claimex_export::read_sqlite(Path::new(target)).unwrap()
     };
+    assert_eq!(
+        back,
+        claimex_export::read_sqlite(&source_path).unwrap(),
+        "{target}: exported twice, must equal the source once"
+    );
+    let again = dir.join("again.jsonl");
+    run_ok(&[
+        "export",
+        "--from",
+        target,
+        "--to",
+        again.to_str().unwrap(),
+        "--page-docs",
+        "4",
+    ]);
+    assert_eq!(
+        claim_ids(&read_jsonl(&again)),
+        claim_ids(direct),
+        "{target}"
+    );
+}
+
+/// `claimex export` copies a database into JSONL, CSV and another SQLite file; what comes out
+/// equals what the run wrote directly.
+#[test]
+fn export_copies_a_database_into_files_and_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let direct = run_corpus_into_jsonl_and_sqlite(dir.path());
 
     // Pages of 3 documents: the corpus spans many pages.
     run_ok(&[
@@ -339,7 +390,7 @@ fn export_copies_a_database_into_every_sink() {
         "3",
     ]);
     let copied = read_jsonl(&dir.path().join("copy.jsonl"));
-    assert_eq!(ids(&copied), ids(&direct));
+    assert_eq!(claim_ids(&copied), claim_ids(&direct));
     let by_id: HashMap<&str, &Value> = direct
         .iter()
         .map(|c| (c["claim_id"].as_str().unwrap(), c))
@@ -352,47 +403,21 @@ fn export_copies_a_database_into_every_sink() {
     let csv = claimex_export::read_csv(&dir.path().join("copy.csv")).unwrap();
     assert_eq!(csv.len(), direct.len());
 
-    let mut targets = vec![p("copy.db")];
-    match crate::util::fresh_postgres("export_copy") {
-        Some(url) => targets.push(url),
-        None => eprintln!("SKIPPED the PostgreSQL part: no CLAIMEX_TEST_POSTGRES"),
-    }
-    let source = claimex_export::read_sqlite(&dir.path().join("source.db")).unwrap();
-    for target in targets {
-        for _ in 0..2 {
-            run_ok(&[
-                "export",
-                "--from",
-                &p("source.db"),
-                "--to",
-                &target,
-                "--page-docs",
-                "5",
-            ]);
-        }
-        let back = if claimex_export::is_postgres(&target) {
-            claimex_export::read_postgres(&target).unwrap()
-        } else {
-            claimex_export::read_sqlite(std::path::Path::new(&target)).unwrap()
-        };
-        assert_eq!(
-            back, source,
-            "{target}: exported twice, must equal the source once"
-        );
-        // And back out of it, page by page, into a file.
-        let again = dir.path().join("again.jsonl");
-        let _ = std::fs::remove_file(&again);
-        run_ok(&[
-            "export",
-            "--from",
-            &target,
-            "--to",
-            again.to_str().unwrap(),
-            "--page-docs",
-            "4",
-        ]);
-        assert_eq!(ids(&read_jsonl(&again)), ids(&direct), "{target}");
-    }
+    export_twice_into_a_database_and_back(dir.path(), &p("copy.db"), &direct);
+}
+
+/// `claimex export` copies a database into PostgreSQL and back out; what comes out equals what
+/// the run wrote directly.
+#[test]
+#[cfg_attr(
+    claimex_no_postgres,
+    ignore = "needs a PostgreSQL server: run the tests with `make test`, which starts one"
+)]
+fn export_copies_a_database_into_postgres_and_back() {
+    let url = crate::util::fresh_postgres("export_copy");
+    let dir = tempfile::tempdir().unwrap();
+    let direct = run_corpus_into_jsonl_and_sqlite(dir.path());
+    export_twice_into_a_database_and_back(dir.path(), &url, &direct);
 }
 
 #[test]

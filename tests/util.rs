@@ -113,10 +113,17 @@ pub fn claims_with_default_model(input: &Path, dir: &Path) -> Vec<Value> {
     read_jsonl(&out)
 }
 
+/// Why a test marked with `#[cfg_attr(claimex_no_postgres, ignore = ...)]` fails under `CI=true`.
+const NO_POSTGRES: &str = "needs a PostgreSQL server: CLAIMEX_TEST_POSTGRES is not set (make test starts one with scripts/with-postgres.sh)";
+
 /// URL of a new, empty database `name` on the test PostgreSQL server (`make test` starts one and
-/// sets CLAIMEX_TEST_POSTGRES), or `None` without a server.
-pub fn fresh_postgres(name: &str) -> Option<String> {
-    let admin = std::env::var("CLAIMEX_TEST_POSTGRES").ok()?;
+/// sets CLAIMEX_TEST_POSTGRES). Panics, naming what is missing, without a server: the tests that
+/// call it are ignored then (build/test_services.rs sets `claimex_no_postgres`), unless `CI=true`.
+pub fn fresh_postgres(name: &str) -> String {
+    let admin = std::env::var("CLAIMEX_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .expect(NO_POSTGRES);
     let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
     client
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
@@ -124,5 +131,18 @@ pub fn fresh_postgres(name: &str) -> Option<String> {
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap();
-    Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
+    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+}
+
+/// A file from `../shared` beside the checkout (research data and the seed article, not part of the
+/// repository). Panics, naming the file, when it is missing: the tests that call it are ignored
+/// when the folder is absent (build/test_services.rs sets `claimex_no_shared`), unless `CI=true`.
+pub fn shared_file(relative: &str) -> PathBuf {
+    let path = workspace_root().join("../shared").join(relative);
+    assert!(
+        path.is_file(),
+        "needs ../shared/{relative}, which is not part of the repository ({} not found)",
+        path.display()
+    );
+    path
 }
