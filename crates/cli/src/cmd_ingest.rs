@@ -1,14 +1,18 @@
+//! `ingest` and `eval sentences`: documents read, cleaned and split without models, and the
+//! splitter scored.
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_core::{Document, DocumentRecord, Sentence};
-use claimex_ingest::{prepare_all, DuplicateFilter, ReadItem};
+use claimex_ingest::{prepare_all, split_sentences, DuplicateFilter, ReadItem};
+use claimex_train::{read_conll_documents, rebuild_documents, score_boundaries, Layout};
 use clap::Args;
 
-use crate::ledger::{self, Ledger};
 use crate::reader_args::ReaderArgs;
+use claimex::Ledger;
 
 #[derive(Args)]
 pub struct IngestArgs {
@@ -40,7 +44,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     let mut ledger = Ledger::create(
         &args
             .ledger
-            .unwrap_or_else(|| ledger::default_path(std::slice::from_ref(&out_str))),
+            .unwrap_or_else(|| claimex::default_ledger_path(std::slice::from_ref(&out_str))),
     )?;
     let file =
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -86,5 +90,118 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
         t.duplicates,
         ledger_path.display()
     );
+    Ok(())
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Headlines and datelines (sentences without final punctuation) on their own lines.
+    News,
+    /// All sentences separated by single spaces.
+    Flat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SplitterArg {
+    /// claimex-ingest's news splitter.
+    Claimex,
+    /// UAX #29 sentence boundaries.
+    Uax29,
+}
+
+fn splitter_name(splitter: SplitterArg) -> &'static str {
+    match splitter {
+        SplitterArg::Claimex => "claimex",
+        SplitterArg::Uax29 => "uax29",
+    }
+}
+
+/// Sentence end offsets (characters) that `splitter` finds in `text`.
+fn sentence_ends(text: &str, splitter: SplitterArg) -> Vec<usize> {
+    match splitter {
+        SplitterArg::Claimex => split_sentences(text).iter().map(|s| s.end).collect(),
+        SplitterArg::Uax29 => {
+            use unicode_segmentation::UnicodeSegmentation;
+            let index = claimex_core::TextIndex::new(text);
+            text.split_sentence_bound_indices()
+                .filter(|(_, s)| !s.trim().is_empty())
+                .filter_map(|(b, s)| index.char_of_byte(b + s.trim_end().len()))
+                .collect()
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct EvalSentencesArgs {
+    /// CoNLL column file with -DOCSTART- lines; each document is rebuilt as text from its tokens.
+    #[arg(long)]
+    data: PathBuf,
+    /// How to lay out the rebuilt documents.
+    #[arg(long, value_enum, default_value = "news")]
+    layout: LayoutArg,
+    /// Print one JSON object (precision, recall, f1, ...) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Which splitter to score: claimex's, or Unicode UAX #29 sentence boundaries (the
+    /// unicode-segmentation crate) for comparison.
+    #[arg(long, value_enum, default_value = "claimex")]
+    splitter: SplitterArg,
+    /// Print up to this many missed or spurious boundaries, with context.
+    #[arg(long, default_value_t = 0)]
+    show_errors: usize,
+}
+
+/// Sentence-boundary precision/recall/F1 of claimex's splitter on rebuilt CoNLL documents.
+pub fn sentences(args: EvalSentencesArgs) -> anyhow::Result<()> {
+    let layout = match args.layout {
+        LayoutArg::News => Layout::News,
+        LayoutArg::Flat => Layout::Flat,
+    };
+    let docs = rebuild_documents(&read_conll_documents(&args.data)?, layout);
+    let predicted: Vec<Vec<usize>> = docs
+        .iter()
+        .map(|d| sentence_ends(&d.text, args.splitter))
+        .collect();
+    let gold: Vec<Vec<usize>> = docs.iter().map(|d| d.sentence_ends.clone()).collect();
+    let report = score_boundaries(&gold, &predicted);
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["data"] = args.data.display().to_string().into();
+        value["layout"] = format!("{layout:?}").to_lowercase().into();
+        value["splitter"] = splitter_name(args.splitter).into();
+        println!("{value}");
+    } else {
+        println!(
+            "sentence boundaries of the {} splitter on {} ({} documents, {:?} layout): precision {:.4} recall {:.4} f1 {:.4} (gold {}, predicted {})",
+            splitter_name(args.splitter), args.data.display(), report.documents, layout, report.precision, report.recall, report.f1, report.gold, report.predicted
+        );
+    }
+    let mut shown = 0;
+    for ((doc, g), p) in docs.iter().zip(&gold).zip(&predicted) {
+        let chars: Vec<char> = doc.text.chars().collect();
+        let context = |at: usize| -> String {
+            let from = at.saturating_sub(40);
+            let to = (at + 40).min(chars.len());
+            format!(
+                "{}⟂{}",
+                chars[from..at].iter().collect::<String>(),
+                chars[at..to].iter().collect::<String>()
+            )
+            .replace('\n', "↵")
+        };
+        let inner = |v: &Vec<usize>| v[..v.len().saturating_sub(1)].to_vec();
+        for at in inner(g).into_iter().filter(|e| !p.contains(e)) {
+            if shown < args.show_errors {
+                println!("missed:   {}", context(at));
+                shown += 1;
+            }
+        }
+        for at in inner(p).into_iter().filter(|e| !g.contains(e)) {
+            if shown < args.show_errors {
+                println!("spurious: {}", context(at));
+                shown += 1;
+            }
+        }
+    }
     Ok(())
 }

@@ -16,17 +16,17 @@ pub enum ModelsCommand {
     /// model.safetensors, tokenizer files) that `AutoModelForTokenClassification.from_pretrained`
     /// loads: the same weights for Python users. Plain BERT models only (no word-shape features).
     ExportHf {
-        /// Model directory to export.
+        /// Model directory to export [default: $CLAIMEX_MODEL, else models/default].
         #[arg(long)]
-        model: PathBuf,
+        model: Option<PathBuf>,
         /// Directory to write.
         #[arg(long)]
         out: PathBuf,
     },
-    /// Load a model directory and print what it is.
+    /// Load a model and print what it is.
     Info {
-        /// Model directory.
-        dir: PathBuf,
+        /// Model directory [default: $CLAIMEX_MODEL, else models/default].
+        dir: Option<PathBuf>,
     },
 }
 
@@ -119,6 +119,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ModelsCommand::ExportHf { model, out } => {
+            let model = claimex::resolve_model(model.as_deref())?;
             let done = claimex_ner::export_hf(&model, &out)
                 .with_context(|| format!("exporting {} for Hugging Face", model.display()))?;
             eprintln!(
@@ -138,6 +139,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ModelsCommand::Info { dir } => {
+            let dir = claimex::resolve_model(dir.as_deref())?;
             let model = crate::model_arg::load(&dir, NerConfig::default())?;
             let info = model.info();
             println!("id:      {}", info.id);

@@ -13,6 +13,7 @@ use claimex_train::{
 };
 use clap::Args;
 
+use crate::model_arg::ModelArg;
 use crate::parallelism;
 
 #[derive(Args)]
@@ -58,9 +59,9 @@ pub struct EvalRelationsArgs {
     /// CoNLL04 JSON file.
     #[arg(long)]
     data: PathBuf,
-    /// Model directory with a relation head [default: models/default].
-    #[arg(long, default_value = "models/default")]
-    model: PathBuf,
+    /// Model with a relation head.
+    #[command(flatten)]
+    model: ModelArg,
     /// Classify relations between the gold entities instead of the model's own (isolates the
     /// relation head from NER errors).
     #[arg(long)]
@@ -170,9 +171,7 @@ pub fn train(args: TrainRelationsArgs) -> anyhow::Result<()> {
         // either the old model or the new one, never new weights with the old head.
         let name = model.info().name.clone();
         model
-            .save_with(&args.model, &name, Precision::F16, |dir| {
-                head.save(dir).map_err(|e| e.to_string())
-            })
+            .save_with(&args.model, &name, Precision::F16, |dir| head.save(dir))
             .with_context(|| format!("writing the fine-tuned model to {}", args.model.display()))?;
         // Scored as written (half-precision weights, new id).
         model = load()?;
@@ -200,7 +199,7 @@ pub fn train(args: TrainRelationsArgs) -> anyhow::Result<()> {
 
 pub fn eval(args: EvalRelationsArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let model = crate::model_arg::load(&args.model, NerConfig::default())?;
+    let model = args.model.load(NerConfig::default())?;
     let head = RelationHead::load(&model.info().dir)?.ok_or_else(|| {
         anyhow::anyhow!(
             "model {} has no relation head: train one with `claimex train relations`",

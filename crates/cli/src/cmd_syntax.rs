@@ -8,6 +8,7 @@ use claimex_ner::{NerConfig, NerModel};
 use claimex_train::{evaluate_syntax, read_conll, train_syntax, SyntaxReport, SyntaxTrainConfig};
 use clap::Args;
 
+use crate::model_arg::ModelArg;
 use crate::parallelism;
 
 #[derive(Args)]
@@ -40,9 +41,9 @@ pub struct TrainSyntaxArgs {
 
 #[derive(Args)]
 pub struct EvalSyntaxArgs {
-    /// Model directory with a syntax head [default: models/default].
-    #[arg(long, default_value = "models/default")]
-    model: PathBuf,
+    /// Model with a syntax head.
+    #[command(flatten)]
+    model: ModelArg,
     /// CoNLL file with four columns (TOKEN POS CHUNK NER).
     #[arg(long)]
     data: PathBuf,
@@ -101,7 +102,7 @@ pub fn train(args: TrainSyntaxArgs) -> anyhow::Result<()> {
 
 pub fn eval(args: EvalSyntaxArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
-    let model = crate::model_arg::load(&args.model, NerConfig::default())?;
+    let model = args.model.load(NerConfig::default())?;
     let data = read_conll(&args.data)?;
     let report = evaluate_syntax(&model, &data)?;
     if args.json {

@@ -1,14 +1,13 @@
 //! `claimex`: turn article corpora into structured, sourced, confidence-scored claims.
 
-mod cmd_eval;
+mod cmd_claims;
 mod cmd_export;
 mod cmd_ingest;
 mod cmd_models;
+mod cmd_ner;
 mod cmd_relations;
 mod cmd_run;
 mod cmd_syntax;
-mod cmd_train;
-mod ledger;
 mod model_arg;
 mod parallelism;
 mod reader_args;
@@ -54,7 +53,7 @@ enum Command {
 #[derive(Subcommand)]
 enum TrainCommand {
     /// Fine-tune an NER model on a CoNLL file, scoring a dev file before and after.
-    Ner(cmd_train::TrainNerArgs),
+    Ner(cmd_ner::TrainNerArgs),
     /// Train the typed-relation head on a model's frozen encoder, or with --joint-epochs together
     /// with the encoder and its NER (CoNLL04 JSON).
     Relations(cmd_relations::TrainRelationsArgs),
@@ -65,17 +64,17 @@ enum TrainCommand {
 #[derive(Subcommand)]
 enum EvalCommand {
     /// Strict span precision/recall/F1 of an NER model on a CoNLL column file.
-    Ner(cmd_eval::EvalNerArgs),
+    Ner(cmd_ner::EvalNerArgs),
     /// Sentence-boundary precision/recall/F1 of the splitter on a CoNLL file's documents.
-    Sentences(cmd_eval::EvalSentencesArgs),
+    Sentences(cmd_ingest::EvalSentencesArgs),
     /// Part-of-speech accuracy and chunk F1 of a model's syntax head on a CoNLL-2003-style file.
     Syntax(cmd_syntax::EvalSyntaxArgs),
     /// Strict relation precision/recall/F1 on CoNLL04 JSON (spans, types and relation right).
     Relations(cmd_relations::EvalRelationsArgs),
     /// Open IE precision/recall/F1 and AUC of the claims on a CaRB folder (CaRB's matching rules).
-    Openie(cmd_eval::EvalOpenieArgs),
+    Openie(cmd_claims::EvalOpenieArgs),
     /// Claim precision/recall of the whole pipeline on a claims fixture file.
-    Claims(cmd_eval::EvalClaimsArgs),
+    Claims(cmd_claims::EvalClaimsArgs),
 }
 
 /// Reports go to standard output, for people and for pipes. When the reader goes away early
@@ -101,15 +100,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run::run(args),
         Command::Ingest(args) => cmd_ingest::run(args),
-        Command::Train(TrainCommand::Ner(args)) => cmd_train::ner(args),
+        Command::Train(TrainCommand::Ner(args)) => cmd_ner::train(args),
         Command::Train(TrainCommand::Syntax(args)) => cmd_syntax::train(args),
         Command::Eval(EvalCommand::Syntax(args)) => cmd_syntax::eval(args),
-        Command::Eval(EvalCommand::Ner(args)) => cmd_eval::ner(args),
-        Command::Eval(EvalCommand::Sentences(args)) => cmd_eval::sentences(args),
+        Command::Eval(EvalCommand::Ner(args)) => cmd_ner::eval(args),
+        Command::Eval(EvalCommand::Sentences(args)) => cmd_ingest::sentences(args),
         Command::Eval(EvalCommand::Relations(args)) => cmd_relations::eval(args),
         Command::Train(TrainCommand::Relations(args)) => cmd_relations::train(args),
-        Command::Eval(EvalCommand::Openie(args)) => cmd_eval::openie(args),
-        Command::Eval(EvalCommand::Claims(args)) => cmd_eval::claims(args),
+        Command::Eval(EvalCommand::Openie(args)) => cmd_claims::openie(args),
+        Command::Eval(EvalCommand::Claims(args)) => cmd_claims::claims(args),
         Command::Export(args) => cmd_export::run(args),
         Command::Models(cmd) => cmd_models::run(cmd),
     };

@@ -8,7 +8,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::rows::{self, Cell, Kind, CLAIMS};
-use crate::{ClaimSink, DocumentOutput, Error, Result};
+use crate::{ClaimSink, DocumentOutput, Error, Result, RowError};
 
 /// Writes claims as CSV with a header row.
 pub struct CsvSink {
@@ -17,10 +17,10 @@ pub struct CsvSink {
     out: ::csv::Writer<BufWriter<File>>,
 }
 
-fn csv_error(path: &Path, e: ::csv::Error) -> Error {
-    Error::Io {
+fn csv_error(path: &Path, source: ::csv::Error) -> Error {
+    Error::Csv {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+        source,
     }
 }
 
@@ -82,9 +82,10 @@ pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
     let mut claims = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| csv_error(path, e))?;
-        let bad = |reason: String| Error::Corrupt {
+        let bad = |source: RowError| Error::CsvRow {
             path: path.to_path_buf(),
-            reason: format!("row {}: {reason}", n + 2),
+            row: n + 2,
+            source,
         };
         let cells = record
             .iter()
@@ -94,20 +95,22 @@ pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
                 Ok(match column.kind {
                     Kind::Text => Cell::Text(present.then(|| field.to_string())),
                     Kind::Int => Cell::Int(if present {
-                        Some(
-                            field
-                                .parse()
-                                .map_err(|_| bad(format!("{} is not an integer", column.name)))?,
-                        )
+                        Some(field.parse::<i64>().map_err(|source| {
+                            bad(RowError::BadInteger {
+                                column: column.name,
+                                source,
+                            })
+                        })?)
                     } else {
                         None
                     }),
                     Kind::Real => Cell::Real(if present {
-                        Some(
-                            field
-                                .parse()
-                                .map_err(|_| bad(format!("{} is not a number", column.name)))?,
-                        )
+                        Some(field.parse::<f64>().map_err(|source| {
+                            bad(RowError::BadNumber {
+                                column: column.name,
+                                source,
+                            })
+                        })?)
                     } else {
                         None
                     }),

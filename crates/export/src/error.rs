@@ -1,4 +1,7 @@
+use std::num::{ParseFloatError, ParseIntError};
 use std::path::PathBuf;
+
+use crate::rows::Cell;
 
 /// Errors from writing claims.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,137 @@ pub enum Error {
         found: i64,
         /// Newest version this build knows.
         supported: i64,
+    },
+    /// A CSV file could not be written or read.
+    #[error("output {path}: {source} (check that the folder exists and is writable)")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: ::csv::Error,
+    },
+    /// A Parquet file could not be written or read.
+    #[error("output {path}: {source} (check that the folder exists and is writable)")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: ::parquet::errors::ParquetError,
+    },
+    /// Arrow could not build or decode a record batch of a Parquet file.
+    #[error("output {path}: {source} (check that the folder exists and is writable)")]
+    Arrow {
+        /// The file.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: ::arrow_schema::ArrowError,
+    },
+    /// A stored row (database or Parquet) does not read back as claimex output.
+    #[error("input {path}: {source}")]
+    Row {
+        /// Where it was read (a PostgreSQL URL without its password).
+        path: PathBuf,
+        /// What is wrong with the row.
+        #[source]
+        source: RowError,
+    },
+    /// A row of a claims CSV file does not read back as a claim.
+    #[error("input {path}: row {row}: {source}")]
+    CsvRow {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the file (the header is line 1).
+        row: usize,
+        /// What is wrong with the row.
+        #[source]
+        source: RowError,
+    },
+}
+
+/// Why a stored row does not read back as a record (see [`crate::rows`]); [`Error::Row`] and
+/// [`Error::CsvRow`] add where it was read.
+#[derive(Debug, thiserror::Error)]
+pub enum RowError {
+    /// The row is shorter than its table.
+    #[error("a {table} row has {found} columns, not {expected}")]
+    Columns {
+        /// The table.
+        table: &'static str,
+        /// Cells in the row.
+        found: usize,
+        /// Columns of the table.
+        expected: usize,
+    },
+    /// A text column holds another type.
+    #[error("{column} is not text: {cell:?}")]
+    NotText {
+        /// The column.
+        column: &'static str,
+        /// What it holds.
+        cell: Cell,
+    },
+    /// An integer column holds another type.
+    #[error("{column} is not an integer: {cell:?}")]
+    NotInteger {
+        /// The column.
+        column: &'static str,
+        /// What it holds.
+        cell: Cell,
+    },
+    /// A number column holds another type.
+    #[error("{column} is not a number: {cell:?}")]
+    NotNumber {
+        /// The column.
+        column: &'static str,
+        /// What it holds.
+        cell: Cell,
+    },
+    /// A column that must have a value is null.
+    #[error("{column} is null")]
+    Null {
+        /// The column.
+        column: &'static str,
+    },
+    /// A CSV field of an integer column does not parse.
+    #[error("{column} is not an integer: {source}")]
+    BadInteger {
+        /// The column.
+        column: &'static str,
+        /// Underlying error.
+        #[source]
+        source: ParseIntError,
+    },
+    /// A CSV field of a number column does not parse.
+    #[error("{column} is not a number: {source}")]
+    BadNumber {
+        /// The column.
+        column: &'static str,
+        /// Underlying error.
+        #[source]
+        source: ParseFloatError,
+    },
+    /// The modality column holds no known modality.
+    #[error("unknown modality {found:?}")]
+    UnknownModality {
+        /// What it holds.
+        found: String,
+    },
+    /// The status column of a ledger row holds no known status.
+    #[error("unknown status {found:?}")]
+    UnknownStatus {
+        /// What it holds.
+        found: String,
+    },
+    /// An offset of a claim_evidence row is null, not an integer, or negative.
+    #[error("claim_evidence row of claim {claim_id}: offset {column} missing")]
+    MissingOffset {
+        /// The claim the row belongs to.
+        claim_id: String,
+        /// The offset's column.
+        column: &'static str,
     },
 }
 

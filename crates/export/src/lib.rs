@@ -18,13 +18,11 @@ mod sqlite;
 
 pub use crate::csv::{read_csv, CsvSink};
 pub use crate::parquet::{read_parquet, ParquetSink};
-pub use error::{Error, Result};
+pub use error::{Error, Result, RowError};
 pub use jsonl::JsonlSink;
-pub use postgres::{
-    pg_escape, pg_unescape, read_postgres, redact, PostgresSink, PG_SCHEMA_VERSION,
-};
+pub use postgres::{pg_escape, pg_unescape, redact, PostgresSink, PG_SCHEMA_VERSION};
 pub use read::DatabaseReader;
-pub use sqlite::{read_sqlite, SqliteSink, SCHEMA_VERSION};
+pub use sqlite::{SqliteSink, SCHEMA_VERSION};
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -164,81 +162,28 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
     }
 }
 
-/// Groups table rows back into documents: mentions and claims join their ledger record by
-/// document id and models. Used by the readers of every table sink.
-pub(crate) fn assemble(
-    documents: Vec<Vec<rows::Cell>>,
-    entities: Vec<Vec<rows::Cell>>,
-    claims: Vec<Vec<rows::Cell>>,
-    evidence: Vec<Vec<rows::Cell>>,
-) -> std::result::Result<Vec<OwnedDocument>, String> {
-    use std::collections::HashMap;
-    let mut places: HashMap<(String, String, String), Vec<claimex_core::Evidence>> = HashMap::new();
-    for row in &evidence {
-        let (key, place) = rows::evidence_from_row(row)?;
-        places.entry(key).or_default().push(place);
-    }
-    let mut mentions: HashMap<(String, String), Vec<EntitySpan>> = HashMap::new();
-    for row in &entities {
-        let (doc, model, mention) = rows::entity_from_row(row);
-        mentions.entry((doc, model)).or_default().push(mention);
-    }
-    let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
-    for row in &claims {
-        let mut claim = rows::claim_from_row(row)?;
-        let key = (
-            claim.claim_id.clone(),
-            claim.model.ner.clone(),
-            claim.model.relations.clone(),
-        );
-        let own = claim.evidence();
-        let mut others: Vec<claimex_core::Evidence> = places
-            .remove(&key)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| *p != own)
-            .collect();
-        others.sort_by_key(|p| (p.start, p.end));
-        claim.also_stated = others;
-        by_doc
-            .entry((
-                claim.doc_id.clone(),
-                claim.model.ner.clone(),
-                claim.model.relations.clone(),
-            ))
-            .or_default()
-            .push(claim);
-    }
-    documents
-        .iter()
-        .map(|row| {
-            let (record, models) = rows::document_from_row(row)?;
-            // Only a processed document owns output: a duplicate may share its original's id.
-            let doc_id = record
-                .doc_id
-                .clone()
-                .filter(|_| record.status == claimex_core::DocStatus::Processed);
-            let (entities, claims) = match doc_id {
-                Some(id) => (
-                    mentions
-                        .get(&(id.clone(), models.ner.clone()))
-                        .cloned()
-                        .unwrap_or_default(),
-                    by_doc
-                        .get(&(id, models.ner.clone(), models.relations.clone()))
-                        .cloned()
-                        .unwrap_or_default(),
-                ),
-                None => (vec![], vec![]),
-            };
-            Ok(OwnedDocument {
-                entities,
-                claims,
-                models,
-                record,
-            })
+impl DatabaseReader {
+    /// Opens an SQLite file (`claims.db`, `sqlite://PATH`) or a `postgres://` URL for reading,
+    /// checked to be at the current schema version.
+    pub fn open(target: &str) -> Result<Self> {
+        Ok(if is_postgres(target) {
+            DatabaseReader::new(Box::new(postgres::PgReader::open(target)?))
+        } else {
+            DatabaseReader::new(Box::new(sqlite::SqliteReader::open(target_path(target))?))
         })
-        .collect()
+    }
+}
+
+/// Everything an SQLite claimex database holds, read back as records: for tests and small
+/// databases. Documents come in (source, line, models) order with their claims (by claim id) and
+/// mentions (by offset). `claimex export` reads page by page ([`DatabaseReader`]).
+pub fn read_sqlite(path: &Path) -> Result<Vec<OwnedDocument>> {
+    DatabaseReader::open(&format!("sqlite://{}", path.display()))?.read_all()
+}
+
+/// Everything a claimex PostgreSQL database holds, read back as records (see [`read_sqlite`]).
+pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
+    DatabaseReader::open(url)?.read_all()
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 
 use crate::rows::{self, Cell, Kind, CLAIMS};
@@ -37,10 +38,17 @@ fn schema() -> SchemaRef {
     ))
 }
 
-fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Io {
+fn parquet_error(path: &Path, source: ParquetError) -> Error {
+    Error::Parquet {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+        source,
+    }
+}
+
+fn arrow_error(path: &Path, source: ArrowError) -> Error {
+    Error::Arrow {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
@@ -117,7 +125,7 @@ impl ParquetSink {
             })
             .collect();
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
-            .map_err(|e| parquet_error(&self.partial, e))?;
+            .map_err(|e| arrow_error(&self.partial, e))?;
         self.writer
             .write(&batch)
             .map_err(|e| parquet_error(&self.partial, e))
@@ -162,7 +170,7 @@ pub fn read_parquet(path: &Path) -> Result<Vec<claimex_core::Claim>> {
         .map_err(|e| parquet_error(path, e))?;
     let mut claims = Vec::new();
     for batch in reader {
-        let batch = batch.map_err(|e| parquet_error(path, e))?;
+        let batch = batch.map_err(|e| arrow_error(path, e))?;
         if batch.num_columns() != CLAIMS.columns.len() {
             return Err(Error::Corrupt {
                 path: path.to_path_buf(),
@@ -202,12 +210,10 @@ pub fn read_parquet(path: &Path) -> Result<Vec<claimex_core::Claim>> {
                     }
                 })
                 .collect();
-            claims.push(
-                rows::claim_from_row(&cells).map_err(|reason| Error::Corrupt {
-                    path: path.to_path_buf(),
-                    reason,
-                })?,
-            );
+            claims.push(rows::claim_from_row(&cells).map_err(|source| Error::Row {
+                path: path.to_path_buf(),
+                source,
+            })?);
         }
     }
     Ok(claims)

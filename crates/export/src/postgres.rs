@@ -9,7 +9,7 @@ use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, NoTls};
 
 use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES, EVIDENCE};
-use crate::{ClaimSink, DocKey, DocumentOutput, Error, OwnedDocument, Result, RunInfo};
+use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 
 /// Version of the PostgreSQL schema, kept in `claimex_schema`. It starts at 2 to match the
 /// SQLite schema it mirrors.
@@ -354,12 +354,6 @@ impl ClaimSink for PostgresSink {
                 .collect(),
         ))
     }
-}
-
-/// Everything a claimex PostgreSQL database holds, read back as records (see
-/// [`crate::read_sqlite`]).
-pub fn read_postgres(url: &str) -> Result<Vec<OwnedDocument>> {
-    crate::DatabaseReader::open(url)?.read_all()
 }
 
 /// A PostgreSQL database opened for [`crate::DatabaseReader`].

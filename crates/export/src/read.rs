@@ -4,7 +4,7 @@
 use claimex_core::ModelIds;
 
 use crate::rows::{Cell, Table, CLAIMS, DOCUMENTS, DOCUMENT_MODELS, ENTITIES, EVIDENCE};
-use crate::{is_postgres, target_path, DocKey, Error, OwnedDocument, Result};
+use crate::{DocKey, Error, OwnedDocument, Result};
 
 /// A query parameter.
 #[derive(Debug, Clone)]
@@ -47,14 +47,10 @@ pub struct DatabaseReader {
 }
 
 impl DatabaseReader {
-    /// Opens an SQLite file (`claims.db`, `sqlite://PATH`) or a `postgres://` URL.
-    pub fn open(target: &str) -> Result<Self> {
-        let backend: Box<dyn Select> = if is_postgres(target) {
-            Box::new(crate::postgres::PgReader::open(target)?)
-        } else {
-            Box::new(crate::sqlite::SqliteReader::open(target_path(target))?)
-        };
-        Ok(DatabaseReader { backend })
+    /// A reader over `backend` (the backends are chosen by [`DatabaseReader::open`], next to
+    /// [`crate::open_sink`]).
+    pub(crate) fn new(backend: Box<dyn Select>) -> Self {
+        DatabaseReader { backend }
     }
 
     /// The model pairs the database holds documents of, in order.
@@ -159,8 +155,10 @@ impl DatabaseReader {
                 )?,
             )
         };
-        crate::assemble(documents, entities, claims, evidence)
-            .map_err(|reason| self.corrupt(reason))
+        crate::rows::assemble(documents, entities, claims, evidence).map_err(|source| Error::Row {
+            path: self.backend.name().into(),
+            source,
+        })
     }
 
     /// Calls `each` with every page of `limit` documents of `models`, in (source, line) order.

@@ -7,7 +7,7 @@ use claimex_core::{
     ModelIds, Predicate, Sentence, SourceRef,
 };
 
-use crate::RunInfo;
+use crate::{RowError, RunInfo};
 
 /// Column types, mapped to each engine's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,43 +270,57 @@ pub fn claim_row(c: &Claim) -> Vec<Cell> {
 }
 
 /// Reads a row back into a claim; the row holds [`CLAIMS`]'s columns in order.
-pub fn claim_from_row(row: &[Cell]) -> Result<Claim, String> {
+pub fn claim_from_row(row: &[Cell]) -> Result<Claim, RowError> {
     if row.len() < CLAIMS.columns.len() {
-        return Err(format!(
-            "a claims row has {} columns, not {}",
-            row.len(),
-            CLAIMS.columns.len()
-        ));
+        return Err(RowError::Columns {
+            table: CLAIMS.name,
+            found: row.len(),
+            expected: CLAIMS.columns.len(),
+        });
     }
     let name = |i: usize| CLAIMS.columns[i].name;
-    let text = |i: usize| -> Result<Option<String>, String> {
+    let null = |i: usize| RowError::Null { column: name(i) };
+    let text = |i: usize| -> Result<Option<String>, RowError> {
         match &row[i] {
             Cell::Text(v) => Ok(v.clone()),
-            other => Err(format!("{} is not text: {other:?}", name(i))),
+            other => Err(RowError::NotText {
+                column: name(i),
+                cell: other.clone(),
+            }),
         }
     };
-    let req_text = |i: usize| text(i)?.ok_or_else(|| format!("{} is null", name(i)));
-    let int = |i: usize| -> Result<Option<usize>, String> {
+    let req_text = |i: usize| text(i)?.ok_or_else(|| null(i));
+    let int = |i: usize| -> Result<Option<usize>, RowError> {
         match &row[i] {
             Cell::Int(v) => Ok(v.map(|v| v as usize)),
-            other => Err(format!("{} is not an integer: {other:?}", name(i))),
+            other => Err(RowError::NotInteger {
+                column: name(i),
+                cell: other.clone(),
+            }),
         }
     };
-    let req_int = |i: usize| int(i)?.ok_or_else(|| format!("{} is null", name(i)));
-    let real = |i: usize| -> Result<Option<f32>, String> {
+    let req_int = |i: usize| int(i)?.ok_or_else(|| null(i));
+    let real = |i: usize| -> Result<Option<f32>, RowError> {
         match &row[i] {
             Cell::Real(v) => Ok(v.map(|v| v as f32)),
             Cell::Int(v) => Ok(v.map(|v| v as f32)),
-            other => Err(format!("{} is not a number: {other:?}", name(i))),
+            other => Err(RowError::NotNumber {
+                column: name(i),
+                cell: other.clone(),
+            }),
         }
     };
-    let req_real = |i: usize| real(i)?.ok_or_else(|| format!("{} is null", name(i)));
+    let req_real = |i: usize| real(i)?.ok_or_else(|| null(i));
     let modality = match req_text(24)?.as_str() {
         "asserted" => Modality::Asserted,
         "negated" => Modality::Negated,
         "hedged" => Modality::Hedged,
         "future" => Modality::Future,
-        other => return Err(format!("unknown modality {other:?}")),
+        other => {
+            return Err(RowError::UnknownModality {
+                found: other.to_string(),
+            })
+        }
     };
     let object = match text(17)? {
         None => None,
@@ -415,17 +429,15 @@ pub fn evidence_rows(c: &Claim) -> Vec<Vec<Cell>> {
 }
 
 /// A row of [`EVIDENCE`] back as (claim id, ner model, relations model) and the place.
-pub fn evidence_from_row(row: &[Cell]) -> Result<((String, String, String), Evidence), String> {
+pub fn evidence_from_row(row: &[Cell]) -> Result<((String, String, String), Evidence), RowError> {
     let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
     let int = |i: usize| {
         row[i]
             .as_int()
             .and_then(|v| usize::try_from(v).ok())
-            .ok_or_else(|| {
-                format!(
-                    "claim_evidence row of claim {}: offset {i} missing",
-                    text(0)
-                )
+            .ok_or_else(|| RowError::MissingOffset {
+                claim_id: text(0),
+                column: EVIDENCE.columns[i].name,
             })
     };
     Ok((
@@ -476,7 +488,7 @@ pub fn on_conflict_sql(table: &Table, update: bool) -> String {
 }
 
 /// Reads a row of [`DOCUMENTS`] back: the ledger record and its (NER, relations) models.
-pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), String> {
+pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), RowError> {
     let text = |i: usize| row[i].as_text().map(String::from);
     let int = |i: usize| row[i].as_int().unwrap_or(0) as usize;
     let status = text(5).unwrap_or_default();
@@ -486,7 +498,9 @@ pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), Str
             path: text(0).unwrap_or_default(),
             line: Some(int(1) as u64).filter(|&l| l > 0),
         },
-        status: DocStatus::parse(&status).ok_or(format!("unknown status {status:?}"))?,
+        status: DocStatus::parse(&status).ok_or_else(|| RowError::UnknownStatus {
+            found: status.clone(),
+        })?,
         reason: text(6),
         sentences: int(7),
         entities: int(8),
@@ -526,6 +540,83 @@ pub fn create_sql(table: &Table, extra: &str, types: fn(Kind) -> &'static str) -
         ));
     }
     sql
+}
+
+/// Groups table rows back into documents: mentions and claims join their ledger record by
+/// document id and models. Used by the readers of every table sink.
+pub(crate) fn assemble(
+    documents: Vec<Vec<Cell>>,
+    entities: Vec<Vec<Cell>>,
+    claims: Vec<Vec<Cell>>,
+    evidence: Vec<Vec<Cell>>,
+) -> std::result::Result<Vec<crate::OwnedDocument>, RowError> {
+    use std::collections::HashMap;
+    let mut places: HashMap<(String, String, String), Vec<claimex_core::Evidence>> = HashMap::new();
+    for row in &evidence {
+        let (key, place) = evidence_from_row(row)?;
+        places.entry(key).or_default().push(place);
+    }
+    let mut mentions: HashMap<(String, String), Vec<EntitySpan>> = HashMap::new();
+    for row in &entities {
+        let (doc, model, mention) = entity_from_row(row);
+        mentions.entry((doc, model)).or_default().push(mention);
+    }
+    let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
+    for row in &claims {
+        let mut claim = claim_from_row(row)?;
+        let key = (
+            claim.claim_id.clone(),
+            claim.model.ner.clone(),
+            claim.model.relations.clone(),
+        );
+        let own = claim.evidence();
+        let mut others: Vec<claimex_core::Evidence> = places
+            .remove(&key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| *p != own)
+            .collect();
+        others.sort_by_key(|p| (p.start, p.end));
+        claim.also_stated = others;
+        by_doc
+            .entry((
+                claim.doc_id.clone(),
+                claim.model.ner.clone(),
+                claim.model.relations.clone(),
+            ))
+            .or_default()
+            .push(claim);
+    }
+    documents
+        .iter()
+        .map(|row| {
+            let (record, models) = document_from_row(row)?;
+            // Only a processed document owns output: a duplicate may share its original's id.
+            let doc_id = record
+                .doc_id
+                .clone()
+                .filter(|_| record.status == claimex_core::DocStatus::Processed);
+            let (entities, claims) = match doc_id {
+                Some(id) => (
+                    mentions
+                        .get(&(id.clone(), models.ner.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                    by_doc
+                        .get(&(id, models.ner.clone(), models.relations.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                None => (vec![], vec![]),
+            };
+            Ok(crate::OwnedDocument {
+                entities,
+                claims,
+                models,
+                record,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -303,13 +303,6 @@ fn cell_of(value: ValueRef<'_>, kind: Kind) -> Cell {
     }
 }
 
-/// Everything an SQLite claimex database holds, read back as records: for tests and small
-/// databases. Documents come in (source, line, models) order with their claims (by claim id) and
-/// mentions (by offset). `claimex export` reads page by page ([`crate::DatabaseReader`]).
-pub fn read_sqlite(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
-    crate::DatabaseReader::open(&format!("sqlite://{}", path.display()))?.read_all()
-}
-
 /// An SQLite database opened read-only for [`crate::DatabaseReader`].
 pub(crate) struct SqliteReader {
     conn: Connection,

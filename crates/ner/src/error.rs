@@ -36,6 +36,104 @@ pub enum Error {
         /// Underlying error.
         source: std::io::Error,
     },
+    /// A model file is not the JSON expected, or JSON for it cannot be written.
+    #[error("model file {path}: {what}: {source}")]
+    Json {
+        /// The offending file.
+        path: PathBuf,
+        /// What was expected or being done ("invalid JSON", "not a syntax head").
+        what: String,
+        /// Underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A tokenizer file cannot be parsed or written.
+    #[error("model file {path}: {what}: {source}")]
+    TokenizerFile {
+        /// The offending file.
+        path: PathBuf,
+        /// What was being done ("cannot parse tokenizer").
+        what: String,
+        /// Underlying error.
+        #[source]
+        source: tokenizers::Error,
+    },
+    /// A weights file does not fit the network its configuration describes.
+    #[error("model file {path}: weights do not fit {config}: {source}")]
+    Weights {
+        /// The weights file.
+        path: PathBuf,
+        /// The configuration file they were checked against (`config.json`).
+        config: String,
+        /// Underlying error (boxed: it is large, and every `Result` of this crate carries it).
+        #[source]
+        source: Box<tch::TchError>,
+    },
+    /// A model's config.json does not describe a network claimex builds.
+    #[error("model file {path}: {source}")]
+    BadConfig {
+        /// The config.json.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: ConfigError,
+    },
+    /// A configuration (without a file to name) does not describe a network claimex builds.
+    #[error("model: {0}")]
+    Config(#[from] ConfigError),
+    /// Something in a model file went wrong; `source` says what.
+    #[error("model file {path}: {source}")]
+    InFile {
+        /// The offending file.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The tokenizers library failed (tokenising, or building a tokenizer).
+    #[error("tokenizer: {0}")]
+    TokenizerFailed(#[source] tokenizers::Error),
+    /// rust-bert could not build or run the network.
+    #[error("model: {0}")]
+    RustBert(#[from] rust_bert::RustBertError),
+}
+
+/// What is wrong with a model's `config.json`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `model_type` names an architecture claimex does not run.
+    #[error("model_type `{kind}` is not supported (supported: {})", crate::network::SUPPORTED_MODEL_TYPES.join(", "))]
+    UnsupportedModelType {
+        /// The `model_type` found.
+        kind: String,
+    },
+    /// Word-shape features are asked for on an architecture that has none.
+    #[error(
+        "{} is only built for model_type bert, not {kind}",
+        crate::network::SHAPE_FEATURES_FIELD
+    )]
+    ShapeFeaturesNotBert {
+        /// The `model_type` found.
+        kind: String,
+    },
+    /// The fields do not parse as the architecture's configuration.
+    #[error("not a {architecture} configuration: {source}")]
+    Fields {
+        /// The architecture ("BERT", "DeBERTa-v2").
+        architecture: &'static str,
+        /// Underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// There is no `id2label`.
+    #[error("no id2label: a token-classification model must list its labels")]
+    NoLabels,
+    /// `id2label` skips a class.
+    #[error("id2label has no label for class {class}")]
+    MissingLabel {
+        /// The class index without a label.
+        class: usize,
+    },
 }
 
 impl Error {

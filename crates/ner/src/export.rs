@@ -65,7 +65,11 @@ pub fn export_hf(dir: &Path, out: &Path) -> Result<HfExport> {
         map.remove(SHAPE_FEATURES_FIELD);
     }
     let config_out = out.join("config.json");
-    let text = serde_json::to_string_pretty(&config).map_err(|e| Error::Model(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&config).map_err(|source| Error::Json {
+        path: config_out.clone(),
+        what: "cannot write the configuration".into(),
+        source,
+    })?;
     std::fs::write(&config_out, text).map_err(Error::io(&config_out))?;
 
     let tensors = copy_safetensors_with_metadata(&weights, &out.join("model.safetensors"))?;
@@ -83,7 +87,11 @@ pub fn export_hf(dir: &Path, out: &Path) -> Result<HfExport> {
     let tokenizer_out = out.join("tokenizer.json");
     tokenizer
         .save(&tokenizer_out, false)
-        .map_err(|e| bad(&tokenizer_out, format!("cannot write the tokenizer: {e}")))?;
+        .map_err(|source| Error::TokenizerFile {
+            path: tokenizer_out,
+            what: "cannot write the tokenizer".into(),
+            source,
+        })?;
     let tok_config = dir.join("tokenizer_config.json");
     let tok_config_out = out.join("tokenizer_config.json");
     if tok_config.is_file() {
@@ -136,17 +144,21 @@ fn copy_safetensors_with_metadata(from: &Path, to: &Path) -> Result<usize> {
     let mut header = vec![0u8; len as usize];
     file.read_exact(&mut header).map_err(Error::io(from))?;
     let mut header: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&header)
-        .map_err(|e| {
-            bad(format!(
-                "not a safetensors file: header is not a JSON object ({e})"
-            ))
+        .map_err(|source| Error::Json {
+            path: from.to_path_buf(),
+            what: "not a safetensors file: header is not a JSON object".into(),
+            source,
         })?;
     let tensors = header.keys().filter(|k| *k != "__metadata__").count();
     let metadata = header
         .entry("__metadata__")
         .or_insert_with(|| serde_json::json!({}));
     metadata["format"] = "pt".into();
-    let mut text = serde_json::to_vec(&header).map_err(|e| bad(e.to_string()))?;
+    let mut text = serde_json::to_vec(&header).map_err(|source| Error::Json {
+        path: from.to_path_buf(),
+        what: "cannot write the safetensors header".into(),
+        source,
+    })?;
     // Keep the data 8-byte aligned, as writers do: pad the header with spaces.
     while text.len() % 8 != 0 {
         text.push(b' ');

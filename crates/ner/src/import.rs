@@ -34,7 +34,10 @@ pub fn import_encoder(
             "import-encoder takes BERT encoders (model_type bert)".into(),
         ));
     }
-    crate::network::summarize(&config).map_err(|reason| bad(&config_path, reason))?;
+    crate::network::summary_of(&config).map_err(|source| Error::BadConfig {
+        path: config_path,
+        source,
+    })?;
 
     let weights = encoder.join("model.safetensors");
     if !weights.is_file() {
@@ -96,7 +99,7 @@ pub fn import_encoder(
     copy_tokenizer_files(encoder, out)?;
     let config_text = serde_json::to_string_pretty(&config).unwrap_or_default();
     std::fs::write(out.join("config.json"), config_text).map_err(Error::io(out))?;
-    crate::model::write_weights(&vs, &out.join("model.safetensors"), crate::Precision::F32)?;
+    crate::heads::write_weights(&vs, &out.join("model.safetensors"), crate::Precision::F32)?;
     let card = serde_json::json!({
         "name": name,
         "trained": false,

@@ -10,6 +10,7 @@ mod decode;
 mod error;
 mod export;
 mod fast_bert;
+mod heads;
 mod hub;
 mod import;
 mod model;
@@ -22,17 +23,16 @@ mod tokenizer;
 mod words;
 
 pub use decode::{constrained_labels, decode_words, Tag, WordSpan};
-pub use error::{Error, Result};
+pub use error::{ConfigError, Error, Result};
 pub use export::{export_hf, HfExport};
+pub use heads::{select_layers, PieceStates, Precision};
 pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
-pub use model::{
-    select_layers, ModelInfo, NerConfig, NerModel, PieceRow, Precision, SentenceAnalysis,
-};
+pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, SentenceAnalysis};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use pairs::{
-    find_relations, mean_of_pieces, pair_batch, pair_candidates, FoundRelation, Mention, PairBatch,
-    PairCandidate, RelationConfig, RelationHead, RELATION_CONFIG, RELATION_WEIGHTS,
+    find_relations_in, mean_of_pieces, pair_batch, pair_candidates, FoundRelation, Mention,
+    PairBatch, PairCandidate, RelationConfig, RelationHead, RELATION_CONFIG, RELATION_WEIGHTS,
 };
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};

@@ -7,7 +7,9 @@ use tch::{nn::VarStore, Device, Kind, Tensor};
 use tokenizers::Encoding;
 
 use crate::decode::{constrained_labels, decode_words, Tag};
-use crate::network::{summarize, Network};
+use crate::heads::{select_layers, write_weights, PieceStates, Precision};
+use crate::network::{summary_of, Network};
+use crate::pairs::{find_relations_in, FoundRelation, Mention, RelationHead, RELATION_WEIGHTS};
 use crate::shape::piece_shapes;
 use crate::syntax::{SyntaxHead, SYNTAX_WEIGHTS};
 use crate::tokenizer::{copy_tokenizer_files, load_tokenizer, LoadedTokenizer};
@@ -39,15 +41,6 @@ impl Default for NerConfig {
     }
 }
 
-/// How weights are stored by [`NerModel::save`]. Loading converts either to f32.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precision {
-    /// 4 bytes a weight.
-    F32,
-    /// 2 bytes a weight: half the file, predictions within rounding of f32.
-    F16,
-}
-
 /// What a loaded model is: printed in summaries and stored with every claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelInfo {
@@ -67,14 +60,17 @@ pub struct ModelInfo {
     pub relations_id: Option<String>,
 }
 
-/// What one sentence holds: its entities, and its tokens with part-of-speech and chunk tags
-/// (empty when the model has no syntax head).
+/// What one sentence holds: its entities, its tokens with part-of-speech and chunk tags (empty
+/// when the model has no syntax head), and the encoder states the relation head reads (when the
+/// model has one), all from one forward pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceAnalysis {
     /// Entity mentions, document offsets.
     pub entities: Vec<EntitySpan>,
     /// Treebank-style tokens with tags, document offsets.
     pub tokens: Vec<TaggedToken>,
+    /// The relation head's input for this sentence, when the model has a relation head.
+    pub pieces: Option<PieceStates>,
 }
 
 /// Optional `claimex-model.json` next to the weights.
@@ -105,7 +101,7 @@ pub struct NerModel {
     /// Part-of-speech and chunk tags from the same forward pass, if the directory has the head.
     syntax: Option<SyntaxHead>,
     /// Typed relations between mentions, if the directory has the head.
-    relations: Option<crate::pairs::RelationHead>,
+    relations: Option<RelationHead>,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -151,7 +147,10 @@ impl NerModel {
             path: config_path.clone(),
             reason,
         };
-        let summary = summarize(&value).map_err(bad_config)?;
+        let summary = summary_of(&value).map_err(|source| Error::BadConfig {
+            path: config_path.clone(),
+            source,
+        })?;
         let labels = summary.labels;
 
         let weights = ["model.safetensors", "rust_model.ot"]
@@ -174,9 +173,10 @@ impl NerModel {
 
         let mut vs = VarStore::new(Device::Cpu);
         let mut model = Network::build(&vs, &value)?;
-        vs.load(&weights).map_err(|e| Error::BadFile {
+        vs.load(&weights).map_err(|e| Error::Weights {
             path: weights.clone(),
-            reason: format!("weights do not fit config.json: {e}"),
+            config: "config.json".into(),
+            source: Box::new(e),
         })?;
         // Loading half-precision weights leaves half-precision variables, which CPUs run many
         // times slower than f32: compute in f32 whatever the file holds.
@@ -199,7 +199,7 @@ impl NerModel {
             .unwrap_or(dir_name);
         let hash = file_sha256_prefix(&weights)?;
         let syntax = SyntaxHead::load(dir)?;
-        let relations = crate::pairs::RelationHead::load(dir)?;
+        let relations = RelationHead::load(dir)?;
         let syntax_id = match &syntax {
             Some(_) => Some(format!(
                 "syntax@{}",
@@ -210,7 +210,7 @@ impl NerModel {
         let relations_id = match &relations {
             Some(_) => Some(format!(
                 "relations@{}",
-                file_sha256_prefix(&dir.join(crate::pairs::RELATION_WEIGHTS))?
+                file_sha256_prefix(&dir.join(RELATION_WEIGHTS))?
             )),
             None => None,
         };
@@ -363,17 +363,24 @@ impl NerModel {
             .iter()
             .map(|e| vec![Prediction::default(); e.len()])
             .collect();
+        let mut states: Vec<Option<Tensor>> = sentences.iter().map(|_| None).collect();
         for batch in windows.chunks(self.config.batch_size.max(1)) {
-            self.predict_batch(batch, &encodings, &shapes, &mut predictions)?;
+            self.predict_batch(batch, &encodings, &shapes, &mut predictions, &mut states)?;
         }
 
         Ok(sentences
             .iter()
-            .zip(&encodings)
+            .zip(encodings)
             .zip(&predictions)
-            .map(|((sentence, enc), preds)| SentenceAnalysis {
-                entities: self.entities_of(sentence, enc, preds),
-                tokens: self.tokens_of(sentence, enc, preds),
+            .zip(states)
+            .map(|(((sentence, enc), preds), states)| SentenceAnalysis {
+                entities: self.entities_of(sentence, &enc, preds),
+                tokens: self.tokens_of(sentence, &enc, preds),
+                pieces: states.map(|states| {
+                    let mut encoding = enc;
+                    encoding.truncate(self.window, 0, tokenizers::TruncationDirection::Right);
+                    PieceStates { encoding, states }
+                }),
             })
             .collect())
     }
@@ -384,6 +391,7 @@ impl NerModel {
         encodings: &[Encoding],
         shapes: &[Vec<i64>],
         predictions: &mut [Vec<Prediction>],
+        states: &mut [Option<Tensor>],
     ) -> Result<()> {
         let rows: Vec<PieceRow> = batch
             .iter()
@@ -395,6 +403,15 @@ impl NerModel {
         let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
         let (probs, syntax) = tch::no_grad(|| -> Result<_> {
             let (logits, layers) = self.forward_rows(&rows, false)?;
+            if let Some(head) = &self.relations {
+                // The relation head reads the first window of each sentence, from this pass.
+                let picked = select_layers(&layers, &head.config().layers, "the relation head")?;
+                for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {
+                    // Position 0 is [CLS]: piece k is at k + 1.
+                    let n = (w.end - w.start) as i64;
+                    states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
+                }
+            }
             let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
             let syntax = match &self.syntax {
                 Some(head) => {
@@ -447,7 +464,7 @@ impl NerModel {
         self.tokenizer
             .tokenizer
             .encode(text, false)
-            .map_err(|e| Error::Tokenizer(e.to_string()))
+            .map_err(Error::TokenizerFailed)
     }
 
     /// Longest row of word pieces one forward pass takes (special tokens excluded).
@@ -539,8 +556,26 @@ impl NerModel {
             .collect())
     }
 
+    /// The relations `head` finds between the mentions of each text, encoding the texts for it
+    /// ([`NerModel::piece_states`]); see [`find_relations_in`]. A pipeline that already ran
+    /// [`NerModel::analyze`] reads the states of that pass instead.
+    pub fn find_relations(
+        &self,
+        head: &RelationHead,
+        texts: &[&str],
+        mentions: &[Vec<Mention>],
+    ) -> Result<Vec<Vec<FoundRelation>>> {
+        let states: Vec<PieceStates> = self
+            .piece_states(texts, &head.config().layers)?
+            .into_iter()
+            .map(|(encoding, states)| PieceStates { encoding, states })
+            .collect();
+        let states: Vec<&PieceStates> = states.iter().collect();
+        find_relations_in(head, texts, &states, mentions)
+    }
+
     /// The relation head, if the model has one.
-    pub fn relation_head(&self) -> Option<&crate::pairs::RelationHead> {
+    pub fn relation_head(&self) -> Option<&RelationHead> {
         self.relations.as_ref()
     }
 
@@ -568,7 +603,7 @@ impl NerModel {
         dir: &Path,
         name: &str,
         precision: Precision,
-        extra: impl FnOnce(&Path) -> std::result::Result<(), String>,
+        extra: impl FnOnce(&Path) -> Result<()>,
     ) -> Result<()> {
         let mut partial_name = dir.file_name().unwrap_or_default().to_os_string();
         partial_name.push(".partial");
@@ -580,8 +615,11 @@ impl NerModel {
         let mut config = self.config_json.clone();
         set_labels(&mut config, &self.info.labels);
         let config_path = partial.join("config.json");
-        let pretty =
-            serde_json::to_string_pretty(&config).map_err(|e| Error::Model(e.to_string()))?;
+        let pretty = serde_json::to_string_pretty(&config).map_err(|source| Error::Json {
+            path: config_path.clone(),
+            what: "cannot write the configuration".into(),
+            source,
+        })?;
         std::fs::write(&config_path, pretty).map_err(Error::io(&config_path))?;
         copy_tokenizer_files(&self.info.dir, &partial)?;
         write_weights(&self.vs, &partial.join("model.safetensors"), precision)?;
@@ -596,9 +634,9 @@ impl NerModel {
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(Error::io(&partial))?;
-        extra(&partial).map_err(|reason| Error::BadFile {
+        extra(&partial).map_err(|e| Error::InFile {
             path: partial.clone(),
-            reason,
+            source: Box::new(e),
         })?;
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(Error::io(dir))?;
@@ -732,23 +770,6 @@ fn argmax(values: &[f32]) -> usize {
         .0
 }
 
-/// Writes a var store as safetensors in name order, so that equal weights always give the same
-/// file (and so the same model id); `vs.save` follows hash-map order.
-pub(crate) fn write_weights(vs: &VarStore, path: &Path, precision: Precision) -> Result<()> {
-    let kind = match precision {
-        Precision::F32 => Kind::Float,
-        Precision::F16 => Kind::Half,
-    };
-    let mut named: Vec<(String, Tensor)> = vs
-        .variables()
-        .into_iter()
-        .map(|(k, v)| (k, v.to_kind(kind)))
-        .collect();
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path)?;
-    Ok(())
-}
-
 /// Cuts `n` word pieces into windows of at most `size`, each new window starting half a window
 /// after the previous one, so every piece is predicted with context on both sides somewhere.
 fn windows_of(sentence: usize, n: usize, size: usize) -> Vec<Window> {
@@ -814,24 +835,6 @@ fn file_sha256_prefix(path: &Path) -> Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
-}
-
-/// The outputs of encoder `layers` (indices into `all`, as [`NerModel::forward_rows`] returns
-/// them) concatenated along the last dimension: what the syntax and relation heads read. `reader`
-/// names the head in the error when a layer is missing.
-pub fn select_layers(all: &[Tensor], layers: &[usize], reader: &str) -> Result<Tensor> {
-    let picked: Vec<&Tensor> = layers
-        .iter()
-        .map(|&i| {
-            all.get(i).ok_or_else(|| {
-                Error::Model(format!(
-                    "{reader} reads encoder layer {i}, but the encoder has {} layers",
-                    all.len()
-                ))
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(Tensor::cat(&picked, -1))
 }
 
 #[cfg(test)]

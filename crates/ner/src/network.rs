@@ -12,6 +12,7 @@ use serde_json::Value;
 use tch::nn::{self, Module, VarStore};
 use tch::Tensor;
 
+use crate::error::ConfigError;
 use crate::fast_bert::FastBert;
 use crate::shape::SHAPE_CLASSES;
 use crate::{Error, Result};
@@ -81,9 +82,10 @@ pub(crate) fn read_config(dir: &std::path::Path) -> Result<(std::path::PathBuf, 
         dir: dir.to_path_buf(),
         what: "config.json".into(),
     })?;
-    let value = serde_json::from_str(&raw).map_err(|e| Error::BadFile {
+    let value = serde_json::from_str(&raw).map_err(|source| Error::Json {
         path: path.clone(),
-        reason: format!("invalid JSON: {e}"),
+        what: "invalid JSON".into(),
+        source,
     })?;
     Ok((path, value))
 }
@@ -96,27 +98,32 @@ pub(crate) fn model_type(config: &Value) -> &str {
         .unwrap_or("bert")
 }
 
-fn parse<T: DeserializeOwned>(config: &Value, what: &str) -> std::result::Result<T, String> {
-    serde_json::from_value(config.clone()).map_err(|e| format!("not a {what} configuration: {e}"))
+fn parse<T: DeserializeOwned>(
+    config: &Value,
+    architecture: &'static str,
+) -> std::result::Result<T, ConfigError> {
+    serde_json::from_value(config.clone()).map_err(|source| ConfigError::Fields {
+        architecture,
+        source,
+    })
 }
 
 /// Checks a configuration and reads what loading needs from it.
-pub(crate) fn summarize(config: &Value) -> std::result::Result<ConfigSummary, String> {
+pub(crate) fn summary_of(config: &Value) -> std::result::Result<ConfigSummary, ConfigError> {
     let kind = model_type(config);
     if !SUPPORTED_MODEL_TYPES.contains(&kind) {
-        return Err(format!(
-            "model_type `{kind}` is not supported (supported: {})",
-            SUPPORTED_MODEL_TYPES.join(", ")
-        ));
+        return Err(ConfigError::UnsupportedModelType {
+            kind: kind.to_string(),
+        });
     }
     let shaped = config
         .get(SHAPE_FEATURES_FIELD)
         .and_then(Value::as_bool)
         .unwrap_or(false);
     if shaped && kind != "bert" {
-        return Err(format!(
-            "{SHAPE_FEATURES_FIELD} is only built for model_type bert, not {kind}"
-        ));
+        return Err(ConfigError::ShapeFeaturesNotBert {
+            kind: kind.to_string(),
+        });
     }
     // Parsing into rust-bert's own configuration type catches missing or mistyped fields here,
     // with the file's name, rather than as a panic inside the network.
@@ -151,18 +158,18 @@ pub(crate) fn summarize(config: &Value) -> std::result::Result<ConfigSummary, St
 }
 
 /// Labels by class index from `id2label`, which must cover 0..n without gaps.
-fn labels_of(config: &Value) -> std::result::Result<Vec<String>, String> {
+fn labels_of(config: &Value) -> std::result::Result<Vec<String>, ConfigError> {
     let map = config
         .get("id2label")
         .and_then(Value::as_object)
         .filter(|m| !m.is_empty())
-        .ok_or("no id2label: a token-classification model must list its labels")?;
+        .ok_or(ConfigError::NoLabels)?;
     (0..map.len())
         .map(|i| {
             map.get(&i.to_string())
                 .and_then(Value::as_str)
                 .map(String::from)
-                .ok_or(format!("id2label has no label for class {i}"))
+                .ok_or(ConfigError::MissingLabel { class: i })
         })
         .collect()
 }
@@ -174,48 +181,46 @@ impl Network {
     /// Every network returns the hidden states of all its layers (for the syntax head), whatever
     /// `output_hidden_states` the file says.
     pub fn build(vs: &VarStore, config: &Value) -> Result<Network> {
-        let summary = summarize(config).map_err(Error::Model)?;
+        let summary = summary_of(config)?;
         let mut with_layers = config.clone();
         with_layers["output_hidden_states"] = Value::Bool(true);
         let config = &with_layers;
         let root = vs.root();
-        let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
-        let bad = Error::Model;
         match model_type(config) {
             "distilbert" => {
-                let c: DistilBertConfig = parse(config, "DistilBERT").map_err(bad)?;
+                let c: DistilBertConfig = parse(config, "DistilBERT")?;
                 DistilBertForTokenClassification::new(&root, &c)
                     .map(Network::DistilBert)
-                    .map_err(model_error)
+                    .map_err(Error::RustBert)
             }
             "deberta" => {
-                let c: DebertaConfig = parse(config, "DeBERTa").map_err(bad)?;
+                let c: DebertaConfig = parse(config, "DeBERTa")?;
                 DebertaForTokenClassification::new(&root, &c)
                     .map(Network::Deberta)
-                    .map_err(model_error)
+                    .map_err(Error::RustBert)
             }
             "deberta-v2" => {
-                let c: DebertaV2Config = parse(config, "DeBERTa-v2").map_err(bad)?;
+                let c: DebertaV2Config = parse(config, "DeBERTa-v2")?;
                 DebertaV2ForTokenClassification::new(&root, &c)
                     .map(|m| Network::DebertaV2(Box::new(m)))
-                    .map_err(model_error)
+                    .map_err(Error::RustBert)
             }
             "bert" if !summary.shaped => {
-                let c: BertConfig = parse(config, "BERT").map_err(bad)?;
-                let model = BertForTokenClassification::new(&root, &c).map_err(model_error)?;
+                let c: BertConfig = parse(config, "BERT")?;
+                let model = BertForTokenClassification::new(&root, &c).map_err(Error::RustBert)?;
                 Ok(Network::Bert(Box::new(model), FastBert::from_store(vs, &c)))
             }
             "bert" => {
-                let c: BertConfig = parse(config, "BERT").map_err(bad)?;
+                let c: BertConfig = parse(config, "BERT")?;
                 let mut tagger = ShapedTagger::new(vs, &c, summary.labels.len() as i64)?;
                 tagger.fast = FastBert::from_store(vs, &c);
                 Ok(Network::Shaped(Box::new(tagger)))
             }
             _ => {
-                let c: BertConfig = parse(config, "RoBERTa").map_err(bad)?;
+                let c: BertConfig = parse(config, "RoBERTa")?;
                 RobertaForTokenClassification::new(&root, &c)
                     .map(Network::Roberta)
-                    .map_err(model_error)
+                    .map_err(Error::RustBert)
             }
         }
     }
@@ -265,7 +270,6 @@ impl Network {
             let (logits, layers) = fast.forward(ids, extra, mask)?;
             return Ok(NetOutput { logits, layers });
         }
-        let model_error = |e: rust_bert::RustBertError| Error::Model(e.to_string());
         let (logits, layers) = match self {
             Network::Bert(model, _) => {
                 let o = model.forward_t(Some(ids), Some(mask), None, None, None, train);
@@ -278,15 +282,15 @@ impl Network {
             Network::DistilBert(model) => model
                 .forward_t(Some(ids), Some(mask), None, train)
                 .map(|o| (o.logits, o.all_hidden_states))
-                .map_err(model_error)?,
+                .map_err(Error::RustBert)?,
             Network::Deberta(model) => model
                 .forward_t(Some(ids), Some(mask), None, None, None, train)
                 .map(|o| (o.logits, o.all_hidden_states))
-                .map_err(model_error)?,
+                .map_err(Error::RustBert)?,
             Network::DebertaV2(model) => model
                 .forward_t(Some(ids), Some(mask), None, None, None, train)
                 .map(|o| (o.logits, o.all_hidden_states))
-                .map_err(model_error)?,
+                .map_err(Error::RustBert)?,
             Network::Shaped(m) => {
                 let embeds = Tensor::embedding(&m.word_embeddings, ids, -1, false, false)
                     + m.shapes.forward(shapes);
@@ -302,7 +306,7 @@ impl Network {
                         None,
                         train,
                     )
-                    .map_err(model_error)?;
+                    .map_err(Error::RustBert)?;
                 let logits = out
                     .hidden_state
                     .dropout(m.dropout, train)

@@ -14,7 +14,8 @@ use tch::{Device, Kind, Tensor};
 use claimex_core::TextIndex;
 use tokenizers::Encoding;
 
-use crate::{Error, NerModel, Result};
+use crate::heads::{load_head, save_head, PieceStates};
+use crate::{Error, Result};
 
 /// File holding the head's settings and label sets.
 pub const RELATION_CONFIG: &str = "relations.json";
@@ -152,7 +153,7 @@ impl RelationHead {
 
     /// Loads the head of model directory `dir`: `None` when it has none.
     pub fn load(dir: &Path) -> Result<Option<RelationHead>> {
-        crate::syntax::load_head(
+        load_head(
             dir,
             RELATION_CONFIG,
             RELATION_WEIGHTS,
@@ -164,7 +165,7 @@ impl RelationHead {
 
     /// Writes `relations.json` and `relations.safetensors` into `dir` (each whole, then renamed).
     pub fn save(&self, dir: &Path) -> Result<()> {
-        crate::syntax::save_head(
+        save_head(
             dir,
             &self.vs,
             &self.config,
@@ -258,7 +259,7 @@ fn pieces_of(
 }
 
 /// Every ordered pair of distinct mentions of one text whose types the head knows, with the
-/// features it reads (`enc` and `states` as [`NerModel::piece_states`] gives them).
+/// features it reads (`enc` and `states` as [`crate::NerModel::piece_states`] gives them).
 pub fn pair_candidates(
     config: &RelationConfig,
     text: &str,
@@ -340,19 +341,20 @@ pub struct FoundRelation {
     pub probability: f32,
 }
 
-/// The relations `head` finds between the mentions of each text: for every ordered pair, the
-/// most likely relation when "no relation" is below the head's threshold and the relation fits
-/// the two types (as mapped by the head's type map).
-pub fn find_relations(
-    model: &NerModel,
+/// The relations `head` finds between the mentions of each text, reading `states` (the NER
+/// pass's, [`crate::SentenceAnalysis::pieces`], or [`crate::NerModel::find_relations`]'s own):
+/// for every ordered pair, the most likely relation when "no relation" is below the head's
+/// threshold and the relation fits the two types (as mapped by the head's type map).
+pub fn find_relations_in(
     head: &RelationHead,
     texts: &[&str],
+    states: &[&PieceStates],
     mentions: &[Vec<Mention>],
 ) -> Result<Vec<Vec<FoundRelation>>> {
     let config = head.config();
-    let states = model.piece_states(texts, &config.layers)?;
     let mut out = Vec::with_capacity(texts.len());
-    for ((text, (enc, st)), ments) in texts.iter().zip(&states).zip(mentions) {
+    for ((text, pieces), ments) in texts.iter().zip(states).zip(mentions) {
+        let (enc, st) = (&pieces.encoding, &pieces.states);
         let candidates = pair_candidates(config, text, enc, st, ments);
         if candidates.is_empty() {
             out.push(vec![]);

@@ -118,14 +118,19 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         )
         .unk_token("[UNK]".into())
         .build()
-        .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        .map_err(Error::TokenizerFailed)?;
     let mut tokenizer = Tokenizer::new(model);
     tokenizer
         .with_normalizer(Some(BertNormalizer::new(true, true, Some(false), false)))
         .with_pre_tokenizer(Some(BertPreTokenizer));
+    let tokenizer_path = dir.join("tokenizer.json");
     tokenizer
-        .save(dir.join("tokenizer.json"), true)
-        .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        .save(&tokenizer_path, true)
+        .map_err(|source| Error::TokenizerFile {
+            path: tokenizer_path,
+            what: "cannot write the tokenizer".into(),
+            source,
+        })?;
 
     // libtorch's generator is global to the process: hold the lock from seeding to the last draw
     // so that the same seed gives the same weights even while other threads build models.
@@ -153,7 +158,7 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         }
     }
     tch::set_num_threads(threads);
-    crate::model::write_weights(&vs, &dir.join("model.safetensors"), crate::Precision::F32)?;
+    crate::heads::write_weights(&vs, &dir.join("model.safetensors"), crate::Precision::F32)?;
 
     let card = serde_json::json!({
         "name": spec.name,

@@ -10,6 +10,7 @@ use tch::nn::{self, Module, VarStore};
 use tch::{Device, Tensor};
 
 use crate::decode::Tag;
+use crate::heads::{load_head, save_head, select_layers};
 use crate::{Error, Result};
 
 /// File holding the head's settings and label sets.
@@ -30,68 +31,6 @@ pub struct SyntaxConfig {
     pub pos_labels: Vec<String>,
     /// Chunk labels (IOB2) by class index.
     pub chunk_labels: Vec<String>,
-}
-
-/// Writes a head's settings as JSON and its weights as safetensors into `dir`, each to a
-/// `.partial` file first and then renamed, weights before settings (a head is found by its
-/// settings file, so it never names weights that are not there yet).
-pub(crate) fn save_head<C: Serialize>(
-    dir: &Path,
-    vs: &VarStore,
-    config: &C,
-    config_name: &str,
-    weights_name: &str,
-) -> Result<()> {
-    let text = serde_json::to_string_pretty(config).map_err(|e| Error::Model(e.to_string()))?;
-    let weights_tmp = dir.join(format!("{weights_name}.partial"));
-    crate::model::write_weights(vs, &weights_tmp, crate::Precision::F32)?;
-    let config_tmp = dir.join(format!("{config_name}.partial"));
-    std::fs::write(&config_tmp, text).map_err(Error::io(&config_tmp))?;
-    let weights = dir.join(weights_name);
-    std::fs::rename(&weights_tmp, &weights).map_err(Error::io(&weights))?;
-    let config_path = dir.join(config_name);
-    std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
-}
-
-/// Reads a head saved by [`save_head`] from `dir`: `None` when `config_name` is absent; the
-/// settings are parsed (`what` names the kind of head in errors), `build` makes the head, then its
-/// variables (`vs_of`) take the weights in `weights_name`, converted to f32.
-pub(crate) fn load_head<C, H>(
-    dir: &Path,
-    config_name: &str,
-    weights_name: &str,
-    what: &str,
-    build: impl FnOnce(C) -> Result<H>,
-    vs_of: impl FnOnce(&mut H) -> &mut VarStore,
-) -> Result<Option<H>>
-where
-    C: serde::de::DeserializeOwned,
-{
-    let config_path = dir.join(config_name);
-    if !config_path.exists() {
-        return Ok(None);
-    }
-    let bad = |reason: String| Error::BadFile {
-        path: config_path.clone(),
-        reason,
-    };
-    let raw = std::fs::read_to_string(&config_path).map_err(Error::io(&config_path))?;
-    let config: C = serde_json::from_str(&raw).map_err(|e| bad(format!("not a {what}: {e}")))?;
-    let mut head = build(config).map_err(|e| bad(e.to_string()))?;
-    let weights = dir.join(weights_name);
-    if !weights.is_file() {
-        return Err(Error::MissingFile {
-            dir: dir.to_path_buf(),
-            what: format!("{weights_name} (named by {config_name})"),
-        });
-    }
-    let vs = vs_of(&mut head);
-    vs.load(&weights).map_err(|e| Error::BadFile {
-        path: weights.clone(),
-        reason: format!("weights do not fit {config_name}: {e}"),
-    })?;
-    vs.float();
-    Ok(Some(head))
 }
 
 /// A loaded or freshly initialised syntax head.
@@ -190,7 +129,7 @@ impl SyntaxHead {
     /// The head's input from all layer outputs of a forward pass: the configured layers
     /// concatenated, `[.., hidden_size * layers]`.
     pub fn features(&self, layers: &[Tensor]) -> Result<Tensor> {
-        crate::model::select_layers(layers, &self.config.layers, "the syntax head")
+        select_layers(layers, &self.config.layers, "the syntax head")
     }
 
     /// POS and chunk logits for features from [`SyntaxHead::features`].

@@ -35,9 +35,10 @@ pub(crate) fn load_tokenizer(dir: &Path) -> Result<LoadedTokenizer> {
     let json = dir.join("tokenizer.json");
     let vocab = dir.join("vocab.txt");
     let mut tokenizer = if json.is_file() {
-        Tokenizer::from_file(&json).map_err(|e| Error::BadFile {
+        Tokenizer::from_file(&json).map_err(|source| Error::TokenizerFile {
             path: json.clone(),
-            reason: format!("cannot parse tokenizer: {e}"),
+            what: "cannot parse tokenizer".into(),
+            source,
         })?
     } else if vocab.is_file() {
         wordpiece_from_vocab(&vocab)?
@@ -49,7 +50,7 @@ pub(crate) fn load_tokenizer(dir: &Path) -> Result<LoadedTokenizer> {
     };
     tokenizer
         .with_truncation(None)
-        .map_err(|e| Error::Tokenizer(e.to_string()))?
+        .map_err(Error::TokenizerFailed)?
         .with_padding(None);
     let special = |names: &[&str]| -> Result<i64> {
         names
@@ -78,9 +79,10 @@ fn wordpiece_from_vocab(vocab: &Path) -> Result<Tokenizer> {
     let model = WordPiece::from_file(&vocab.to_string_lossy())
         .unk_token("[UNK]".into())
         .build()
-        .map_err(|e| Error::BadFile {
+        .map_err(|source| Error::TokenizerFile {
             path: vocab.to_path_buf(),
-            reason: format!("cannot read WordPiece vocabulary: {e}"),
+            what: "cannot read WordPiece vocabulary".into(),
+            source,
         })?;
     let mut tokenizer = Tokenizer::new(model);
     tokenizer

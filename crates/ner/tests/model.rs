@@ -513,3 +513,87 @@ fn shape_features_on_another_architecture_are_refused() {
         "{err}"
     );
 }
+
+/// A model directory with an untrained relation head reading layers 0 and 1 that gives every
+/// pair of known types a relation (so the comparison below has relations to compare).
+fn model_with_relation_head(dir: &Path) -> NerModel {
+    model_dir(dir);
+    let config = claimex_ner::RelationConfig {
+        layers: vec![0, 1],
+        hidden_size: 32,
+        head_size: 16,
+        entity_types: ["PER", "ORG", "LOC", "MISC"].map(String::from).to_vec(),
+        relations: vec!["work_for".into(), "located_in".into()],
+        type_map: Default::default(),
+        signatures: Default::default(),
+        none_below: 1.1,
+    };
+    claimex_ner::RelationHead::new(config)
+        .unwrap()
+        .save(dir)
+        .unwrap();
+    load(dir, 3, 256)
+}
+
+#[test]
+fn the_ner_pass_gives_the_relation_head_the_states_a_pass_of_its_own_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_with_relation_head(dir.path());
+    let head = model
+        .relation_head()
+        .expect("the head was saved into the model");
+    let sentences = sentences(MULTILINGUAL);
+    let analyses = model.analyze(&sentences).unwrap();
+    let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
+    let own = model.piece_states(&texts, &head.config().layers).unwrap();
+    for ((analysis, (encoding, states)), text) in analyses.iter().zip(&own).zip(&texts) {
+        let pieces = analysis.pieces.as_ref().expect("states for every sentence");
+        assert_eq!(pieces.encoding.get_ids(), encoding.get_ids(), "{text}");
+        assert_eq!(pieces.states.size(), states.size(), "{text}");
+        let diff = (&pieces.states - states).abs().max().double_value(&[]);
+        // Batches of different composition pad differently; masked padding changes nothing
+        // beyond float rounding.
+        assert!(diff < 1e-4, "{text}: states differ by {diff}");
+    }
+
+    // And the relations found from either are the same.
+    let mentions: Vec<Vec<claimex_ner::Mention>> = analyses
+        .iter()
+        .zip(&sentences)
+        .map(|(a, s)| {
+            a.entities
+                .iter()
+                .map(|e| claimex_ner::Mention {
+                    start: e.start - s.start,
+                    end: e.end - s.start,
+                    label: e.label.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let from_pass: Vec<&claimex_ner::PieceStates> =
+        analyses.iter().filter_map(|a| a.pieces.as_ref()).collect();
+    let reused = claimex_ner::find_relations_in(head, &texts, &from_pass, &mentions).unwrap();
+    let encoded_again = model.find_relations(head, &texts, &mentions).unwrap();
+    let found: usize = reused.iter().map(Vec::len).sum();
+    assert!(found > 0, "the head relates every typed pair: {mentions:?}");
+    let labels = |r: &Vec<Vec<claimex_ner::FoundRelation>>| -> Vec<Vec<(usize, usize, String)>> {
+        r.iter()
+            .map(|s| {
+                s.iter()
+                    .map(|f| (f.head, f.tail, f.label.clone()))
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(labels(&reused), labels(&encoded_again));
+}
+
+#[test]
+fn a_model_without_a_relation_head_keeps_no_states() {
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let model = load(dir.path(), 4, 256);
+    let analyses = model.analyze(&sentences(MULTILINGUAL)).unwrap();
+    assert!(analyses.iter().all(|a| a.pieces.is_none()));
+}

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+
 /// File name of a model directory's calibration map.
 pub const CALIBRATION_FILE: &str = "claims-calibration.json";
 
@@ -72,23 +74,27 @@ impl Calibration {
     }
 
     /// Reads a calibration file; an unreadable or invalid file is an error naming it.
-    pub fn load(path: &Path) -> Result<Calibration, String> {
-        let raw = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let c: Calibration = serde_json::from_str(&raw)
-            .map_err(|e| format!("{}: not a claims calibration: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Calibration> {
+        let raw = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let c: Calibration = serde_json::from_str(&raw).map_err(|source| Error::Calibration {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let ordered =
             c.upper.windows(2).all(|w| w[0] <= w[1]) && c.value.windows(2).all(|w| w[0] <= w[1]);
         if c.upper.len() != c.value.len() || c.upper.is_empty() || !ordered {
-            return Err(format!(
-                "{}: steps must be non-empty, as many values as bounds, both non-decreasing",
-                path.display()
-            ));
+            return Err(Error::CalibrationSteps {
+                path: path.to_path_buf(),
+            });
         }
         Ok(c)
     }
 
     /// The calibration of model directory `dir`, if it has one.
-    pub fn of_model(dir: &Path) -> Result<Option<Calibration>, String> {
+    pub fn of_model(dir: &Path) -> Result<Option<Calibration>> {
         let path = dir.join(CALIBRATION_FILE);
         if path.exists() {
             Calibration::load(&path).map(Some)
@@ -195,9 +201,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CALIBRATION_FILE);
         std::fs::write(&path, "{}").unwrap();
-        assert!(Calibration::load(&path)
-            .unwrap_err()
-            .contains(CALIBRATION_FILE));
+        let err = Calibration::load(&path).unwrap_err();
+        assert!(matches!(err, Error::Calibration { .. }), "{err}");
+        assert!(err.to_string().contains(CALIBRATION_FILE), "{err}");
         let c = Calibration::fit(&[(0.5, true)], "m", "d").unwrap();
         std::fs::write(&path, serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(Calibration::of_model(dir.path()).unwrap(), Some(c));

@@ -12,17 +12,21 @@
 mod build;
 mod calibration;
 mod confidence;
+mod error;
 mod implied;
 mod lexicon;
 mod modality;
+mod open;
 mod phrases;
 
 pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
 pub use confidence::{raw_confidence, ObjectKind};
+pub use error::{Error, Result};
 pub use implied::{implied_relations, ImpliedRelation};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
+pub use open::{leading_adverbial, open_extractions, OpenExtraction};
 
 /// Name of this claim-building method.
 pub const METHOD: &str = "rules-v1";

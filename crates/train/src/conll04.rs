@@ -92,11 +92,12 @@ pub fn read_conll04(path: &Path) -> Result<Vec<RelationSentence>> {
         path: path.to_path_buf(),
         source,
     })?;
-    let records: Vec<Record> = serde_json::from_str(&content).map_err(|e| Error::Format {
-        path: path.to_path_buf(),
-        line: e.line(),
-        reason: format!("not CoNLL04 JSON (an array of {{tokens, entities, relations}}): {e}"),
-    })?;
+    let records: Vec<Record> =
+        serde_json::from_str(&content).map_err(|source| Error::Conll04Json {
+            path: path.to_path_buf(),
+            line: source.line(),
+            source,
+        })?;
     records
         .into_iter()
         .enumerate()

@@ -102,9 +102,7 @@ pub(crate) struct Encoded {
 /// an entity starts there, `I-X` inside one, `O` elsewhere; other pieces are ignored by the loss,
 /// as inference reads only first pieces.
 pub(crate) fn encode(model: &NerModel, example: &TrainExample) -> Result<Encoded> {
-    let enc = model
-        .encode(&example.text)
-        .map_err(|e| Error::Training(e.to_string()))?;
+    let enc = model.encode(&example.text).map_err(Error::Ner)?;
     encode_from(model, example, &enc)
 }
 
@@ -238,9 +236,7 @@ pub fn finetune(
                     shapes: &e.shapes,
                 })
                 .collect();
-            let logits = model
-                .logits(&rows, true)
-                .map_err(|e| Error::Training(e.to_string()))?;
+            let logits = model.logits(&rows, true).map_err(Error::Ner)?;
             let (n, len, classes) = logits.size3()?;
             let mut targets = vec![IGNORE; (n * len) as usize];
             for (row, e) in batch.iter().enumerate() {
@@ -451,29 +447,44 @@ fn save_checkpoint(
     state: &TrainState,
     best: Option<&[(String, Tensor)]>,
 ) -> Result<()> {
-    let json = serde_json::to_string_pretty(state).map_err(|e| Error::Training(e.to_string()))?;
     let name = format!("{EPOCH_PREFIX}{:04}", state.epochs_done);
-    let failed =
-        |e: String| Error::Training(format!("writing checkpoint in {}: {e}", dir.display()));
+    let json = serde_json::to_string_pretty(state).map_err(|source| Error::State {
+        path: dir.join(&name).join(STATE_FILE),
+        source,
+    })?;
+    let failed = |source: Box<dyn std::error::Error + Send + Sync>| Error::Checkpoint {
+        dir: dir.to_path_buf(),
+        source,
+    };
     model
         .save_with(&dir.join(&name), "checkpoint", Precision::F32, |partial| {
-            if let Some(best) = best {
-                Tensor::write_safetensors(best, partial.join(BEST_WEIGHTS_FILE))
-                    .map_err(|e| e.to_string())?;
-            }
-            std::fs::write(partial.join(STATE_FILE), json).map_err(|e| e.to_string())
+            write_checkpoint_extras(partial, best, json)
         })
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(e.into()))?;
     let last = dir.join(LAST);
     let next = dir.join(format!("{LAST}.next"));
     let _ = std::fs::remove_file(&next);
-    std::os::unix::fs::symlink(&name, &next).map_err(|e| failed(e.to_string()))?;
+    std::os::unix::fs::symlink(&name, &next).map_err(|e| failed(e.into()))?;
     if last.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         // A checkpoint written before `last` became a link.
-        std::fs::remove_dir_all(&last).map_err(|e| failed(e.to_string()))?;
+        std::fs::remove_dir_all(&last).map_err(|e| failed(e.into()))?;
     }
-    std::fs::rename(&next, &last).map_err(|e| failed(e.to_string()))?;
-    remove_epochs(dir, Some(&name)).map_err(|e| failed(e.to_string()))
+    std::fs::rename(&next, &last).map_err(|e| failed(e.into()))?;
+    remove_epochs(dir, Some(&name)).map_err(|e| failed(e.into()))
+}
+
+/// Writes what a checkpoint holds besides the model into its unfinished directory `partial`:
+/// the best epoch's weights (when given) and the training state.
+fn write_checkpoint_extras(
+    partial: &Path,
+    best: Option<&[(String, Tensor)]>,
+    json: String,
+) -> claimex_ner::Result<()> {
+    if let Some(best) = best {
+        Tensor::write_safetensors(best, partial.join(BEST_WEIGHTS_FILE))?;
+    }
+    let path = partial.join(STATE_FILE);
+    std::fs::write(&path, json).map_err(|source| claimex_ner::Error::Io { path, source })
 }
 
 /// Removes the epoch directories (and unfinished `.partial` ones) in `dir` other than `keep`.
@@ -529,9 +540,13 @@ fn load_checkpoint(
         path: state_path.clone(),
         source,
     };
-    let state: TrainState =
-        serde_json::from_str(&std::fs::read_to_string(&state_path).map_err(io)?)
-            .map_err(|e| Error::Training(format!("{}: {e}", state_path.display())))?;
+    let state: TrainState = serde_json::from_str(
+        &std::fs::read_to_string(&state_path).map_err(io)?,
+    )
+    .map_err(|source| Error::State {
+        path: state_path.clone(),
+        source,
+    })?;
     if state.fingerprint != fingerprint {
         return Err(Error::Training(format!(
             "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",

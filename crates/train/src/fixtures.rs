@@ -48,10 +48,10 @@ pub(crate) fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<
         .map(|(n, line)| {
             serde_json::from_str(line)
                 .map(|parsed| (n + 1, parsed))
-                .map_err(|e| Error::Format {
+                .map_err(|source| Error::Json {
                     path: path.to_path_buf(),
                     line: n + 1,
-                    reason: e.to_string(),
+                    source,
                 })
         })
         .collect()

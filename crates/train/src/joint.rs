@@ -88,10 +88,9 @@ struct Prepared {
 }
 
 fn prepare(model: &NerModel, head: &RelationHead, s: &RelationSentence) -> Result<Prepared> {
-    let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
     let relations = &head.config().relations;
     let example: TrainExample = s.clone().into();
-    let encoding = model.encode(&s.text).map_err(ner)?;
+    let encoding = model.encode(&s.text).map_err(Error::Ner)?;
     Ok(Prepared {
         encoded: encode_from(model, &example, &encoding)?,
         encoding,
@@ -252,7 +251,6 @@ fn batch_loss(
     batch: &[Prepared],
     layers: &[usize],
 ) -> Result<(Tensor, Option<Tensor>)> {
-    let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
     let rows: Vec<PieceRow> = batch
         .iter()
         .map(|p| PieceRow {
@@ -260,7 +258,7 @@ fn batch_loss(
             shapes: &p.encoded.shapes,
         })
         .collect();
-    let (logits, all) = model.forward_rows(&rows, true).map_err(ner)?;
+    let (logits, all) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
     let (n, len, classes) = logits.size3()?;
     let mut targets = vec![IGNORE; (n * len) as usize];
     for (row, p) in batch.iter().enumerate() {
@@ -275,7 +273,7 @@ fn batch_loss(
         IGNORE,
         0.0,
     );
-    let states = select_layers(&all, layers, "the relation head").map_err(ner)?;
+    let states = select_layers(&all, layers, "the relation head").map_err(Error::Ner)?;
     let mut candidates: Vec<PairCandidate> = Vec::new();
     let mut labels: Vec<i64> = Vec::new();
     for (row, p) in batch.iter().enumerate() {

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use claimex_core::Sentence;
 use claimex_ner::{
-    find_relations, pair_batch, pair_candidates, Mention, NerModel, PairCandidate, RelationConfig,
-    RelationHead,
+    pair_batch, pair_candidates, Mention, NerModel, PairCandidate, RelationConfig, RelationHead,
 };
 use serde::Serialize;
 use tch::nn::OptimizerConfig;
@@ -83,7 +82,6 @@ pub fn train_relations(
     config: &RelationTrainConfig,
     mut progress: impl FnMut(&str),
 ) -> Result<RelationHead> {
-    let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
     let entity_types = crate::conll04::entity_types(train);
     let mut relations: Vec<String> = train
         .iter()
@@ -107,7 +105,7 @@ pub fn train_relations(
             }
         }
     }
-    let probe = model.piece_states(&["probe"], &[0]).map_err(ner)?;
+    let probe = model.piece_states(&["probe"], &[0]).map_err(Error::Ner)?;
     let hidden_size = probe[0].1.size()[1];
     let layers = if config.layers.is_empty() {
         let n = (0..64)
@@ -133,14 +131,14 @@ pub fn train_relations(
             signatures,
             none_below: 0.5,
         })
-        .map_err(ner)?
+        .map_err(Error::Ner)?
     };
     progress(&format!(
         "computing encoder features of {} sentences (layers {layers:?})",
         train.len()
     ));
     let texts: Vec<&str> = train.iter().map(|s| s.text.as_str()).collect();
-    let states = model.piece_states(&texts, &layers).map_err(ner)?;
+    let states = model.piece_states(&texts, &layers).map_err(Error::Ner)?;
     let mut rows: Vec<PairCandidate> = Vec::new();
     let mut labels: Vec<i64> = Vec::new();
     for (s, (enc, st)) in train.iter().zip(&states) {
@@ -218,8 +216,9 @@ pub fn predict_relations(
 ) -> Result<Vec<Vec<TypedRelation>>> {
     let config: &RelationConfig = head.config();
     let all: Vec<Vec<Mention>> = entities.iter().map(|e| mentions(e)).collect();
-    let found =
-        find_relations(model, head, texts, &all).map_err(|e| Error::Training(e.to_string()))?;
+    let found = model
+        .find_relations(head, texts, &all)
+        .map_err(Error::Ner)?;
     let typed = |e: &TypedSpan| TypedSpan {
         label: config
             .type_map
@@ -330,7 +329,7 @@ pub fn predict_entities(model: &NerModel, texts: &[&str]) -> Result<Vec<Vec<Type
         .collect();
     Ok(model
         .recognize(&sentences)
-        .map_err(|e| Error::Training(e.to_string()))?
+        .map_err(Error::Ner)?
         .into_iter()
         .map(|ents| {
             ents.into_iter()

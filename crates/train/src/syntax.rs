@@ -102,7 +102,7 @@ pub fn train_syntax(
             pos_labels: pos_labels.clone(),
             chunk_labels: chunk_labels.clone(),
         })
-        .map_err(|e| Error::Training(e.to_string()))?
+        .map_err(Error::Ner)?
     };
     progress(&format!(
         "computing encoder features of {} sentences (layers {:?})",
@@ -155,16 +155,13 @@ fn default_layers(model: &NerModel) -> Result<Vec<usize>> {
 }
 
 fn probe(model: &NerModel) -> Result<Vec<Tensor>> {
-    let enc = model
-        .encode("probe")
-        .map_err(|e| Error::Training(e.to_string()))?;
+    let enc = model.encode("probe").map_err(Error::Ner)?;
     let shapes = piece_shapes("probe", &enc);
     let row = PieceRow {
         ids: enc.get_ids(),
         shapes: &shapes,
     };
-    let (_, layers) = tch::no_grad(|| model.forward_rows(&[row], false))
-        .map_err(|e| Error::Training(e.to_string()))?;
+    let (_, layers) = tch::no_grad(|| model.forward_rows(&[row], false)).map_err(Error::Ner)?;
     Ok(layers)
 }
 
@@ -186,7 +183,6 @@ fn token_table(
     pos_labels: &[String],
     chunk_labels: &[String],
 ) -> Result<TokenTable> {
-    let ner = |e: claimex_ner::Error| Error::Training(e.to_string());
     struct Item {
         ids: Vec<u32>,
         shapes: Vec<i64>,
@@ -199,7 +195,7 @@ fn token_table(
     let mut items = Vec::new();
     for s in sentences {
         let (text, spans) = s.text();
-        let enc = model.encode(&text).map_err(ner)?;
+        let enc = model.encode(&text).map_err(Error::Ner)?;
         if enc.len() > model.window() {
             continue;
         }
@@ -236,8 +232,8 @@ fn token_table(
             })
             .collect();
         let feats = tch::no_grad(|| -> Result<Tensor> {
-            let (_, layers) = model.forward_rows(&rows, false).map_err(ner)?;
-            head.features(&layers).map_err(ner)
+            let (_, layers) = model.forward_rows(&rows, false).map_err(Error::Ner)?;
+            head.features(&layers).map_err(Error::Ner)
         })?;
         for (row, item) in batch.iter().enumerate() {
             // Position 0 is [CLS], so piece k is at k + 1.
@@ -285,11 +281,7 @@ pub fn evaluate_syntax(model: &NerModel, data: &[ConllSentence]) -> Result<Synta
         .collect();
     let mut analyses = Vec::with_capacity(sentences.len());
     for chunk in sentences.chunks(256) {
-        analyses.extend(
-            model
-                .analyze(chunk)
-                .map_err(|e| Error::Training(e.to_string()))?,
-        );
+        analyses.extend(model.analyze(chunk).map_err(Error::Ner)?);
     }
     let (mut tokens, mut matched, mut right) = (0, 0, 0);
     let mut gold_chunks = Vec::new();

@@ -1,14 +1,18 @@
+//! `train ner` and `eval ner`: fine-tuning a model's entity recogniser and scoring it.
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_ner::{NerConfig, NerModel, Precision};
 use claimex_train::{
-    evaluate, finetune, has_checkpoint, remove_checkpoint, EvalReport, TrainConfig, TrainExample,
+    evaluate, finetune, has_checkpoint, predict, remove_checkpoint, score_spans, worst_errors,
+    EvalReport, SentenceErrors, TrainConfig, TrainExample, TypedSpan, NONE,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::model_arg::ModelArg;
 use crate::parallelism;
 
 #[derive(Args)]
@@ -83,7 +87,7 @@ fn line(r: &EvalReport) -> String {
     format!("P {:.4} R {:.4} F1 {:.4}", r.precision, r.recall, r.f1)
 }
 
-pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
+pub fn train(args: TrainNerArgs) -> anyhow::Result<()> {
     parallelism::configure(args.threads)?;
     let mut model = crate::model_arg::load(&args.base, NerConfig::default())
         .with_context(|| format!("loading base model {}", args.base.display()))?;
@@ -215,4 +219,181 @@ pub fn ner(args: TrainNerArgs) -> anyhow::Result<()> {
     );
     eprintln!("wrote {} to {}", saved.info().id, args.out.display());
     Ok(())
+}
+
+#[derive(Args)]
+pub struct EvalNerArgs {
+    #[command(flatten)]
+    model: ModelArg,
+    /// CoNLL column file (token first, entity tag last; IOB1 or IOB2), claimex fixture JSONL
+    /// (`.jsonl`, entities as character offsets) or CoNLL04 JSON (`.json`).
+    #[arg(long)]
+    data: PathBuf,
+    /// Print one JSON object (precision, recall, f1, per_type, confusion, worst_errors) instead of
+    /// tables.
+    #[arg(long)]
+    json: bool,
+    /// Threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Sentence windows per forward pass.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Run the encoder's linear layers in int8 (dynamic quantisation, FBGEMM; BERT models):
+    /// faster, slightly less accurate; the model id gets `+int8`.
+    #[arg(long)]
+    int8: bool,
+    /// List this many sentences with the most errors (missed and spurious entities).
+    #[arg(long, default_value_t = 10)]
+    errors: usize,
+    /// Score only these entity types (comma-separated), dropping others from gold and
+    /// predictions: e.g. a model with an added type scored on data that lacks it.
+    #[arg(long, value_delimiter = ',')]
+    only_types: Vec<String>,
+}
+
+pub fn eval(args: EvalNerArgs) -> anyhow::Result<()> {
+    let threads = parallelism::configure(args.threads)?;
+    let model = args.model.load(NerConfig {
+        batch_size: args.batch_size,
+        int8: args.int8,
+        ..NerConfig::default()
+    })?;
+    let examples = read_examples(&args.data)?;
+    let keep = |spans: Vec<TypedSpan>| -> Vec<TypedSpan> {
+        spans
+            .into_iter()
+            .filter(|s| args.only_types.is_empty() || args.only_types.contains(&s.label))
+            .collect()
+    };
+    let started = std::time::Instant::now();
+    let predicted: Vec<_> = predict(&model, &examples)?.into_iter().map(keep).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let speed = Speed {
+        seconds,
+        sentences_per_s: examples.len() as f64 / seconds.max(1e-9),
+        batch_size: args.batch_size,
+        threads,
+        peak_rss_mib: parallelism::peak_rss_mib(),
+    };
+    let gold: Vec<_> = examples.iter().map(|e| keep(e.entities.clone())).collect();
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let report = score_spans(&gold, &predicted);
+    let worst = worst_errors(&texts, &gold, &predicted, args.errors);
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["model"] = model.info().id.clone().into();
+        value["data"] = args.data.display().to_string().into();
+        value["worst_errors"] = serde_json::to_value(&worst)?;
+        value["speed"] = serde_json::to_value(&speed)?;
+        println!("{value}");
+    } else {
+        print_table(&report, &model.info().id, &args.data);
+        println!(
+            "{} sentences in {:.1} s: {:.1} sentences/s (batch {}, {} threads), peak RSS {}",
+            report.sentences,
+            speed.seconds,
+            speed.sentences_per_s,
+            speed.batch_size,
+            speed.threads,
+            speed
+                .peak_rss_mib
+                .map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+        );
+        print_confusion(&report);
+        print_errors(&worst);
+    }
+    Ok(())
+}
+
+/// How fast the model tagged the data (tokenisation, windows, inference and decoding; reading and
+/// scoring excluded), and the process's peak memory.
+#[derive(serde::Serialize)]
+struct Speed {
+    seconds: f64,
+    sentences_per_s: f64,
+    batch_size: usize,
+    threads: usize,
+    peak_rss_mib: Option<f64>,
+}
+
+/// Rows are gold types, columns predicted types; `O` is "no entity with these boundaries".
+fn print_confusion(r: &EvalReport) {
+    let mut types: Vec<&str> = r
+        .confusion
+        .iter()
+        .flat_map(|(g, row)| std::iter::once(g.as_str()).chain(row.keys().map(String::as_str)))
+        .filter(|t| *t != NONE)
+        .collect();
+    types.sort();
+    types.dedup();
+    types.push(NONE);
+    let width = types.iter().map(|t| t.len()).max().unwrap_or(1).max(7);
+    println!(
+        "\nconfusion (rows gold, columns predicted; {NONE} = no entity with those boundaries)"
+    );
+    print!("{:<width$}", "");
+    for t in &types {
+        print!(" {t:>width$}");
+    }
+    println!();
+    for g in &types {
+        print!("{g:<width$}");
+        for p in &types {
+            let n = r.confusion.get(*g).and_then(|row| row.get(*p)).copied();
+            match n {
+                _ if *g == NONE && *p == NONE => print!(" {:>width$}", "-"),
+                Some(n) => print!(" {n:>width$}"),
+                None => print!(" {:>width$}", 0),
+            }
+        }
+        println!();
+    }
+}
+
+fn print_errors(worst: &[SentenceErrors]) {
+    if worst.is_empty() {
+        return;
+    }
+    println!("\nsentences with the most errors (- gold not found, + predicted not in gold)");
+    for e in worst {
+        println!(
+            "#{} ({} errors): {}",
+            e.sentence + 1,
+            e.missed.len() + e.spurious.len(),
+            e.text
+        );
+        for (sign, spans) in [("-", &e.missed), ("+", &e.spurious)] {
+            for s in spans.iter() {
+                println!(
+                    "    {sign} {:<6} {:?} at {}..{}",
+                    s.label, s.text, s.start, s.end
+                );
+            }
+        }
+    }
+}
+
+fn print_table(r: &EvalReport, model: &str, data: &std::path::Path) {
+    println!(
+        "model {model} on {} ({} sentences), strict span match",
+        data.display(),
+        r.sentences
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>8} {:>9}",
+        "type", "precision", "recall", "f1", "support", "predicted"
+    );
+    for (label, s) in &r.per_type {
+        println!(
+            "{label:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
+            s.precision, s.recall, s.f1, s.support, s.predicted
+        );
+    }
+    let support: usize = r.per_type.values().map(|s| s.support).sum();
+    let predicted: usize = r.per_type.values().map(|s| s.predicted).sum();
+    println!(
+        "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
+        "micro", r.precision, r.recall, r.f1, support, predicted
+    );
 }

@@ -1,0 +1,72 @@
+use std::path::PathBuf;
+
+/// Errors that stop a pipeline from being built or a run from going on. Problems with single
+/// documents are not errors: they become `skipped` records in the ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No model was named and the default model directory does not exist.
+    #[error(
+        "no model given and {default} does not exist: pass --model DIR (Config::model) or set CLAIMEX_MODEL \
+         (`claimex models init-random --out models/tiny-random` makes an untrained test model)"
+    )]
+    NoModel {
+        /// The default directory that was looked for.
+        default: PathBuf,
+    },
+    /// The model could not be resolved, loaded or run.
+    #[error("model {spec}: {source}")]
+    Model {
+        /// The model as it was named (a directory or an `hf:` id).
+        spec: String,
+        /// What went wrong.
+        #[source]
+        source: claimex_ner::Error,
+    },
+    /// The model directory's confidence calibration cannot be read.
+    #[error("model {dir}: {source}")]
+    Calibration {
+        /// The model directory.
+        dir: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: claimex_relations::Error,
+    },
+    /// The worker threads could not be started.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads {
+        /// How many were asked for.
+        threads: usize,
+        /// What went wrong.
+        #[source]
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// An output refused a write or could not be opened.
+    #[error(transparent)]
+    Sink(#[from] claimex_export::Error),
+    /// The inputs could not be listed or read.
+    #[error(transparent)]
+    Input(#[from] claimex_ingest::Error),
+    /// `--resume` was asked of an output that cannot tell which documents it holds.
+    #[error(
+        "--resume needs database outputs (.db, sqlite://PATH, postgres://...): {target} is a file that each run writes whole; drop --resume, or write to a database"
+    )]
+    CannotResume {
+        /// The output.
+        target: String,
+    },
+    /// The document ledger could not be written.
+    #[error("document ledger {path}: {source} (pass --ledger to put it elsewhere)")]
+    Ledger {
+        /// The ledger file.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A shard was written wrongly.
+    #[error("`{0}` is not a shard: write i/N with 0 <= i < N, for example 0/4")]
+    BadShard(String),
+}
+
+/// Result type of the claimex library.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,402 @@
+use std::sync::Mutex;
+use std::time::Instant;
+
+use claimex_core::{
+    link_entities, Claim, Document, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef,
+};
+use claimex_export::DocumentOutput;
+use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, RawDocument, ReadItem};
+use claimex_ner::{ModelInfo, NerConfig, NerModel, SentenceAnalysis};
+use claimex_relations::{Calibration, OpenExtraction, SentenceInput};
+use rayon::prelude::*;
+
+use crate::config::{load_model, resolve_model, ClaimStyle, Config};
+use crate::{Error, Result};
+
+/// Everything the pipeline found in one input document, and its ledger record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentResult {
+    /// What became of the document: processed (with counts), skipped (with the reason) or a
+    /// duplicate (naming the document it repeats).
+    pub record: DocumentRecord,
+    /// The cleaned document, whose text every offset points into; `None` when it was skipped or
+    /// a duplicate.
+    pub document: Option<Document>,
+    /// Its sentences.
+    pub sentences: Vec<Sentence>,
+    /// Its entity mentions, linked within the document.
+    pub entities: Vec<EntitySpan>,
+    /// Its claims ([`ClaimStyle::Claims`]).
+    pub claims: Vec<Claim>,
+    /// Its Open IE extractions, sentence by sentence ([`ClaimStyle::OpenIe`]).
+    pub open: Vec<Vec<OpenExtraction>>,
+}
+
+impl DocumentResult {
+    fn not_processed(record: DocumentRecord) -> Self {
+        DocumentResult {
+            record,
+            document: None,
+            sentences: vec![],
+            entities: vec![],
+            claims: vec![],
+            open: vec![],
+        }
+    }
+
+    /// What a claim sink writes of it.
+    pub fn output(&self) -> DocumentOutput<'_> {
+        DocumentOutput {
+            record: &self.record,
+            entities: &self.entities,
+            claims: &self.claims,
+        }
+    }
+}
+
+/// Seconds spent in each stage so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// HTML extraction, cleaning, ids, sentence splitting and duplicate detection.
+    pub prepare: f64,
+    /// The encoder's forward pass with every head (entities, tags, relation states).
+    pub ner: f64,
+    /// Linking and claim building.
+    pub claims: f64,
+    /// Typed relations from the relation head.
+    pub typing: f64,
+}
+
+/// The claimex pipeline: cleaning and sentence splitting, one encoder pass per batch for every
+/// head (entities, part-of-speech and chunk tags, relation states), in-document entity linking,
+/// claim building with calibrated confidence, and relation typing. The model is loaded once;
+/// [`Pipeline::process`] takes any number of documents and may be called again and again.
+pub struct Pipeline {
+    model: NerModel,
+    ids: ModelIds,
+    calibration: Option<Calibration>,
+    config: Config,
+    pool: rayon::ThreadPool,
+    threads: usize,
+    duplicates: Mutex<DuplicateFilter>,
+    stages: Mutex<StageTimes>,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl Pipeline {
+    /// Loads the model `config` names (see [`resolve_model`]) and starts the worker threads.
+    pub fn new(config: Config) -> Result<Pipeline> {
+        let threads = config
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|source| Error::Threads { threads, source })?;
+        tch::set_num_threads(threads as i32);
+        let spec = resolve_model(config.model.as_deref())?;
+        let model = load_model(
+            &spec,
+            NerConfig {
+                batch_size: config.batch_size,
+                int8: config.int8,
+                ..NerConfig::default()
+            },
+        )?;
+        let info = model.info();
+        let mut warnings = Vec::new();
+        if !info.trained {
+            warnings.push(format!(
+                "model {} is randomly initialised, not trained: its entities and claims are noise",
+                info.id
+            ));
+        }
+        let ids = ModelIds {
+            ner: info.id.clone(),
+            relations: claims_model_id(info),
+        };
+        let method = claimex_relations::method_id(info.syntax_id.as_deref());
+        let calibration = match Calibration::of_model(&info.dir).map_err(|source| {
+            Error::Calibration {
+                dir: info.dir.clone(),
+                source,
+            }
+        })? {
+            Some(c) if c.method != method => {
+                warnings.push(format!(
+                    "{} was fitted for {}, not {method}: claim confidences are uncalibrated (refit with `claimex eval claims --fit-calibration`)",
+                    claimex_relations::CALIBRATION_FILE,
+                    c.method,
+                ));
+                None
+            }
+            other => other,
+        };
+        let calibration = calibration.filter(|_| config.calibrate);
+        Ok(Pipeline {
+            model,
+            ids,
+            calibration,
+            config,
+            pool,
+            threads,
+            duplicates: Mutex::new(DuplicateFilter::new()),
+            stages: Mutex::new(StageTimes::default()),
+            warnings: Mutex::new(warnings),
+        })
+    }
+
+    /// What the loaded model is.
+    pub fn model_info(&self) -> &ModelInfo {
+        self.model.info()
+    }
+
+    /// The model ids stored with every claim.
+    pub fn model_ids(&self) -> &ModelIds {
+        &self.ids
+    }
+
+    /// The model, for callers that need it directly (evaluations of a single head).
+    pub fn model(&self) -> &NerModel {
+        &self.model
+    }
+
+    /// The settings it was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Worker threads in use.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Whether confidences are calibrated.
+    pub fn is_calibrated(&self) -> bool {
+        self.calibration.is_some()
+    }
+
+    /// Time spent per stage since the pipeline was built.
+    pub fn stage_times(&self) -> StageTimes {
+        *lock(&self.stages)
+    }
+
+    /// Warnings gathered since the last call (an untrained model, a calibration fitted for
+    /// another method, a chunk the model failed on): for the caller to show.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *lock(&self.warnings))
+    }
+
+    /// Texts in, results out: each text is a document with a content-hash id.
+    pub fn process_texts<S: AsRef<str>>(&self, texts: &[S]) -> Vec<DocumentResult> {
+        let raws = texts
+            .iter()
+            .enumerate()
+            .map(|(k, text)| {
+                let source = SourceRef {
+                    path: "<text>".into(),
+                    line: Some(k as u64 + 1),
+                };
+                RawDocument::new(source, text.as_ref().to_string())
+            })
+            .collect();
+        self.process(raws)
+    }
+
+    /// Documents in, one result per document out, in input order.
+    pub fn process(&self, docs: Vec<RawDocument>) -> Vec<DocumentResult> {
+        self.process_items(docs.into_iter().map(Ok).collect())
+    }
+
+    /// [`Pipeline::process`] over what a [`claimex_ingest::DocumentReader`] yields: documents,
+    /// and records of inputs that could not be read (passed through as results).
+    pub fn process_items(&self, items: Vec<ReadItem>) -> Vec<DocumentResult> {
+        self.process_chunk(items)
+    }
+
+    /// Counts `raw` as seen for duplicate detection without processing it (a document an earlier
+    /// run committed: a later copy of it is still a duplicate).
+    pub fn mark_seen(&self, raw: &RawDocument) {
+        if let Ok(doc) = claimex_ingest::clean_document(raw.clone()) {
+            lock(&self.duplicates).check(&doc);
+        }
+    }
+
+    /// The stages over one chunk. The model runs on the calling thread (libtorch tensors are not
+    /// shared between threads; libtorch parallelises inside its operations); cleaning, splitting
+    /// and claim building run on the pipeline's pool.
+    fn process_chunk(&self, items: Vec<ReadItem>) -> Vec<DocumentResult> {
+        let mut clock = Instant::now();
+        let mut times = StageTimes::default();
+        let mut lap = |stage: &mut f64| {
+            *stage += clock.elapsed().as_secs_f64();
+            clock = Instant::now();
+        };
+        // Cleaning and splitting run in parallel; duplicate detection then needs input order.
+        let prepared = self.pool.install(|| prepare_all(items));
+        let items: Vec<std::result::Result<PreparedDocument, DocumentRecord>> =
+            if self.config.skip_duplicates {
+                let mut seen = lock(&self.duplicates);
+                prepared
+                    .into_iter()
+                    .map(|item| {
+                        item.and_then(|p| match seen.check(&p.doc) {
+                            Some(record) => Err(record),
+                            None => Ok(p),
+                        })
+                    })
+                    .collect()
+            } else {
+                prepared
+            };
+        lap(&mut times.prepare);
+
+        let analysed = self.analyze(items);
+        lap(&mut times.ner);
+
+        // The model stays on this thread (libtorch tensors are not shared); the claim settings go
+        // to the workers.
+        let settings = ClaimSettings {
+            ids: &self.ids,
+            calibration: self.calibration.as_ref(),
+            style: self.config.style,
+        };
+        let mut results: Vec<(DocumentResult, Vec<SentenceAnalysis>)> = self.pool.install(|| {
+            analysed
+                .into_par_iter()
+                .map(|item| match item {
+                    Ok((prepared, analyses)) => settings.build(prepared, analyses),
+                    Err(record) => (DocumentResult::not_processed(record), vec![]),
+                })
+                .collect()
+        });
+        lap(&mut times.claims);
+
+        if let Some(head) = self.model.relation_head() {
+            let notes = crate::typing::type_documents(head, &mut results);
+            lock(&self.warnings).extend(notes);
+        }
+        lap(&mut times.typing);
+
+        let mut total = lock(&self.stages);
+        total.prepare += times.prepare;
+        total.ner += times.ner;
+        total.claims += times.claims;
+        total.typing += times.typing;
+        results.into_iter().map(|(result, _)| result).collect()
+    }
+
+    /// Entities, tags and relation states for the documents of a chunk. One model call covers
+    /// the whole chunk, so batches are full and sorted by length across documents. If the model
+    /// fails on the chunk, each document is analysed alone, and a document it still fails on is
+    /// skipped with the model's error as the reason: one bad document does not stop the run or
+    /// take its neighbours with it.
+    fn analyze(
+        &self,
+        items: Vec<std::result::Result<PreparedDocument, DocumentRecord>>,
+    ) -> Vec<std::result::Result<(PreparedDocument, Vec<SentenceAnalysis>), DocumentRecord>> {
+        let all_sentences: Vec<Sentence> = items
+            .iter()
+            .flat_map(|item| match item {
+                Ok(p) => p.sentences.clone(),
+                Err(_) => vec![],
+            })
+            .collect();
+        match self.model.analyze(&all_sentences) {
+            Ok(all) => {
+                let mut all = all.into_iter();
+                items
+                    .into_iter()
+                    .map(|item| {
+                        item.map(|p| {
+                            let analyses = all.by_ref().take(p.sentences.len()).collect();
+                            (p, analyses)
+                        })
+                    })
+                    .collect()
+            }
+            Err(chunk_error) => {
+                let documents = items.iter().filter(|i| i.is_ok()).count();
+                lock(&self.warnings).push(format!(
+                    "the model failed on a chunk of {documents} documents ({chunk_error}); analysing them one by one"
+                ));
+                items
+                    .into_iter()
+                    .map(|item| {
+                        let p = item?;
+                        match self.model.analyze(&p.sentences) {
+                            Ok(analyses) => Ok((p, analyses)),
+                            Err(e) => Err(DocumentRecord::skipped(
+                                Some(p.doc.id.clone()),
+                                p.doc.source.clone(),
+                                format!(
+                                    "the model failed on this document: {e} (a model whose tokenizer or weights cannot handle this text; the rest of the run went on)"
+                                ),
+                            )),
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// What claim building needs, apart from the model.
+struct ClaimSettings<'a> {
+    ids: &'a ModelIds,
+    calibration: Option<&'a Calibration>,
+    style: ClaimStyle,
+}
+
+impl ClaimSettings<'_> {
+    /// Links a document's entities and builds its claims (or Open IE extractions). The analyses
+    /// are handed back for relation typing, which reads their encoder states.
+    fn build(
+        &self,
+        prepared: PreparedDocument,
+        analyses: Vec<SentenceAnalysis>,
+    ) -> (DocumentResult, Vec<SentenceAnalysis>) {
+        let PreparedDocument { doc, sentences } = prepared;
+        let mut entities: Vec<Vec<EntitySpan>> =
+            analyses.iter().map(|a| a.entities.clone()).collect();
+        let tokens: Vec<_> = analyses.iter().map(|a| a.tokens.clone()).collect();
+        link_entities(&doc.id, entities.iter_mut().flatten());
+        let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
+        let (claims, open) = match self.style {
+            ClaimStyle::Claims => (
+                claimex_relations::claims_of_document(&doc.id, &inputs, self.ids, self.calibration),
+                vec![],
+            ),
+            ClaimStyle::OpenIe => (
+                vec![],
+                inputs
+                    .iter()
+                    .map(|input| claimex_relations::open_extractions(input, self.ids))
+                    .collect(),
+            ),
+        };
+        let mentions: Vec<EntitySpan> = entities.into_iter().flatten().collect();
+        let record = DocumentRecord::processed(&doc, sentences.len(), mentions.len(), claims.len());
+        let result = DocumentResult {
+            record,
+            document: Some(doc),
+            sentences,
+            entities: mentions,
+            claims,
+            open,
+        };
+        (result, analyses)
+    }
+}
+
+/// The relations model id of the claims a model makes (method, syntax head, relation head).
+pub fn claims_model_id(info: &ModelInfo) -> String {
+    claimex_relations::claims_model_id(info.syntax_id.as_deref(), info.relations_id.as_deref())
+}
+
+/// A lock that a panicking holder did not leave unusable (the guarded values stay consistent:
+/// each update is a single assignment or push).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,206 @@
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::time::Instant;
+
+use claimex_core::{DocStatus, DocumentRecord};
+use claimex_export::{doc_key, ClaimSink, DocKey};
+use claimex_ingest::ReadItem;
+
+use crate::ledger::{Ledger, Tally};
+use crate::{Error, Pipeline, Result};
+
+/// `i/N`: a process that handles shard `i` of `N`, that is input items `k` with `k % N == i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, 0-based.
+    pub index: usize,
+    /// How many shards there are.
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::BadShard(s.to_string());
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// How [`Pipeline::run`] goes through its input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunSettings {
+    /// Process only this shard of the input items.
+    pub shard: Option<Shard>,
+    /// Skip documents that every sink already holds for the same models (database sinks only).
+    pub resume: bool,
+}
+
+/// What [`Pipeline::run`] did: the counts and the time per stage.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSummary {
+    /// Documents by outcome, sentences, entities and claims.
+    pub tally: Tally,
+    /// Wall-clock seconds of the whole run.
+    pub seconds: f64,
+    /// Seconds per stage (see [`crate::StageTimes`]).
+    pub stages: crate::StageTimes,
+    /// Seconds spent writing to the sinks and the ledger.
+    pub write: f64,
+}
+
+impl Pipeline {
+    /// Streams `reader` through the pipeline a chunk of documents at a time
+    /// ([`crate::Config::chunk_docs`]), writing every document's results to every sink and its
+    /// record to the ledger, and calling `progress` after each chunk. Memory stays flat whatever
+    /// the corpus size. The sinks are finished (files renamed into place, transactions
+    /// committed) before it returns; on an error they are left unfinished, so a file sink leaves
+    /// nothing in place and a database keeps what it committed (for `resume`).
+    pub fn run(
+        &self,
+        reader: impl Iterator<Item = ReadItem>,
+        mut sinks: Vec<Box<dyn ClaimSink>>,
+        ledger: Ledger,
+        settings: RunSettings,
+        mut progress: impl FnMut(&Tally),
+    ) -> Result<RunSummary> {
+        let mut ledger = ledger;
+        let started = Instant::now();
+        let before = self.stage_times();
+        let done = if settings.resume {
+            committed_everywhere(&mut sinks)?
+        } else {
+            HashSet::new()
+        };
+        let chunk_docs = self.config().chunk_docs.max(1);
+        let mut chunk: Vec<ReadItem> = Vec::with_capacity(chunk_docs);
+        let mut write = 0.0;
+        let shard = settings.shard;
+        let items = reader
+            .enumerate()
+            .filter(|(k, _)| shard.map_or(true, |s| k % s.count == s.index))
+            .map(|(_, item)| item);
+        for item in items {
+            let key = match &item {
+                Ok(raw) => doc_key(&raw.source),
+                Err(record) => doc_key(&record.source),
+            };
+            if done.contains(&key) {
+                if let Ok(raw) = &item {
+                    self.mark_seen(raw);
+                }
+                ledger.record(&resumed_record(item))?;
+                continue;
+            }
+            chunk.push(item);
+            if chunk.len() >= chunk_docs {
+                write += self.run_chunk(std::mem::take(&mut chunk), &mut sinks, &mut ledger)?;
+                progress(ledger.tally());
+            }
+        }
+        write += self.run_chunk(chunk, &mut sinks, &mut ledger)?;
+        progress(ledger.tally());
+        let clock = Instant::now();
+        for sink in sinks {
+            sink.finish()?;
+        }
+        let tally = ledger.finish()?;
+        write += clock.elapsed().as_secs_f64();
+        let after = self.stage_times();
+        Ok(RunSummary {
+            tally,
+            seconds: started.elapsed().as_secs_f64(),
+            stages: crate::StageTimes {
+                prepare: after.prepare - before.prepare,
+                ner: after.ner - before.ner,
+                claims: after.claims - before.claims,
+                typing: after.typing - before.typing,
+            },
+            write,
+        })
+    }
+
+    /// Processes one chunk and writes it; returns the seconds spent writing.
+    fn run_chunk(
+        &self,
+        chunk: Vec<ReadItem>,
+        sinks: &mut [Box<dyn ClaimSink>],
+        ledger: &mut Ledger,
+    ) -> Result<f64> {
+        if chunk.is_empty() {
+            return Ok(0.0);
+        }
+        let results = self.process_items(chunk);
+        let clock = Instant::now();
+        for result in &results {
+            let output = result.output();
+            for sink in sinks.iter_mut() {
+                sink.write_document(&output)?;
+            }
+            ledger.record(&result.record)?;
+        }
+        Ok(clock.elapsed().as_secs_f64())
+    }
+}
+
+/// The documents that every sink already holds for this run's models; an error when a sink
+/// cannot tell (files are rewritten whole, so they cannot resume).
+fn committed_everywhere(sinks: &mut [Box<dyn ClaimSink>]) -> Result<HashSet<DocKey>> {
+    let mut done: Option<HashSet<DocKey>> = None;
+    for sink in sinks.iter_mut() {
+        let Some(keys) = sink.committed()? else {
+            return Err(Error::CannotResume {
+                target: sink.target(),
+            });
+        };
+        done = Some(match done {
+            None => keys,
+            Some(d) => d.intersection(&keys).cloned().collect(),
+        });
+    }
+    Ok(done.unwrap_or_default())
+}
+
+/// The ledger line of a document an earlier run committed.
+fn resumed_record(item: ReadItem) -> DocumentRecord {
+    let (doc_id, source) = match item {
+        Ok(raw) => (raw.id, raw.source),
+        Err(record) => (record.doc_id, record.source),
+    };
+    DocumentRecord {
+        doc_id,
+        source,
+        status: DocStatus::Resumed,
+        reason: Some("committed to the output by an earlier run; not processed again".into()),
+        sentences: 0,
+        entities: 0,
+        claims: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_shard() {
+        let s: Shard = "1/4".parse().unwrap();
+        assert_eq!((s.index, s.count), (1, 4));
+    }
+
+    #[test]
+    fn rejects_a_shard_outside_its_count() {
+        for bad in ["4/4", "1/0", "x/2", "3"] {
+            let err = bad.parse::<Shard>().unwrap_err().to_string();
+            assert!(err.contains("is not a shard"), "{bad}: {err}");
+        }
+    }
+}
