@@ -39,14 +39,14 @@ run: build $(if $(filter models/tiny-random,$(RUN_MODEL)),models/tiny-random/mod
 lint: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p claimex-ner --features remote -- -D warnings
+	cargo clippy -p claimex-model --features remote -- -D warnings
 
 # The tests run beside a throwaway PostgreSQL server (scripts/with-postgres.sh installs Debian's
 # postgresql package if needed). The last line builds the optional hub-download feature (`remote`)
 # and checks its offline error.
 test: lint
 	scripts/with-postgres.sh cargo test --workspace
-	cargo test -p claimex-ner --features remote --lib hub
+	cargo test -p claimex-model --features remote --lib hub
 
 # Rebuilds models/default from the all-MiniLM-L6-v2 encoder (PyPI) and CoNLL-2003 train+dev.
 # About 17 minutes on 2 cores; see models/default/README.md.

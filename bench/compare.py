@@ -17,7 +17,7 @@ Measures, on CoNLL-2003 test (sentences as their tokens joined by spaces):
     text laid out as documents, and on the sample corpus replicated to 10k and to --big sentences,
     for speed and peak memory; and the pipeline model's encoder pass with all its heads alone
     (`claimex eval ner --model models/default`), the baseline of `claimex_pipeline_over_ner`;
-  - libtorch's matmul ceiling (crates/ner/examples/matmul_ceiling.rs) and the model's FLOPs per
+  - libtorch's matmul ceiling (crates/model/examples/matmul_ceiling.rs) and the model's FLOPs per
     word piece, giving the fraction of the ceiling claimex NER reaches.
 Prints one table and writes the JSON that bench/README.md describes.
 """
@@ -110,7 +110,7 @@ def prf(gold, pred):
 
 def constrained_tags(logp, labels):
     """The most probable BIO sequence with well-formed entities (no I-X after O or another type),
-    as claimex-ner decodes: a word reads its first piece's log-probabilities."""
+    as claimex-model decodes: a word reads its first piece's log-probabilities."""
     n, k = len(logp), len(labels)
     if n == 0:
         return []
@@ -194,7 +194,7 @@ def hf_pipeline(a):
 
 
 def hf_loop(a):
-    """What claimex-ner does, written in PyTorch: the sentence text through the fast tokenizer,
+    """What claimex-model does, written in PyTorch: the sentence text through the fast tokenizer,
     length-sorted batches under no_grad, each word (the tokenizer's pre-tokenised words, as claimex
     sees them) read at its first piece, the constrained BIO decoding, character spans."""
     torch, tok, model = load_hf(a)
@@ -300,7 +300,7 @@ def peer(name, args, extra=()):
     return result
 
 
-def claimex_ner(args, model, data, flags, label):
+def claimex_model(args, model, data, flags, label):
     """`claimex eval ner` on the data: speed (tagging only, as claimex times it), scores, memory."""
     stdout, _, _, rss = run_child([BIN, "eval", "ner", "--model", model, "--data", data, *flags,
                                    "--batch-size", args.batch, "--threads", args.threads,
@@ -394,12 +394,12 @@ def main():
     r["torch_matmul"] = peer("torch-matmul", args)
 
     # 2. NER alone: claimex, then the peers, same weights.
-    r["claimex_ner"] = claimex_ner(args, model, data, [], "claimex NER")
+    r["claimex_model"] = claimex_model(args, model, data, [], "claimex NER")
     # The ceiling again right after, since the machine's speed drifts: the fraction is taken of
     # the best of the three measurements, never of a slow moment.
     stdout, _, _, _ = run_child([MATMUL, args.threads, 2048, 10], "libtorch matmul ceiling, again")
     r["matmul_after_ner"] = json.loads(stdout)
-    r["claimex_ner_int8"] = claimex_ner(args, model, data, ["--int8"], "claimex NER, int8")
+    r["claimex_ner_int8"] = claimex_model(args, model, data, ["--int8"], "claimex NER, int8")
     extra = ["--model", model, "--data", data]
     r["hf_pipeline"] = peer("hf-pipeline", args, extra)
     r["hf_loop"] = peer("hf-loop", args, extra)
@@ -408,7 +408,7 @@ def main():
     # 3. The whole pipeline, on the same text as documents, then on the replicated corpus; and the
     # pipeline model's encoder pass alone (every head, as `run` uses it) on the same sentences, so
     # that pipeline / pass is what the stages around the model cost.
-    r["claimex_ner_pipeline_model"] = claimex_ner(args, args.pipeline_model, data, [],
+    r["claimex_ner_pipeline_model"] = claimex_model(args, args.pipeline_model, data, [],
                                                   "claimex NER pass, pipeline model")
     with tempfile.TemporaryDirectory() as tmp:
         conll_jsonl = Path(tmp) / "conll-test.jsonl"
@@ -433,7 +433,7 @@ def main():
     fpp = flops_per_piece(model, pieces / n)
     gflops = max(r["matmul"]["best_gflops"], r["matmul_after_ner"]["best_gflops"],
                  r["torch_matmul"]["best_gflops"])
-    ner_pieces_per_s = pieces / n * r["claimex_ner"]["sents_per_s"]
+    ner_pieces_per_s = pieces / n * r["claimex_model"]["sents_per_s"]
     ceiling_pieces_per_s = gflops * 1e9 / fpp
 
     ratio = lambda a, b: a / b if b else None
@@ -445,13 +445,13 @@ def main():
         "batch_size": args.batch,
         "data": args.data,
         "sentences": n,
-        "ner_model": r["claimex_ner"]["model"],
-        "claimex_ner_sents_per_s": r["claimex_ner"]["sents_per_s"],
+        "ner_model": r["claimex_model"]["model"],
+        "claimex_ner_sents_per_s": r["claimex_model"]["sents_per_s"],
         "claimex_pipeline_sents_per_s": r["claimex_pipeline_conll"]["sents_per_s"],
         "hf_ner_sents_per_s": r["hf_pipeline"]["sents_per_s"],
         "hf_loop_sents_per_s": r["hf_loop"]["sents_per_s"],
         "spacy_sents_per_s": r["spacy"]["sents_per_s"],
-        "claimex_f1": r["claimex_ner"]["f1"],
+        "claimex_f1": r["claimex_model"]["f1"],
         "claimex_ner_int8_sents_per_s": r["claimex_ner_int8"]["sents_per_s"],
         "claimex_int8_f1": r["claimex_ner_int8"]["f1"],
         "hf_f1": r["hf_pipeline"]["f1"],
@@ -466,12 +466,12 @@ def main():
         "rss_100k_mb": r["claimex_pipeline_corpus_big"]["peak_rss_mib"],
         "big_sentences": r["claimex_pipeline_corpus_big"]["sentences"],
         "ratios": {
-            "claimex_ner_over_hf_pipeline": ratio(r["claimex_ner"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
-            "claimex_ner_over_hf_loop": ratio(r["claimex_ner"]["sents_per_s"], r["hf_loop"]["sents_per_s"]),
+            "claimex_ner_over_hf_pipeline": ratio(r["claimex_model"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
+            "claimex_ner_over_hf_loop": ratio(r["claimex_model"]["sents_per_s"], r["hf_loop"]["sents_per_s"]),
             "claimex_pipeline_over_hf_pipeline": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
             "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
-            "claimex_int8_over_fp32": ratio(r["claimex_ner_int8"]["sents_per_s"], r["claimex_ner"]["sents_per_s"]),
-            "claimex_ner_over_spacy": ratio(r["claimex_ner"]["sents_per_s"], r["spacy"]["sents_per_s"]),
+            "claimex_int8_over_fp32": ratio(r["claimex_ner_int8"]["sents_per_s"], r["claimex_model"]["sents_per_s"]),
+            "claimex_ner_over_spacy": ratio(r["claimex_model"]["sents_per_s"], r["spacy"]["sents_per_s"]),
             "rss_big_over_10k": ratio(r["claimex_pipeline_corpus_big"]["peak_rss_mib"], r["claimex_pipeline_corpus_10k"]["peak_rss_mib"]),
         },
         "runs": r,
@@ -486,7 +486,7 @@ def print_table(x):
     r = x["runs"]
     base = x["hf_ner_sents_per_s"]
     rows = [
-        ("claimex NER", r["claimex_ner"], x["claimex_f1"]),
+        ("claimex NER", r["claimex_model"], x["claimex_f1"]),
         ("claimex NER, int8 (--int8)", r["claimex_ner_int8"], x["claimex_int8_f1"]),
         ("HF transformers pipeline API", r["hf_pipeline"], x["hf_f1"]),
         ("HF hand-batched no_grad loop", r["hf_loop"], x["hf_loop_f1"]),

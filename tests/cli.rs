@@ -471,7 +471,7 @@ fn eval_claims_reports_reliability_and_fits_a_calibration() {
     let counted: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
     assert_eq!(counted, report["predicted"].as_u64().unwrap());
     // With --fit-calibration the ECE shown is the 5-fold cross-fitted one: measured 0.065 with
-    // models/default (crates/relations/README.md). Ceiling: that plus a margin of 0.085, wide
+    // models/default (crates/claims/README.md). Ceiling: that plus a margin of 0.085, wide
     // because an ECE over 78 claims in 10 bins is coarse.
     assert!(
         report["reliability"]["ece"].as_f64().unwrap() < 0.15,

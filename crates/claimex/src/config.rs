@@ -78,12 +78,15 @@ pub fn resolve_model(flag: Option<&Path>) -> Result<PathBuf> {
 
 /// Loads the model `spec` names (a directory, or an `hf:` id fetched into the cache by a build
 /// with the `remote` feature) with the given inference settings.
-pub fn load_model(spec: &Path, config: claimex_ner::NerConfig) -> Result<claimex_ner::NerModel> {
+pub fn load_model(
+    spec: &Path,
+    config: claimex_model::NerConfig,
+) -> Result<claimex_model::NerModel> {
     let named = spec.to_string_lossy().into_owned();
     let wrap = |source| Error::Model {
         spec: named.clone(),
         source,
     };
-    let dir = claimex_ner::resolve_model(&named).map_err(wrap)?;
-    claimex_ner::NerModel::load(&dir, config).map_err(wrap)
+    let dir = claimex_model::resolve_model(&named).map_err(wrap)?;
+    claimex_model::NerModel::load(&dir, config).map_err(wrap)
 }

@@ -20,7 +20,7 @@ pub enum Error {
         spec: String,
         /// What went wrong.
         #[source]
-        source: claimex_ner::Error,
+        source: claimex_model::Error,
     },
     /// The model directory's confidence calibration cannot be read.
     #[error("model {dir}: {source}")]
@@ -29,7 +29,7 @@ pub enum Error {
         dir: PathBuf,
         /// What went wrong.
         #[source]
-        source: claimex_relations::Error,
+        source: claimex_claims::Error,
     },
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {source}")]

@@ -49,8 +49,8 @@ pub use ledger::{default_ledger_path, Ledger, Tally};
 pub use pipeline::{claims_model_id, DocumentResult, Pipeline, StageTimes};
 pub use run::{RunSettings, RunSummary, Shard};
 
+pub use claimex_claims::OpenExtraction;
 pub use claimex_core::{
     Argument, Attribution, Claim, DocStatus, Document, DocumentRecord, EntitySpan, Modality,
     ModelIds, Predicate, Sentence, SourceRef,
 };
-pub use claimex_relations::OpenExtraction;

@@ -1,13 +1,13 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
+use claimex_claims::{Calibration, OpenExtraction, SentenceInput};
 use claimex_core::{
     link_entities, Claim, Document, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef,
 };
 use claimex_export::DocumentOutput;
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, RawDocument, ReadItem};
-use claimex_ner::{ModelInfo, NerConfig, NerModel, SentenceAnalysis};
-use claimex_relations::{Calibration, OpenExtraction, SentenceInput};
+use claimex_model::{ModelInfo, NerConfig, NerModel, SentenceAnalysis};
 use rayon::prelude::*;
 
 use crate::config::{load_model, resolve_model, ClaimStyle, Config};
@@ -116,7 +116,7 @@ impl Pipeline {
             ner: info.id.clone(),
             relations: claims_model_id(info),
         };
-        let method = claimex_relations::method_id(info.syntax_id.as_deref());
+        let method = claimex_claims::method_id(info.syntax_id.as_deref());
         let calibration = match Calibration::of_model(&info.dir).map_err(|source| {
             Error::Calibration {
                 dir: info.dir.clone(),
@@ -126,7 +126,7 @@ impl Pipeline {
             Some(c) if c.method != method => {
                 warnings.push(format!(
                     "{} was fitted for {}, not {method}: claim confidences are uncalibrated (refit with `claimex eval claims --fit-calibration`)",
-                    claimex_relations::CALIBRATION_FILE,
+                    claimex_claims::CALIBRATION_FILE,
                     c.method,
                 ));
                 None
@@ -365,14 +365,14 @@ impl ClaimSettings<'_> {
         let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
         let (claims, open) = match self.style {
             ClaimStyle::Claims => (
-                claimex_relations::claims_of_document(&doc.id, &inputs, self.ids, self.calibration),
+                claimex_claims::claims_of_document(&doc.id, &inputs, self.ids, self.calibration),
                 vec![],
             ),
             ClaimStyle::OpenIe => (
                 vec![],
                 inputs
                     .iter()
-                    .map(|input| claimex_relations::open_extractions(input, self.ids))
+                    .map(|input| claimex_claims::open_extractions(input, self.ids))
                     .collect(),
             ),
         };
@@ -392,7 +392,7 @@ impl ClaimSettings<'_> {
 
 /// The relations model id of the claims a model makes (method, syntax head, relation head).
 pub fn claims_model_id(info: &ModelInfo) -> String {
-    claimex_relations::claims_model_id(info.syntax_id.as_deref(), info.relations_id.as_deref())
+    claimex_claims::claims_model_id(info.syntax_id.as_deref(), info.relations_id.as_deref())
 }
 
 /// A lock that a panicking holder did not leave unusable (the guarded values stay consistent:

@@ -2,7 +2,7 @@
 //! reading the encoder states of the NER pass.
 
 use claimex_core::Claim;
-use claimex_ner::{find_relations_in, Mention, PieceStates, RelationHead, SentenceAnalysis};
+use claimex_model::{find_relations_in, Mention, PieceStates, RelationHead, SentenceAnalysis};
 
 use crate::pipeline::DocumentResult;
 
@@ -65,7 +65,7 @@ fn type_claims<'a>(
         &'a [SentenceAnalysis],
         &'a [claimex_core::Sentence],
     )],
-) -> claimex_ner::Result<()> {
+) -> claimex_model::Result<()> {
     let mut sentences: Vec<Typed<'a>> = Vec::new();
     // Per document, per claim: (sentence, head mention, tail mention).
     let mut places: Vec<Vec<Option<(usize, usize, usize)>>> = Vec::with_capacity(docs.len());

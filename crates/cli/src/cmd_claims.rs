@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex::{ClaimStyle, Config, Pipeline, SourceRef};
+use claimex_claims::{reliability, Calibration};
 use claimex_ingest::RawDocument;
-use claimex_relations::{reliability, Calibration};
 use claimex_train::{
     correct_claims, read_carb, read_claim_fixtures, score_carb, score_claims, ClaimExample,
     GoldClaim, OpenTuple, PredictedClaim, ScoredTuple,
@@ -167,7 +167,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     }
     let models = pipeline.model_ids().clone();
     // Calibration is keyed by the claim-building method, not by the relation head.
-    let method = claimex_relations::method_id(pipeline.model_info().syntax_id.as_deref());
+    let method = claimex_claims::method_id(pipeline.model_info().syntax_id.as_deref());
     let calibrated = pipeline.is_calibrated();
     let (predicted, confidences): (Vec<Vec<PredictedClaim>>, Vec<Vec<f32>>) =
         pipeline_claims(&pipeline, &examples)?

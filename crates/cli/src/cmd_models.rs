@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel, RandomModelSpec, CONLL_LABELS};
+use claimex_model::{NerConfig, NerModel, RandomModelSpec, CONLL_LABELS};
 use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
@@ -84,7 +84,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                 architecture: args.architecture,
                 ..RandomModelSpec::default()
             };
-            claimex_ner::write_random_model(&args.out, &spec)
+            claimex_model::write_random_model(&args.out, &spec)
                 .with_context(|| format!("writing random model to {}", args.out.display()))?;
             let model = NerModel::load(&args.out, NerConfig::default())?;
             eprintln!(
@@ -96,7 +96,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
         }
         ModelsCommand::ImportEncoder(args) => {
             let labels: Vec<String> = CONLL_LABELS.iter().map(|s| s.to_string()).collect();
-            let copied = claimex_ner::import_encoder(
+            let copied = claimex_model::import_encoder(
                 &args.encoder,
                 &args.out,
                 &labels,
@@ -120,7 +120,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
         }
         ModelsCommand::ExportHf { model, out } => {
             let model = claimex::resolve_model(model.as_deref())?;
-            let done = claimex_ner::export_hf(&model, &out)
+            let done = claimex_model::export_hf(&model, &out)
                 .with_context(|| format!("exporting {} for Hugging Face", model.display()))?;
             eprintln!(
                 "wrote {} ({}, {} tensors){}",

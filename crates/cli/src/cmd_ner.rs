@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel, Precision};
+use claimex_model::{NerConfig, NerModel, Precision};
 use claimex_train::{
     evaluate, finetune, has_checkpoint, predict, remove_checkpoint, score_spans, worst_errors,
     EvalReport, SentenceErrors, TrainConfig, TrainExample, TypedSpan, NONE,
@@ -33,7 +33,7 @@ pub struct TrainNerArgs {
     #[arg(long)]
     out: PathBuf,
     /// Name recorded in the model card and in every claim's model id.
-    #[arg(long, default_value = "claimex-ner")]
+    #[arg(long, default_value = "claimex-model")]
     name: String,
     /// Passes over the training data.
     #[arg(long, default_value_t = 3)]

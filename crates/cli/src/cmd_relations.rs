@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel, Precision, RelationHead};
+use claimex_model::{NerConfig, NerModel, Precision, RelationHead};
 use claimex_train::{
     entity_types, finetune_jointly, gold_relations, predict_entities, predict_relations,
     read_conll04, score_relations, train_relations, tune_threshold, JointConfig, RelationReport,
@@ -46,7 +46,7 @@ pub struct TrainRelationsArgs {
     /// epoch by strict relation F1 on --dev is kept), adding the data's entity types to the NER
     /// labels, and rewrite the whole model directory (half-precision weights, new model id).
     /// Its NER and syntax tags change with the encoder: use a copy, never the model whose NER you
-    /// want kept (CoNLL04 test: NER trained on CoNLL04 first, then 12 joint epochs, F1 0.621).
+    /// want kept.
     #[arg(long, default_value_t = 0)]
     joint_epochs: usize,
     /// Threads for libtorch [default: all cores].

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_ner::{NerConfig, NerModel};
+use claimex_model::{NerConfig, NerModel};
 use claimex_train::{evaluate_syntax, read_conll, train_syntax, SyntaxReport, SyntaxTrainConfig};
 use clap::Args;
 

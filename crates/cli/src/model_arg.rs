@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use claimex_ner::{NerConfig, NerModel};
+use claimex_model::{NerConfig, NerModel};
 use clap::Args;
 
 /// `--model` of every command that reads a model; resolved by [`claimex::resolve_model`], the

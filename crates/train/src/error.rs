@@ -61,7 +61,7 @@ pub enum Error {
     },
     /// The model (encoding, forward pass, heads) failed during training or evaluation.
     #[error("training: {0}")]
-    Ner(#[from] claimex_ner::Error),
+    Ner(#[from] claimex_model::Error),
     /// A checkpoint's training state cannot be read or written as JSON.
     #[error("training: {path}: {source}")]
     State {

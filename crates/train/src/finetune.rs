@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use claimex_ner::{piece_shapes, word_pieces, NerModel, PieceRow, Precision};
+use claimex_model::{piece_shapes, word_pieces, NerModel, PieceRow, Precision};
 use serde::{Deserialize, Serialize};
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
@@ -479,12 +479,12 @@ fn write_checkpoint_extras(
     partial: &Path,
     best: Option<&[(String, Tensor)]>,
     json: String,
-) -> claimex_ner::Result<()> {
+) -> claimex_model::Result<()> {
     if let Some(best) = best {
         Tensor::write_safetensors(best, partial.join(BEST_WEIGHTS_FILE))?;
     }
     let path = partial.join(STATE_FILE);
-    std::fs::write(&path, json).map_err(|source| claimex_ner::Error::Io { path, source })
+    std::fs::write(&path, json).map_err(|source| claimex_model::Error::Io { path, source })
 }
 
 /// Removes the epoch directories (and unfinished `.partial` ones) in `dir` other than `keep`.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use claimex_ner::{
+use claimex_model::{
     pair_batch, pair_candidates, select_layers, Mention, NerModel, PairCandidate, PieceRow,
     RelationHead,
 };

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use claimex_core::Sentence;
-use claimex_ner::{
+use claimex_model::{
     pair_batch, pair_candidates, Mention, NerModel, PairCandidate, RelationConfig, RelationHead,
 };
 use serde::Serialize;

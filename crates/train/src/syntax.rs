@@ -4,7 +4,7 @@
 //! untouched.
 
 use claimex_core::{Sentence, TextIndex};
-use claimex_ner::{piece_shapes, NerModel, PieceRow, SyntaxConfig, SyntaxHead};
+use claimex_model::{piece_shapes, NerModel, PieceRow, SyntaxConfig, SyntaxHead};
 use serde::Serialize;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Tensor};

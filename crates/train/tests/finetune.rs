@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use claimex_ner::{write_random_model, NerConfig, NerModel, Precision, RandomModelSpec};
+use claimex_model::{write_random_model, NerConfig, NerModel, Precision, RandomModelSpec};
 use claimex_train::{evaluate, finetune, read_conll, TrainConfig, TrainExample};
 
 /// libtorch's random generator is global to the process: tests that draw from it (initialisation,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use claimex_ner::{
+use claimex_model::{
     write_random_model, NerConfig, NerModel, RandomModelSpec, RelationHead, RELATION_WEIGHTS,
 };
 use claimex_train::{

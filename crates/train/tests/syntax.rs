@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use claimex_core::Sentence;
-use claimex_ner::{write_random_model, NerConfig, NerModel, RandomModelSpec, SYNTAX_WEIGHTS};
+use claimex_model::{write_random_model, NerConfig, NerModel, RandomModelSpec, SYNTAX_WEIGHTS};
 use claimex_train::{evaluate_syntax, read_conll, train_syntax, SyntaxTrainConfig};
 
 fn fixture() -> Vec<claimex_train::ConllSentence> {

@@ -1,5 +1,5 @@
 //! Model references: a local directory, or `hf:ORG/NAME[@REVISION]` for a model on the Hugging
-//! Face hub, downloaded through rust-bert's remote resources when claimex-ner is built with the
+//! Face hub, downloaded through rust-bert's remote resources when claimex-model is built with the
 //! `remote` feature, and assembled into an ordinary model directory in the cache.
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use claimex_core::{Sentence, Span, TextIndex};
-use claimex_ner::{write_random_model, NerConfig, NerModel, RandomModelSpec};
+use claimex_model::{write_random_model, NerConfig, NerModel, RandomModelSpec};
 
 /// A random model that tags many tokens as entities (no bias towards O), so spans get exercised.
 fn model_dir(dir: &Path) {
@@ -297,7 +297,7 @@ fn word_shapes_change_the_logits_of_a_shape_model() {
     let model = load(dir.path(), 4, 256);
     let ids = [40u32, 41, 42];
     let logits = |shapes: &[i64]| {
-        tch::no_grad(|| model.logits(&[claimex_ner::PieceRow { ids: &ids, shapes }], false))
+        tch::no_grad(|| model.logits(&[claimex_model::PieceRow { ids: &ids, shapes }], false))
             .unwrap()
     };
     let lower = logits(&[1, 1, 1]);
@@ -312,7 +312,7 @@ fn pieces_carry_their_whole_words_shape() {
     let model = load(dir.path(), 4, 256);
     let text = "NATO met Zoë";
     let enc = model.encode(text).unwrap();
-    let shapes = claimex_ner::piece_shapes(text, &enc);
+    let shapes = claimex_model::piece_shapes(text, &enc);
     // Character-level vocabulary: one piece per character, each with its word's shape.
     assert_eq!(shapes, [3, 3, 3, 3, 1, 1, 1, 2, 2, 2]);
 }
@@ -326,8 +326,12 @@ fn half_precision_save_reloads_with_the_same_entities() {
     let dir = tempfile::tempdir().unwrap();
     let model = load(&shipped, 8, 256);
     let (full, half) = (dir.path().join("f32"), dir.path().join("f16"));
-    model.save(&full, "m", claimex_ner::Precision::F32).unwrap();
-    model.save(&half, "m", claimex_ner::Precision::F16).unwrap();
+    model
+        .save(&full, "m", claimex_model::Precision::F32)
+        .unwrap();
+    model
+        .save(&half, "m", claimex_model::Precision::F16)
+        .unwrap();
     let size = |d: &Path| {
         std::fs::metadata(d.join("model.safetensors"))
             .unwrap()
@@ -362,7 +366,8 @@ fn imports_encoder_weights_and_adds_a_fresh_head() {
     model_dir(&encoder);
     let out = dir.path().join("imported");
     let labels: Vec<String> = ["O", "B-X", "I-X"].iter().map(|s| s.to_string()).collect();
-    let copied = claimex_ner::import_encoder(&encoder, &out, &labels, true, "imported", 1).unwrap();
+    let copied =
+        claimex_model::import_encoder(&encoder, &out, &labels, true, "imported", 1).unwrap();
     assert!(copied > 10);
     let source = load(&encoder, 8, 256);
     let imported = load(&out, 8, 256);
@@ -381,8 +386,9 @@ fn importing_from_a_directory_without_weights_names_the_file() {
     model_dir(&encoder);
     std::fs::remove_file(encoder.join("model.safetensors")).unwrap();
     let labels = vec!["O".to_string()];
-    let err = claimex_ner::import_encoder(&encoder, &dir.path().join("o"), &labels, false, "x", 1)
-        .unwrap_err();
+    let err =
+        claimex_model::import_encoder(&encoder, &dir.path().join("o"), &labels, false, "x", 1)
+            .unwrap_err();
     assert!(err.to_string().contains("model.safetensors"), "{err}");
 }
 
@@ -404,7 +410,7 @@ fn extending_labels_keeps_existing_classes_and_saves_the_new_ones() {
         let logits = |m: &NerModel| {
             tch::no_grad(|| {
                 m.logits(
-                    &[claimex_ner::PieceRow {
+                    &[claimex_model::PieceRow {
                         ids: &ids,
                         shapes: &shapes,
                     }],
@@ -430,7 +436,7 @@ fn extending_labels_keeps_existing_classes_and_saves_the_new_ones() {
 
         let saved = dir.path().join("saved");
         model
-            .save(&saved, "extended", claimex_ner::Precision::F32)
+            .save(&saved, "extended", claimex_model::Precision::F32)
             .unwrap();
         let reloaded = load(&saved, 4, 256);
         assert_eq!(reloaded.info().labels, model.info().labels);
@@ -518,7 +524,7 @@ fn shape_features_on_another_architecture_are_refused() {
 /// pair of known types a relation (so the comparison below has relations to compare).
 fn model_with_relation_head(dir: &Path) -> NerModel {
     model_dir(dir);
-    let config = claimex_ner::RelationConfig {
+    let config = claimex_model::RelationConfig {
         layers: vec![0, 1],
         hidden_size: 32,
         head_size: 16,
@@ -528,7 +534,7 @@ fn model_with_relation_head(dir: &Path) -> NerModel {
         signatures: Default::default(),
         none_below: 1.1,
     };
-    claimex_ner::RelationHead::new(config)
+    claimex_model::RelationHead::new(config)
         .unwrap()
         .save(dir)
         .unwrap();
@@ -557,13 +563,13 @@ fn the_ner_pass_gives_the_relation_head_the_states_a_pass_of_its_own_gives() {
     }
 
     // And the relations found from either are the same.
-    let mentions: Vec<Vec<claimex_ner::Mention>> = analyses
+    let mentions: Vec<Vec<claimex_model::Mention>> = analyses
         .iter()
         .zip(&sentences)
         .map(|(a, s)| {
             a.entities
                 .iter()
-                .map(|e| claimex_ner::Mention {
+                .map(|e| claimex_model::Mention {
                     start: e.start - s.start,
                     end: e.end - s.start,
                     label: e.label.clone(),
@@ -571,13 +577,13 @@ fn the_ner_pass_gives_the_relation_head_the_states_a_pass_of_its_own_gives() {
                 .collect()
         })
         .collect();
-    let from_pass: Vec<&claimex_ner::PieceStates> =
+    let from_pass: Vec<&claimex_model::PieceStates> =
         analyses.iter().filter_map(|a| a.pieces.as_ref()).collect();
-    let reused = claimex_ner::find_relations_in(head, &texts, &from_pass, &mentions).unwrap();
+    let reused = claimex_model::find_relations_in(head, &texts, &from_pass, &mentions).unwrap();
     let encoded_again = model.find_relations(head, &texts, &mentions).unwrap();
     let found: usize = reused.iter().map(Vec::len).sum();
     assert!(found > 0, "the head relates every typed pair: {mentions:?}");
-    let labels = |r: &Vec<Vec<claimex_ner::FoundRelation>>| -> Vec<Vec<(usize, usize, String)>> {
+    let labels = |r: &Vec<Vec<claimex_model::FoundRelation>>| -> Vec<Vec<(usize, usize, String)>> {
         r.iter()
             .map(|s| {
                 s.iter()

@@ -1,8 +1,8 @@
 //! Open IE style extraction (`open_claims_of_sentence`, `implied_relations`) on sentences whose
 //! part-of-speech tags and entities are given, so the rules are tested apart from any tagger.
 
+use claimex_claims::{implied_relations, open_claims_of_sentence, SentenceInput};
 use claimex_core::{Argument, EntitySpan, ModelIds, Sentence, TaggedToken};
-use claimex_relations::{implied_relations, open_claims_of_sentence, SentenceInput};
 
 /// A sentence from "word/TAG" items separated by spaces (a `*` after the tag marks a word of an
 /// entity; neighbouring marked words form one mention of `label`).
@@ -352,7 +352,7 @@ fn claims_of(s: &Tagged) -> Vec<(String, String, String)> {
     let entities = [s.entities.clone()];
     let tokens = [s.tokens.clone()];
     let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
-    claimex_relations::claims_of_document("d", &inputs, &models, None)
+    claimex_claims::claims_of_document("d", &inputs, &models, None)
         .into_iter()
         .map(|c| {
             (

@@ -29,5 +29,5 @@ pub enum Error {
     },
 }
 
-/// Result type of claimex-relations.
+/// Result type of claimex-claims.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -144,5 +144,5 @@ impl Error {
     }
 }
 
-/// Result type of claimex-ner.
+/// Result type of claimex-model.
 pub type Result<T> = std::result::Result<T, Error>;

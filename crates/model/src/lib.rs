@@ -1,7 +1,9 @@
-//! Named-entity recognition on rust-bert: token classification with a BERT-family encoder loaded
-//! from a local model directory, tokenised by Hugging Face `tokenizers` (whose offset mapping gives
-//! exact character spans), with sub-word aggregation to whole words, BIO/BILOU decoding, and
-//! entity scores that are the mean (and minimum) of their words' label probabilities.
+//! The claimex model: a BERT-family encoder on rust-bert, loaded from a local model directory and
+//! tokenised by Hugging Face `tokenizers` (whose offset mapping gives exact character spans), and
+//! the heads that read its one forward pass per batch: token classification for entities (sub-word
+//! aggregation to whole words, BIO/BILOU decoding, entity scores that are the mean and minimum of
+//! their words' label probabilities), the syntax head and the relation head (`heads.rs` holds what
+//! they share).
 //!
 //! A model directory holds `config.json` (with `id2label`), `tokenizer.json` or `vocab.txt`, and
 //! weights as `model.safetensors` or `rust_model.ot`; an optional `claimex-model.json` names it.
