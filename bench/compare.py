@@ -27,6 +27,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -349,9 +350,13 @@ def claimex_run(args, docs_path, label, model):
         ledger = [json.loads(line) for line in open(Path(tmp) / "documents.jsonl")]
         claims = sum(1 for _ in open(out))
     sentences = sum(d.get("sentences", 0) for d in ledger)
+    # The run's own rate (its summary line): from reading the first document to the last write,
+    # model loading excluded, as `eval ner` times its tagging.
+    in_run = re.search(r"\(([\d.]+) sentences/s", stderr)
     skipped = [d for d in ledger if d.get("status") not in ("processed", "repaired")]
     return {"documents": len(ledger), "skipped": len(skipped), "sentences": sentences,
             "claims": claims, "seconds": wall, "sents_per_s": sentences / wall,
+            "in_run_sents_per_s": float(in_run.group(1)) if in_run else None,
             "peak_rss_mib": rss,
             "summary": [l.strip() for l in stderr.splitlines() if l.startswith(("claimex:", "  time:"))]}
 
@@ -469,7 +474,8 @@ def main():
             "claimex_ner_over_hf_pipeline": ratio(r["claimex_model"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
             "claimex_ner_over_hf_loop": ratio(r["claimex_model"]["sents_per_s"], r["hf_loop"]["sents_per_s"]),
             "claimex_pipeline_over_hf_pipeline": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
-            "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
+            "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["in_run_sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
+            "claimex_pipeline_wall_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
             "claimex_int8_over_fp32": ratio(r["claimex_ner_int8"]["sents_per_s"], r["claimex_model"]["sents_per_s"]),
             "claimex_ner_over_spacy": ratio(r["claimex_model"]["sents_per_s"], r["spacy"]["sents_per_s"]),
             "rss_big_over_10k": ratio(r["claimex_pipeline_corpus_big"]["peak_rss_mib"], r["claimex_pipeline_corpus_10k"]["peak_rss_mib"]),
@@ -510,7 +516,9 @@ def print_table(x):
     print(f"claimex NER {x['claimex_ner_pieces_per_s']:.0f} pieces/s of a ceiling of "
           f"{x['ceiling_pieces_per_s']:.0f}: {100 * x['claimex_ner_fraction_of_ceiling']:.0f}%")
     print(f"claimex pipeline at {x['ratios']['claimex_pipeline_over_ner']:.2f} of the pipeline model's "
-          f"encoder pass alone (the stages around the model cost the rest)")
+          f"encoder pass alone, both timed without model loading (the stages around the model cost "
+          f"the rest); {x['ratios']['claimex_pipeline_wall_over_ner']:.2f} with the pipeline's process "
+          f"start and model loading counted")
     print(f"peak RSS {x['rss_10k_mb']:.0f} MiB at 10k sentences, {x['rss_100k_mb']:.0f} MiB at "
           f"{x['big_sentences']} (x{x['ratios']['rss_big_over_10k']:.2f})")
 
