@@ -37,11 +37,28 @@ fn eval_relations_scores_conll04_json_and_explains_what_is_missing() {
         "1",
     ]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["precision", "recall", "f1"] {
-        let v = report[key].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
-    }
     assert_eq!(report["entities"], "predicted");
+    assert_eq!(report["sentences"], 1);
+    assert_eq!(report["per_type"]["Work_For"]["support"], 1, "{report}");
+
+    // Between the gold entities the shipped head finds the sentence's one relation (measured:
+    // Work_For recall 1.0, precision 1.0; two more pairs get other types, so overall P 0.33).
+    let out = run_ok(&[
+        "eval",
+        "relations",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--gold-entities",
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["entities"], "gold");
+    assert_eq!(report["recall"], 1.0, "{report}");
+    assert_eq!(report["per_type"]["Work_For"]["correct"], 1, "{report}");
 
     let random = dir.path().join("random");
     run_ok(&["models", "init-random", "--out", random.to_str().unwrap()]);
@@ -427,13 +444,15 @@ fn eval_openie_scores_a_carb_folder() {
         "1",
     ]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["precision", "recall", "f1", "auc"] {
-        let v = report[key].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
-    }
     assert_eq!(report["gold"], 2);
-    // The plant sentence is easy: its tuple must be found.
-    assert!(report["recall"].as_f64().unwrap() > 0.4, "{report}");
+    // Measured with models/default: both gold tuples found, each the best-ranked extraction of
+    // its sentence (best F1 1.0, AUC 1.0), among 4 extractions ("said; The minister; ..." and
+    // "is in; a battery plant; Gdansk" are the two unmatched ones). Floors leave room for a
+    // reranking, not for a lost tuple.
+    assert_eq!(report["recall"], 1.0, "{report}");
+    assert!(report["f1"].as_f64().unwrap() >= 0.8, "{report}");
+    assert!(report["auc"].as_f64().unwrap() >= 0.8, "{report}");
+    assert_eq!(report["extractions"], 4, "{report}");
 
     let out = run(&["eval", "openie", "--data", "/no/such/carb"]);
     assert!(!out.status.success());
