@@ -15,8 +15,10 @@ if [[ -z ${PGBIN} ]]; then
     echo "with-postgres: no PostgreSQL server found and not root: install the postgresql package" >&2
     exit 1
   fi
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  if ! { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2; }; then
+    echo "with-postgres: could not install Debian's postgresql package (see apt's message above): the PostgreSQL tests need a server" >&2
+    exit 1
+  fi
   PGBIN=$(find_bin)
 fi
 
@@ -33,8 +35,12 @@ stop() {
 }
 trap stop EXIT
 as_owner "$PGBIN/initdb" -D "$DIR/data" -A trust -U claimex --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
-as_owner "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50" start >/dev/null
+if ! as_owner "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50" start >/dev/null; then
+  echo "with-postgres: the PostgreSQL server did not start; its log:" >&2
+  cat "$DIR/server.log" >&2 || true
+  exit 1
+fi
 export CLAIMEX_TEST_POSTGRES="postgres://claimex@127.0.0.1:$PORT/postgres"
 echo "with-postgres: throwaway server at $CLAIMEX_TEST_POSTGRES" >&2
 "$@"
