@@ -512,3 +512,67 @@ fn a_document_the_model_fails_on_is_skipped_with_the_reason_and_the_run_goes_on(
     assert!(!mentions.contains(&"b".to_string()), "{mentions:?}");
     assert!(jsonl.exists());
 }
+
+/// A run whose ledger or claims file would be one of its inputs (a `documents.jsonl` of an
+/// earlier run inside the input folder, an output written into the folder being read) is refused
+/// before anything is written, and the input is left byte for byte as it was.
+#[test]
+fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let ledger_like = br#"{"id":"kept","text":"Acme Corp. hired Zed Okafor in Lagos."}
+"#;
+    std::fs::write(input.join("documents.jsonl"), ledger_like).unwrap();
+    std::fs::write(input.join("claims.jsonl"), ledger_like).unwrap();
+    let model = model_dir().to_str().unwrap().to_string();
+    let cases: [Vec<String>; 3] = [
+        // The default ledger lands beside the output: in/documents.jsonl.
+        vec![
+            "run".into(),
+            "in".into(),
+            "--out".into(),
+            "in/new.jsonl".into(),
+        ],
+        // The claims file itself.
+        vec![
+            "run".into(),
+            "in".into(),
+            "--out".into(),
+            "./in/../in/claims.jsonl".into(),
+            "--ledger".into(),
+            "elsewhere.jsonl".into(),
+        ],
+        // `ingest` too.
+        vec![
+            "ingest".into(),
+            "in".into(),
+            "--out".into(),
+            "in/claims.jsonl".into(),
+            "--ledger".into(),
+            "elsewhere.jsonl".into(),
+        ],
+    ];
+    for case in cases {
+        let mut args: Vec<&str> = case.iter().map(String::as_str).collect();
+        if args[0] == "run" {
+            args.extend(["--model", model.as_str(), "--threads", "1"]);
+        }
+        let out = crate::util::claimex()
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = crate::util::stderr(&out);
+        assert!(!out.status.success(), "{args:?} ran: {err}");
+        assert!(err.contains("is one of the inputs"), "{args:?}: {err}");
+        for name in ["documents.jsonl", "claims.jsonl"] {
+            assert_eq!(
+                std::fs::read(input.join(name)).unwrap(),
+                ledger_like,
+                "{name}"
+            );
+        }
+        assert!(!dir.path().join("elsewhere.jsonl").exists());
+    }
+}

@@ -63,6 +63,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An output would overwrite one of the inputs.
+    #[error(
+        "{output} is one of the inputs: writing it would destroy that input; write the output elsewhere (--out, --ledger) or move the file out of the input folders"
+    )]
+    OutputIsInput {
+        /// The output.
+        output: PathBuf,
+    },
     /// A shard was written wrongly.
     #[error("`{0}` is not a shard: write i/N with 0 <= i < N, for example 0/4")]
     BadShard(String),

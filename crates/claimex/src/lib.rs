@@ -47,7 +47,7 @@ pub use config::{load_model, resolve_model, ClaimStyle, Config, DEFAULT_MODEL_DI
 pub use error::{Error, Result};
 pub use ledger::{default_ledger_path, Ledger, Tally};
 pub use pipeline::{claims_model_id, DocumentResult, Pipeline, StageTimes};
-pub use run::{RunSettings, RunSummary, Shard};
+pub use run::{refuse_outputs_among_inputs, RunSettings, RunSummary, Shard};
 
 pub use claimex_claims::OpenExtraction;
 pub use claimex_core::{

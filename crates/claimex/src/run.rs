@@ -1,10 +1,11 @@
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
 use claimex_core::{DocStatus, DocumentRecord};
 use claimex_export::{doc_key, ClaimSink, DocKey};
-use claimex_ingest::ReadItem;
+use claimex_ingest::{InputFile, ReadItem};
 
 use crate::ledger::{Ledger, Tally};
 use crate::{Error, Pipeline, Result};
@@ -149,6 +150,41 @@ impl Pipeline {
         }
         Ok(clock.elapsed().as_secs_f64())
     }
+}
+
+/// Refuses to write any of `outputs` (claim files, the ledger) when it is one of the input
+/// `files`, or its `.partial` twin is: the run would truncate or replace an input it is reading.
+/// Paths are compared canonically, so `out/../out/documents.jsonl` and a symbolic link are
+/// caught too.
+pub fn refuse_outputs_among_inputs(files: &[InputFile], outputs: &[&Path]) -> Result<()> {
+    let canonical = |p: &Path| -> Option<PathBuf> {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return Some(c);
+        }
+        // Not there yet: its folder may still hold inputs.
+        let parent = match p.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+    };
+    let inputs: HashSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.path.as_os_str() != "-")
+        .filter_map(|f| canonical(&f.path))
+        .collect();
+    for output in outputs {
+        let mut partial = output.as_os_str().to_os_string();
+        partial.push(".partial");
+        for path in [output.to_path_buf(), PathBuf::from(partial)] {
+            if canonical(&path).is_some_and(|c| inputs.contains(&c)) {
+                return Err(Error::OutputIsInput {
+                    output: output.to_path_buf(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The documents that every sink already holds for this run's models; an error when a sink

@@ -11,13 +11,17 @@ pub struct ExportArgs {
     /// Database to read: an SQLite file (`claims.db`, `sqlite://PATH`) or a `postgres://` URL.
     #[arg(long)]
     from: String,
-    /// Sink to write, as for `run --out`: `.jsonl`, `.csv`, `.db`/`sqlite://`, `postgres://`.
+    /// Sink to write, as for `run --out`: `.jsonl`, `.csv`, `.parquet`, `.db`/`sqlite://`,
+    /// `postgres://`.
     #[arg(long)]
     to: String,
     /// Documents read from the database at a time (with their mentions and claims): memory is
     /// bounded by this, not by the size of the database.
     #[arg(long, default_value_t = 500)]
     page_docs: usize,
+    /// Write CSV text cells exactly as they are, not spreadsheet-safe (see `run --help`).
+    #[arg(long)]
+    csv_raw_cells: bool,
 }
 
 /// Copies every document, mention and claim of a claimex database into another sink, a page of
@@ -31,6 +35,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         relations_model: models.relations.clone(),
         config: format!("claimex export --from {}", redacted(&args.from)),
         docs_per_transaction: DOCS_PER_TRANSACTION,
+        csv_cells: crate::cmd_run::csv_cells(args.csv_raw_cells),
     };
     let open = |models: &ModelIds| {
         open_sink(&args.to, &run_of(models))

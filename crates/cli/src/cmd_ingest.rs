@@ -39,13 +39,15 @@ fn ingested_line(doc: &Document, sentences: &[Sentence]) -> anyhow::Result<serde
 }
 
 pub fn run(args: IngestArgs) -> anyhow::Result<()> {
-    let reader = args.reader.reader()?;
     let out_str = args.out.to_string_lossy().into_owned();
-    let mut ledger = Ledger::create(
-        &args
-            .ledger
-            .unwrap_or_else(|| claimex::default_ledger_path(std::slice::from_ref(&out_str))),
-    )?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| claimex::default_ledger_path(std::slice::from_ref(&out_str)));
+    let reader = args
+        .reader
+        .reader(&[args.out.as_path(), ledger_path.as_path()])?;
+    let mut ledger = Ledger::create(&ledger_path)?;
     let file =
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::new(file);

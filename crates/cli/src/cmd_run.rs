@@ -48,6 +48,20 @@ pub struct RunArgs {
     /// file, else in the current folder].
     #[arg(long)]
     ledger: Option<PathBuf>,
+    /// Write CSV text cells exactly as they are. By default a cell that a spreadsheet would run as
+    /// a formula (starting with = + - @, a tab or a carriage return) or that starts with ' gets a
+    /// leading ', which spreadsheets show as text and `claimex export` reads back.
+    #[arg(long)]
+    csv_raw_cells: bool,
+}
+
+/// The CSV cell style a `--csv-raw-cells` flag asks for.
+pub fn csv_cells(raw: bool) -> claimex_export::CsvCells {
+    if raw {
+        claimex_export::CsvCells::Raw
+    } else {
+        claimex_export::CsvCells::SpreadsheetSafe
+    }
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -62,12 +76,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     print_warnings(&pipeline);
     let info = pipeline.model_info().clone();
 
-    let reader = args.reader.reader()?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| claimex::default_ledger_path(&args.outs));
+    let mut outputs: Vec<&Path> = args
+        .outs
+        .iter()
+        .filter_map(|t| claimex_export::target_file(t))
+        .collect();
+    outputs.push(&ledger_path);
+    let reader = args.reader.reader(&outputs)?;
     let run_info = RunInfo {
         ner_model: info.id.clone(),
         relations_model: pipeline.model_ids().relations.clone(),
         config: std::env::args().collect::<Vec<_>>().join(" "),
         docs_per_transaction: args.commit_every,
+        csv_cells: csv_cells(args.csv_raw_cells),
     };
     if args.resume {
         if let Some(file) = args.outs.iter().find(|t| !claimex_export::is_database(t)) {
@@ -83,10 +108,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         sinks.push(open_sink(target, &run_info)?);
     }
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
-    let ledger_path = args
-        .ledger
-        .clone()
-        .unwrap_or_else(|| claimex::default_ledger_path(&args.outs));
     let ledger = Ledger::create(&ledger_path)?;
 
     let progress = ProgressBar::new_spinner();

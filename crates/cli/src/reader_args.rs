@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use claimex_ingest::{expand_inputs, DocumentReader, ReaderConfig};
 use clap::Args;
@@ -24,8 +24,11 @@ pub struct ReaderArgs {
 }
 
 impl ReaderArgs {
-    pub fn reader(&self) -> anyhow::Result<DocumentReader> {
+    /// A reader over the inputs. `outputs` are the files the command will write (sinks, ledger):
+    /// none of them may be one of the input files, which writing would destroy.
+    pub fn reader(&self, outputs: &[&Path]) -> anyhow::Result<DocumentReader> {
         let files = expand_inputs(&self.inputs)?;
+        claimex::refuse_outputs_among_inputs(&files, outputs)?;
         let config = ReaderConfig {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),

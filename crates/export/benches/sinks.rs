@@ -119,6 +119,7 @@ fn main() {
         relations_model: "rules-v0".into(),
         config: "bench".into(),
         docs_per_transaction: DOCS_PER_TRANSACTION,
+        csv_cells: claimex_export::CsvCells::default(),
     };
     let mut targets: Vec<(String, String)> = ["jsonl", "csv", "parquet", "db"]
         .iter()

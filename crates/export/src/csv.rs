@@ -2,6 +2,13 @@
 //! with commas, quotes or newlines are quoted, quotes doubled), written to `PATH.partial` and
 //! renamed when complete. An empty field is null; text is never empty where null is possible,
 //! except an empty string, which CSV cannot tell from null.
+//!
+//! Text comes from the articles, and a spreadsheet runs a cell that starts with `=`, `+`, `-` or
+//! `@` (or a tab or carriage return before one) as a formula: `=HYPERLINK(...)` in an article
+//! would open as a live link. So by default ([`CsvCells::SpreadsheetSafe`], as OWASP advises for
+//! CSV injection) a text cell starting with one of those characters, or with `'`, gets a leading
+//! `'`, which spreadsheets show as text; [`read_csv`] removes it again, so the file round-trips.
+//! [`CsvCells::Raw`] writes text unchanged.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -10,11 +17,43 @@ use std::path::{Path, PathBuf};
 use crate::rows::{self, Cell, Kind, CLAIMS};
 use crate::{ClaimSink, DocumentOutput, Error, Result, RowError};
 
+/// How text cells are written (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvCells {
+    /// A text cell a spreadsheet could run as a formula starts with `'`.
+    #[default]
+    SpreadsheetSafe,
+    /// Text exactly as it is.
+    Raw,
+}
+
+/// First characters that make a spreadsheet read a cell as a formula, and `'`, the escape itself
+/// (so that a text starting with `'` reads back unchanged).
+const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// A text cell as [`CsvCells::SpreadsheetSafe`] writes it.
+fn protect(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The text a [`CsvCells::SpreadsheetSafe`] cell holds.
+fn unprotect(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// Writes claims as CSV with a header row.
 pub struct CsvSink {
     path: PathBuf,
     partial: PathBuf,
     out: ::csv::Writer<BufWriter<File>>,
+    cells: CsvCells,
 }
 
 fn csv_error(path: &Path, source: ::csv::Error) -> Error {
@@ -25,8 +64,13 @@ fn csv_error(path: &Path, source: ::csv::Error) -> Error {
 }
 
 impl CsvSink {
-    /// Starts writing to `path` (replaced when the run finishes).
+    /// Starts writing to `path` (replaced when the run finishes), spreadsheet-safe.
     pub fn create(path: &Path) -> Result<CsvSink> {
+        CsvSink::create_with(path, CsvCells::default())
+    }
+
+    /// [`CsvSink::create`] with text cells written as `cells` says.
+    pub fn create_with(path: &Path, cells: CsvCells) -> Result<CsvSink> {
         let (partial, file) = crate::jsonl::create_partial(path)?;
         let mut out = ::csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(CLAIMS.columns.iter().map(|c| c.name))
@@ -35,6 +79,7 @@ impl CsvSink {
             path: path.to_path_buf(),
             partial,
             out,
+            cells,
         })
     }
 }
@@ -43,8 +88,13 @@ impl ClaimSink for CsvSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
         for claim in doc.claims {
             let row = rows::claim_row(claim);
+            let cells = self.cells;
+            let texts = row.iter().map(|cell| match (cell, cells) {
+                (Cell::Text(Some(text)), CsvCells::SpreadsheetSafe) => protect(text).into_owned(),
+                _ => cell.to_text(),
+            });
             self.out
-                .write_record(row.iter().map(Cell::to_text))
+                .write_record(texts)
                 .map_err(|e| csv_error(&self.partial, e))?;
         }
         Ok(())
@@ -63,8 +113,14 @@ impl ClaimSink for CsvSink {
     }
 }
 
-/// Reads a claims CSV written by [`CsvSink`] back into claims.
+/// Reads a claims CSV written by [`CsvSink`] with the default, spreadsheet-safe cells back into
+/// claims.
 pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
+    read_csv_with(path, CsvCells::default())
+}
+
+/// Reads a claims CSV whose text cells were written as `cells` says.
+pub fn read_csv_with(path: &Path, cells: CsvCells) -> Result<Vec<claimex_core::Claim>> {
     let mut reader = ::csv::Reader::from_path(path).map_err(|e| csv_error(path, e))?;
     let header: Vec<String> = reader
         .headers()
@@ -93,7 +149,10 @@ pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
             .map(|(field, column)| {
                 let present = !field.is_empty() || !column.nullable;
                 Ok(match column.kind {
-                    Kind::Text => Cell::Text(present.then(|| field.to_string())),
+                    Kind::Text => Cell::Text(present.then(|| match cells {
+                        CsvCells::SpreadsheetSafe => unprotect(field).to_string(),
+                        CsvCells::Raw => field.to_string(),
+                    })),
                     Kind::Int => Cell::Int(if present {
                         Some(field.parse::<i64>().map_err(|source| {
                             bad(RowError::BadInteger {
@@ -120,4 +179,41 @@ pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
         claims.push(rows::claim_from_row(&cells).map_err(bad)?);
     }
     Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_a_quote_and_read_back_unchanged() {
+        for text in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "'quoted",
+            "''=",
+            "'",
+            "plain",
+            "",
+        ] {
+            let written = protect(text);
+            let risky = text.starts_with(FORMULA_STARTS);
+            assert_eq!(
+                written.starts_with('\''),
+                risky || text.starts_with('\''),
+                "{text:?}"
+            );
+            if risky {
+                assert!(
+                    !written.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{text:?}"
+                );
+            }
+            assert_eq!(unprotect(&written), text, "{text:?}");
+        }
+    }
 }

@@ -16,7 +16,7 @@ mod read;
 pub mod rows;
 mod sqlite;
 
-pub use crate::csv::{read_csv, CsvSink};
+pub use crate::csv::{read_csv, read_csv_with, CsvCells, CsvSink};
 pub use crate::parquet::{read_parquet, ParquetSink};
 pub use error::{Error, Result, RowError};
 pub use jsonl::JsonlSink;
@@ -40,6 +40,8 @@ pub struct RunInfo {
     pub config: String,
     /// Documents per transaction in the databases: a killed run loses at most this many.
     pub docs_per_transaction: usize,
+    /// How CSV text cells that a spreadsheet would run as a formula are written.
+    pub csv_cells: CsvCells,
 }
 
 /// Default for [`RunInfo::docs_per_transaction`]: big enough to amortise commits, small enough
@@ -155,7 +157,7 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
         .as_deref()
     {
         Some("jsonl" | "ndjson") => Ok(Box::new(JsonlSink::create(path)?)),
-        Some("csv") => Ok(Box::new(CsvSink::create(path)?)),
+        Some("csv") => Ok(Box::new(CsvSink::create_with(path, run.csv_cells)?)),
         Some("parquet") => Ok(Box::new(ParquetSink::create(path)?)),
         Some("db" | "sqlite" | "sqlite3") => Ok(Box::new(SqliteSink::open(path, run)?)),
         _ => Err(Error::UnknownTarget(target.to_string())),
@@ -197,6 +199,7 @@ mod tests {
             relations_model: "rules-v0".into(),
             config: "test".into(),
             docs_per_transaction: DOCS_PER_TRANSACTION,
+            csv_cells: CsvCells::default(),
         }
     }
 

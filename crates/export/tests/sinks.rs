@@ -18,6 +18,7 @@ fn run(ner: &str) -> RunInfo {
         relations_model: "rules-v0".into(),
         config: "claimex run 'x'; DROP TABLE runs;--".into(),
         docs_per_transaction: DOCS_PER_TRANSACTION,
+        csv_cells: claimex_export::CsvCells::default(),
     }
 }
 
@@ -223,6 +224,36 @@ fn csv_round_trips_claims_unchanged() {
     let docs = corpus("ner@1");
     write(path.to_str().unwrap(), &docs, &run("ner@1"));
     assert_eq!(read_csv(&path).unwrap(), flat_claims(&docs));
+}
+
+/// Article text that a spreadsheet would run as formulas is written with a leading `'` by
+/// default and read back unchanged; `CsvCells::Raw` writes it as it is.
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_escaped_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "=HYPERLINK(\"http://example.invalid\",\"click\")";
+    let docs = vec![document(1, sentence, "ner@1")];
+    let safe = dir.path().join("safe.csv");
+    write(safe.to_str().unwrap(), &docs, &run("ner@1"));
+    let bytes = std::fs::read_to_string(&safe).unwrap();
+    assert!(bytes.contains("\"'=HYPERLINK("), "{bytes}");
+    assert!(
+        !bytes.contains(",=HYPERLINK") && !bytes.contains(",\"=HYPERLINK"),
+        "{bytes}"
+    );
+    assert_eq!(read_csv(&safe).unwrap(), flat_claims(&docs));
+
+    let raw = dir.path().join("raw.csv");
+    let raw_run = RunInfo {
+        csv_cells: claimex_export::CsvCells::Raw,
+        ..run("ner@1")
+    };
+    write(raw.to_str().unwrap(), &docs, &raw_run);
+    assert!(std::fs::read_to_string(&raw)
+        .unwrap()
+        .contains("\"=HYPERLINK("));
+    let back = claimex_export::read_csv_with(&raw, claimex_export::CsvCells::Raw).unwrap();
+    assert_eq!(back, flat_claims(&docs));
 }
 
 #[test]

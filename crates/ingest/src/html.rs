@@ -38,28 +38,37 @@ const BLOCKS: &[&str] = &[
 
 /// Text of an HTML page, parsed with html5ever (through `scraper`): scripts, styles, navigation,
 /// headers, footers, asides and forms dropped; block elements become line breaks; runs of spaces
-/// inside a block folded. Also returns the `<title>` (else the first `<h1>`) as the headline.
+/// inside a block folded. Also returns the `<title>` (else the first `<h1>` with text) as the
+/// headline. One pass over the tree: the headline's text is gathered while passing through it, so
+/// time stays linear however headings nest.
 pub fn html_to_text(html: &str) -> (String, Option<String>) {
     let doc = Html::parse_document(html);
     let mut out = String::new();
     let mut skipping: Option<ego_tree::NodeId> = None;
     let mut title: Option<String> = None;
     let mut h1: Option<String> = None;
+    // The <title> or <h1> whose text is being gathered, and the text so far.
+    let mut heading: Option<(ego_tree::NodeId, bool, String)> = None;
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(node) => {
+                if let (Node::Text(text), Some((_, _, gathered))) = (node.value(), heading.as_mut())
+                {
+                    gathered.push_str(text);
+                }
                 if skipping.is_some() {
                     continue;
                 }
                 match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
-                        if name == "title" || name == "h1" {
-                            let text = collapse(&node_text(node));
-                            let slot = if name == "title" { &mut title } else { &mut h1 };
-                            if slot.is_none() && !text.is_empty() {
-                                *slot = Some(text);
-                            }
+                        let wanted = match name {
+                            "title" => title.is_none(),
+                            "h1" => h1.is_none(),
+                            _ => false,
+                        };
+                        if wanted && heading.is_none() {
+                            heading = Some((node.id(), name == "title", String::new()));
                         }
                         if SKIPPED.contains(&name) || name == "title" {
                             skipping = Some(node.id());
@@ -72,6 +81,15 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
                 }
             }
             Edge::Close(node) => {
+                if heading.as_ref().is_some_and(|(id, _, _)| *id == node.id()) {
+                    if let Some((_, is_title, gathered)) = heading.take() {
+                        let text = collapse(&gathered);
+                        let slot = if is_title { &mut title } else { &mut h1 };
+                        if slot.is_none() && !text.is_empty() {
+                            *slot = Some(text);
+                        }
+                    }
+                }
                 if skipping == Some(node.id()) {
                     skipping = None;
                 } else if let Node::Element(el) = node.value() {
@@ -89,15 +107,6 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
         .collect::<Vec<_>>()
         .join("\n\n");
     (text, title.or(h1))
-}
-
-fn node_text(node: ego_tree::NodeRef<'_, Node>) -> String {
-    node.descendants()
-        .filter_map(|n| match n.value() {
-            Node::Text(t) => Some(&**t),
-            _ => None,
-        })
-        .collect()
 }
 
 fn collapse(s: &str) -> String {
@@ -147,5 +156,25 @@ signed a <b>trade</b> accord on Monday.</p>
     fn decodes_entities_and_survives_broken_markup() {
         let (text, _) = html_to_text("<p>AT&amp;T &lt;3 Caf&eacute;<p>Unclosed <i>italic");
         assert_eq!(text, "AT&T <3 Café\n\nUnclosed italic");
+    }
+
+    #[test]
+    fn headline_is_the_first_heading_with_text_when_there_is_no_title() {
+        let page = "<body><h1> </h1><p>Body.</p><h1><span>Real</span> <b>headline</b></h1><h1>Later</h1></body>";
+        let (text, headline) = html_to_text(page);
+        assert_eq!(headline.as_deref(), Some("Real headline"));
+        assert_eq!(text, "Body.\n\nReal headline\n\nLater");
+    }
+
+    #[test]
+    fn deeply_nested_headings_keep_the_outermost_text() {
+        let page = format!(
+            "<h1>{}Deep{}</h1><p>After.</p>",
+            "<span>".repeat(5_000),
+            "</span>".repeat(5_000)
+        );
+        let (text, headline) = html_to_text(&page);
+        assert_eq!(headline.as_deref(), Some("Deep"));
+        assert_eq!(text, "Deep\n\nAfter.");
     }
 }

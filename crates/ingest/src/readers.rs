@@ -1,4 +1,4 @@
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -104,10 +104,12 @@ impl InputFile {
 }
 
 /// Expands the command line's inputs into files: folders are walked recursively in name order
-/// (hidden entries skipped), files and `-` are kept as given. A path that does not exist is an
-/// error, because it is almost always a typo.
+/// (hidden entries skipped), files and `-` are kept as given. A folder reached again, through a
+/// symbolic link that loops or a second path to it, is walked once. A path that does not exist is
+/// an error, because it is almost always a typo.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
+    let mut walked = HashSet::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             files.push(InputFile {
@@ -120,7 +122,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
             source,
         })?;
         if meta.is_dir() {
-            walk(input, &mut files)?;
+            walk(input, &mut files, &mut walked)?;
         } else {
             files.push(InputFile {
                 path: input.clone(),
@@ -130,11 +132,16 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
+/// Adds the files under `dir` to `files`; `walked` holds the canonical paths of the folders
+/// already walked, so that a loop of symbolic links ends.
+fn walk(dir: &Path, files: &mut Vec<InputFile>, walked: &mut HashSet<PathBuf>) -> Result<()> {
     let io_err = |source| Error::Input {
         path: dir.to_path_buf(),
         source,
     };
+    if !walked.insert(std::fs::canonicalize(dir).map_err(io_err)?) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io_err)?
         .map(|e| e.map(|e| e.path()))
@@ -150,7 +157,7 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, files)?;
+            walk(&path, files, walked)?;
         } else {
             files.push(InputFile { path });
         }
@@ -223,7 +230,7 @@ impl DocumentReader {
                 ),
             ));
         }
-        let (text, warnings) = decode(bytes);
+        let (text, warnings) = decode_document(bytes);
         Ok(RawDocument {
             format,
             warnings,
@@ -231,50 +238,56 @@ impl DocumentReader {
         })
     }
 
-    /// Next line of the open JSONL file as a document, or `None` at its end.
+    /// Next non-blank line of the open JSONL file as a document, or `None` at its end. A line is
+    /// read up to `max_doc_bytes + 1` bytes; the rest of a longer one is skipped up to its newline
+    /// without being kept, so memory stays bounded whatever the input.
     fn next_jsonl(&mut self) -> Option<ReadItem> {
+        let limit = self.config.max_doc_bytes;
         let open = self.current.as_mut()?;
         let mut bytes = Vec::new();
-        match open.lines.read_until(b'\n', &mut bytes) {
-            Ok(0) => {
-                self.current = None;
-                return None;
+        // A loop, not recursion: any number of blank lines is layout, not documents.
+        loop {
+            bytes.clear();
+            let read = read_line_bounded(&mut open.lines, &mut bytes, limit);
+            open.line_no += 1;
+            let source = SourceRef {
+                path: open.file.display(),
+                line: Some(open.line_no),
+            };
+            let line = match read {
+                Ok(None) => {
+                    self.current = None;
+                    return None;
+                }
+                Ok(Some(line)) => line,
+                Err(e) => {
+                    self.current = None;
+                    return Some(Err(DocumentRecord::skipped(
+                        None,
+                        source,
+                        format!("read error, rest of file not read: {e}"),
+                    )));
+                }
+            };
+            if open.line_no == 1 {
+                strip_utf8_bom(&mut bytes);
             }
-            Ok(_) => open.line_no += 1,
-            Err(e) => {
-                open.line_no += 1;
-                let source = SourceRef {
-                    path: open.file.display(),
-                    line: Some(open.line_no),
-                };
-                self.current = None;
+            if line.too_long {
                 return Some(Err(DocumentRecord::skipped(
-                    None,
+                    readable_id(&bytes, &self.config.id_field),
                     source,
-                    format!("read error, rest of file not read: {e}"),
+                    format!(
+                        "line of {} bytes, longer than {limit}; raise --max-doc-bytes to read it",
+                        line.length
+                    ),
                 )));
             }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let (line, warnings) = decode(std::mem::take(&mut bytes));
+            return Some(self.parse_jsonl_line(&line, source, warnings));
         }
-        let source = SourceRef {
-            path: open.file.display(),
-            line: Some(open.line_no),
-        };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            // Blank lines (a trailing newline, spacing) are layout, not documents.
-            return self.next_jsonl();
-        }
-        if bytes.len() > self.config.max_doc_bytes {
-            return Some(Err(DocumentRecord::skipped(
-                None,
-                source,
-                format!(
-                    "line longer than {} bytes; raise --max-doc-bytes to read it",
-                    self.config.max_doc_bytes
-                ),
-            )));
-        }
-        let (line, warnings) = decode(bytes);
-        Some(self.parse_jsonl_line(&line, source, warnings))
     }
 
     fn parse_jsonl_line(&self, line: &str, source: SourceRef, warnings: Vec<String>) -> ReadItem {
@@ -410,6 +423,108 @@ fn decode(bytes: Vec<u8>) -> (String, Vec<String>) {
             )
         }
     }
+}
+
+/// Decodes a whole-file document: a UTF-8 byte order mark is dropped, a UTF-16 one (little or big
+/// endian) decodes the file as UTF-16, anything else is read as UTF-8 ([`decode`]).
+fn decode_document(mut bytes: Vec<u8>) -> (String, Vec<String>) {
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    let Some(unit) = utf16 else {
+        strip_utf8_bom(&mut bytes);
+        return decode(bytes);
+    };
+    let mut warnings = vec![];
+    if bytes.len() % 2 == 1 {
+        warnings.push("UTF-16 file with an odd number of bytes: the last byte dropped".into());
+    }
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|pair| unit([pair[0], pair[1]]))
+        .collect();
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        warnings.push("invalid UTF-16 replaced with U+FFFD".into());
+    }
+    (text, warnings)
+}
+
+/// Drops a leading UTF-8 byte order mark, which editors on Windows write and JSON parsers reject.
+fn strip_utf8_bom(bytes: &mut Vec<u8>) {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+}
+
+/// What [`read_line_bounded`] read of one line.
+struct LineRead {
+    /// Bytes in the line, newline included, whether kept or not.
+    length: u64,
+    /// The line was longer than the limit: only its first `limit + 1` bytes were kept.
+    too_long: bool,
+}
+
+/// Reads one line (up to and including `\n`) into `out`, keeping at most `limit + 1` bytes of it
+/// and skipping the rest without storing it. `None` at the end of the input.
+fn read_line_bounded(
+    input: &mut dyn BufRead,
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Option<LineRead>> {
+    let mut length: u64 = 0;
+    loop {
+        let (done, used) = {
+            let buf = match input.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok((length > 0).then_some(LineRead {
+                    length,
+                    too_long: out.len() > limit,
+                }));
+            }
+            let (done, used) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (true, i + 1),
+                None => (false, buf.len()),
+            };
+            let room = (limit + 1).saturating_sub(out.len());
+            out.extend_from_slice(&buf[..used.min(room)]);
+            (done, used)
+        };
+        input.consume(used);
+        length += used as u64;
+        if done {
+            return Ok(Some(LineRead {
+                length,
+                too_long: out.len() > limit,
+            }));
+        }
+    }
+}
+
+/// The id of a line cut short, when it can be read from what was kept: the first
+/// `"<field>": "<value>"` or `"<field>": <number>` in it. For the ledger record of a skipped line.
+fn readable_id(bytes: &[u8], field: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let key = format!("\"{field}\"");
+    let rest = text[text.find(&key)? + key.len()..].trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let value = if let Some(quoted) = rest.strip_prefix('"') {
+        &quoted[..quoted.find('"')?]
+    } else {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    };
+    (!value.trim().is_empty()).then(|| value.trim().to_string())
 }
 
 #[cfg(test)]
@@ -590,5 +705,113 @@ mod tests {
             .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["b.txt", "a.txt"]);
+    }
+
+    #[test]
+    fn any_number_of_blank_lines_is_skipped_without_recursion() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = vec![b'\n'; 200_000];
+        bytes.extend_from_slice(b"{\"id\":\"after\",\"text\":\"Still read.\"}\n");
+        write(dir.path(), "a.jsonl", &bytes);
+        let items = read_all(dir.path());
+        assert_eq!(items.len(), 1);
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!((doc.id.as_str(), doc.source.line), ("after", Some(200_001)));
+    }
+
+    #[test]
+    fn an_overlong_line_is_skipped_with_its_id_and_the_next_line_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = b"{\"id\":\"big\",\"text\":\"".to_vec();
+        bytes.extend(std::iter::repeat(b'a').take(10_000));
+        bytes.extend_from_slice(b"\"}\n{\"id\":\"small\",\"text\":\"Fits.\"}\n");
+        write(dir.path(), "a.jsonl", &bytes);
+        let files = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let config = ReaderConfig {
+            max_doc_bytes: 1024,
+            ..Default::default()
+        };
+        let items: Vec<ReadItem> = DocumentReader::new(files, config).collect();
+        assert_eq!(items.len(), 2);
+        let bad = items[0].as_ref().unwrap_err();
+        assert_eq!(bad.doc_id.as_deref(), Some("big"));
+        assert_eq!(bad.source.line, Some(1));
+        let reason = bad.reason.as_deref().unwrap();
+        assert!(
+            reason.contains("10023 bytes") && reason.contains("--max-doc-bytes"),
+            "{reason}"
+        );
+        let good = items[1].as_ref().unwrap();
+        assert_eq!(
+            (good.id.as_deref(), good.source.line),
+            (Some("small"), Some(2))
+        );
+    }
+
+    #[test]
+    fn bounded_line_reading_keeps_at_most_the_limit_plus_one_byte() {
+        let mut input = std::io::Cursor::new(vec![b'x'; 100_000]);
+        let mut out = Vec::new();
+        let line = read_line_bounded(&mut input, &mut out, 16)
+            .unwrap()
+            .unwrap();
+        assert_eq!((out.len(), line.length, line.too_long), (17, 100_000, true));
+        out.clear();
+        assert!(read_line_bounded(&mut input, &mut out, 16)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_does_not_cost_the_first_jsonl_record() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "a.jsonl",
+            b"\xEF\xBB\xBF{\"id\":\"first\",\"text\":\"One.\"}\n{\"id\":\"second\",\"text\":\"Two.\"}\n",
+        );
+        let ids: Vec<String> = read_all(dir.path())
+            .into_iter()
+            .map(|item| item.unwrap().id)
+            .collect();
+        assert_eq!(ids, ["first", "second"]);
+    }
+
+    #[test]
+    fn byte_order_marks_of_text_files_are_read_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", b"\xEF\xBB\xBFAstana hosted talks.");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Zoë met Ángel.".encode_utf16().flat_map(u16::to_le_bytes));
+        write(dir.path(), "b.txt", &utf16);
+        let mut utf16be = vec![0xFE, 0xFF];
+        utf16be.extend("Big endian.".encode_utf16().flat_map(u16::to_be_bytes));
+        write(dir.path(), "c.txt", &utf16be);
+        let texts: Vec<String> = read_all(dir.path())
+            .into_iter()
+            .map(|item| item.unwrap().text)
+            .collect();
+        assert_eq!(
+            texts,
+            ["Astana hosted talks.", "Zoë met Ángel.", "Big endian."]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_reached_again_through_a_symbolic_link_is_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(corpus.join("sub")).unwrap();
+        write(&corpus, "a.txt", b"A.");
+        write(&corpus.join("sub"), "b.txt", b"B.");
+        std::os::unix::fs::symlink(&corpus, corpus.join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink(corpus.join("sub"), corpus.join("again")).unwrap();
+        let files = expand_inputs(&[corpus.clone(), corpus.join("sub")]).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt"]);
     }
 }
