@@ -363,7 +363,8 @@ fn eval_ner_reads_fixture_jsonl_and_prints_json_scores() {
         "{report}"
     );
     assert!(report["worst_errors"].is_array(), "{report}");
-    // The shipped model on ten plain news sentences: a guard against a broken model or decoder.
+    // The shipped model on ten plain news sentences (measured F1 0.958): a guard against a broken
+    // model or decoder, with room for two more missed entities.
     assert!(report["f1"].as_f64().unwrap() >= 0.9, "{report}");
 }
 

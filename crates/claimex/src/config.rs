@@ -34,7 +34,8 @@ pub struct Config {
     /// Run the encoder's linear layers in int8 (dynamic quantisation; BERT models): faster,
     /// slightly less accurate; the model id gets `+int8`.
     pub int8: bool,
-    /// Documents cleaned, analysed and written together by [`crate::Pipeline::run`]; bounds memory.
+    /// Documents cleaned, analysed (one model call, batches sorted by length across them) and
+    /// written together; bounds memory.
     pub chunk_docs: usize,
     /// Drop documents whose cleaned text repeats an earlier one (recorded as `duplicate`).
     pub skip_duplicates: bool,

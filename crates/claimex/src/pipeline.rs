@@ -1,58 +1,15 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use claimex_claims::{Calibration, OpenExtraction, SentenceInput};
-use claimex_core::{
-    link_entities, Claim, Document, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef,
-};
-use claimex_export::DocumentOutput;
+use claimex_claims::{Calibration, SentenceInput};
+use claimex_core::{link_entities, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, RawDocument, ReadItem};
 use claimex_model::{ModelInfo, NerConfig, NerModel, SentenceAnalysis};
 use rayon::prelude::*;
 
 use crate::config::{load_model, resolve_model, ClaimStyle, Config};
+use crate::result::DocumentResult;
 use crate::{Error, Result};
-
-/// Everything the pipeline found in one input document, and its ledger record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocumentResult {
-    /// What became of the document: processed (with counts), skipped (with the reason) or a
-    /// duplicate (naming the document it repeats).
-    pub record: DocumentRecord,
-    /// The cleaned document, whose text every offset points into; `None` when it was skipped or
-    /// a duplicate.
-    pub document: Option<Document>,
-    /// Its sentences.
-    pub sentences: Vec<Sentence>,
-    /// Its entity mentions, linked within the document.
-    pub entities: Vec<EntitySpan>,
-    /// Its claims ([`ClaimStyle::Claims`]).
-    pub claims: Vec<Claim>,
-    /// Its Open IE extractions, sentence by sentence ([`ClaimStyle::OpenIe`]).
-    pub open: Vec<Vec<OpenExtraction>>,
-}
-
-impl DocumentResult {
-    fn not_processed(record: DocumentRecord) -> Self {
-        DocumentResult {
-            record,
-            document: None,
-            sentences: vec![],
-            entities: vec![],
-            claims: vec![],
-            open: vec![],
-        }
-    }
-
-    /// What a claim sink writes of it.
-    pub fn output(&self) -> DocumentOutput<'_> {
-        DocumentOutput {
-            record: &self.record,
-            entities: &self.entities,
-            claims: &self.claims,
-        }
-    }
-}
 
 /// Seconds spent in each stage so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -210,9 +167,17 @@ impl Pipeline {
     }
 
     /// [`Pipeline::process`] over what a [`claimex_ingest::DocumentReader`] yields: documents,
-    /// and records of inputs that could not be read (passed through as results).
+    /// and records of inputs that could not be read (passed through as results). Documents go
+    /// through the model [`Config::chunk_docs`] at a time.
     pub fn process_items(&self, items: Vec<ReadItem>) -> Vec<DocumentResult> {
-        self.process_chunk(items)
+        let size = self.config.chunk_docs.max(1);
+        let mut results = Vec::with_capacity(items.len());
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let chunk: Vec<ReadItem> = items.by_ref().take(size).collect();
+            results.extend(self.process_chunk(chunk));
+        }
+        results
     }
 
     /// Counts `raw` as seen for duplicate detection without processing it (a document an earlier

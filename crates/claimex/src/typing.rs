@@ -4,7 +4,7 @@
 use claimex_core::Claim;
 use claimex_model::{find_relations_in, Mention, PieceStates, RelationHead, SentenceAnalysis};
 
-use crate::pipeline::DocumentResult;
+use crate::result::DocumentResult;
 
 /// Sets `relation` on the claims of a chunk of documents, all in one pass of the head. If that
 /// fails, documents are typed one by one; a document that still fails keeps its claims untyped

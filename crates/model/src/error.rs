@@ -102,19 +102,20 @@ pub enum Error {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// `model_type` names an architecture claimex does not run.
-    #[error("model_type `{kind}` is not supported (supported: {})", crate::network::SUPPORTED_MODEL_TYPES.join(", "))]
+    #[error("model_type `{kind}` is not supported (supported: {})", supported.join(", "))]
     UnsupportedModelType {
         /// The `model_type` found.
         kind: String,
+        /// The ones claimex runs.
+        supported: &'static [&'static str],
     },
     /// Word-shape features are asked for on an architecture that has none.
-    #[error(
-        "{} is only built for model_type bert, not {kind}",
-        crate::network::SHAPE_FEATURES_FIELD
-    )]
+    #[error("{field} is only built for model_type bert, not {kind}")]
     ShapeFeaturesNotBert {
         /// The `model_type` found.
         kind: String,
+        /// The configuration field that asks for word-shape features.
+        field: &'static str,
     },
     /// The fields do not parse as the architecture's configuration.
     #[error("not a {architecture} configuration: {source}")]

@@ -114,6 +114,7 @@ pub(crate) fn summary_of(config: &Value) -> std::result::Result<ConfigSummary, C
     if !SUPPORTED_MODEL_TYPES.contains(&kind) {
         return Err(ConfigError::UnsupportedModelType {
             kind: kind.to_string(),
+            supported: &SUPPORTED_MODEL_TYPES,
         });
     }
     let shaped = config
@@ -123,6 +124,7 @@ pub(crate) fn summary_of(config: &Value) -> std::result::Result<ConfigSummary, C
     if shaped && kind != "bert" {
         return Err(ConfigError::ShapeFeaturesNotBert {
             kind: kind.to_string(),
+            field: SHAPE_FEATURES_FIELD,
         });
     }
     // Parsing into rust-bert's own configuration type catches missing or mistyped fields here,
