@@ -23,4 +23,4 @@ pub use prepare::{
     clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,
 };
 pub use readers::{expand_inputs, DocumentReader, InputFile, ReadItem, ReaderConfig};
-pub use sentences::split_sentences;
+pub use sentences::{cap_sentence_spans, split_sentences, MAX_SENTENCE_CHARS};

@@ -1,6 +1,7 @@
 use claimex_core::{content_doc_id, Document, DocumentRecord, Sentence, SourceRef, TextIndex};
 use rayon::prelude::*;
 
+use crate::sentences::{cap_sentence_spans, MAX_SENTENCE_CHARS};
 use crate::{clean_text, html::html_to_text, split_sentences};
 
 /// How a raw document's text is encoded.
@@ -65,8 +66,13 @@ pub struct PreparedDocument {
 /// Extracts (HTML), cleans, identifies and splits one document. A document with no text left is
 /// returned as a skipped record.
 pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
-    let doc = clean_document(raw)?;
-    let sentences = sentences_of(&doc);
+    let mut doc = clean_document(raw)?;
+    let (sentences, cut) = sentences_and_cuts(&doc);
+    if cut > 0 {
+        doc.warnings.push(format!(
+            "{cut} sentence(s) longer than {MAX_SENTENCE_CHARS} characters cut at spaces into shorter pieces"
+        ));
+    }
     Ok(PreparedDocument { doc, sentences })
 }
 
@@ -112,10 +118,18 @@ pub fn prepare_all(
         .collect()
 }
 
-/// Splits a cleaned document into sentences whose offsets slice back into `doc.text`.
+/// Splits a cleaned document into sentences whose offsets slice back into `doc.text`; a sentence
+/// longer than [`MAX_SENTENCE_CHARS`] is cut at spaces ([`cap_sentence_spans`]).
 pub fn sentences_of(doc: &Document) -> Vec<Sentence> {
+    sentences_and_cuts(doc).0
+}
+
+/// [`sentences_of`], and how many over-long sentences were cut.
+fn sentences_and_cuts(doc: &Document) -> (Vec<Sentence>, usize) {
     let index = TextIndex::new(&doc.text);
-    split_sentences(&doc.text)
+    let (spans, cut) =
+        cap_sentence_spans(&doc.text, split_sentences(&doc.text), MAX_SENTENCE_CHARS);
+    let sentences = spans
         .into_iter()
         .filter_map(|span| {
             let text = index.slice(&doc.text, span).ok()?.to_string();
@@ -125,7 +139,8 @@ pub fn sentences_of(doc: &Document) -> Vec<Sentence> {
                 text,
             })
         })
-        .collect()
+        .collect();
+    (sentences, cut)
 }
 
 #[cfg(test)]
@@ -165,6 +180,26 @@ mod tests {
         assert_eq!(
             record.reason.as_deref(),
             Some("no text left after cleaning")
+        );
+    }
+
+    #[test]
+    fn an_over_long_sentence_is_cut_and_the_cut_is_recorded() {
+        let text = format!("{} end.", "word ".repeat(MAX_SENTENCE_CHARS));
+        let p = prepare(RawDocument::new(source(), text)).unwrap();
+        assert!(p.sentences.len() >= 3, "{}", p.sentences.len());
+        assert!(p
+            .sentences
+            .iter()
+            .all(|s| s.end - s.start <= MAX_SENTENCE_CHARS));
+        let record = DocumentRecord::processed(&p.doc, p.sentences.len(), 0, 0);
+        assert!(
+            record
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("1 sentence(s) longer than"),
+            "{record:?}"
         );
     }
 

@@ -68,6 +68,45 @@ const SENTENCE_STARTERS: &[&str] = &[
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
 const TERMINALS: &[char] = &['.', '!', '?', '…'];
 
+/// Longest sentence, in characters, that the pipeline analyses as one. Longer runs of text
+/// without a sentence end (tables flattened to text, lists without punctuation, hostile input)
+/// are cut, because every stage after the splitter grows faster than linearly with sentence
+/// length and every claim carries its sentence's text. News sentences stay far below it.
+pub const MAX_SENTENCE_CHARS: usize = 2_000;
+
+/// Cuts every span longer than `max` characters into pieces of at most `max`, each ending at the
+/// last whitespace that keeps it within `max` (or at `max` itself when there is none); pieces are
+/// trimmed like sentences. Returns the spans and how many were cut.
+pub fn cap_sentence_spans(text: &str, spans: Vec<Span>, max: usize) -> (Vec<Span>, usize) {
+    let max = max.max(1);
+    if spans.iter().all(|s| s.end - s.start <= max) {
+        return (spans, 0);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(spans.len());
+    let mut cut = 0;
+    for span in spans {
+        if span.end - span.start <= max {
+            out.push(span);
+            continue;
+        }
+        cut += 1;
+        let mut start = span.start;
+        while span.end - start > max {
+            let limit = start + max;
+            // The last whitespace in the first max + 1 characters: the piece before it fits.
+            let end = (start + 1..=limit)
+                .rev()
+                .find(|&k| chars[k].is_whitespace())
+                .unwrap_or(limit);
+            push_trimmed(&chars, start, end, &mut out);
+            start = end;
+        }
+        push_trimmed(&chars, start, span.end, &mut out);
+    }
+    (out, cut)
+}
+
 /// Splits cleaned news text into sentence spans (character offsets, whitespace trimmed, in order,
 /// non-overlapping). A line break always ends a sentence, so headlines without a final period
 /// stand alone; periods in decimals, initials, titles and abbreviations do not.
@@ -307,5 +346,38 @@ mod tests {
                 prop_assert!(ch.is_whitespace() || covered[c], "char {} {:?} not covered", c, ch);
             }
         }
+    }
+
+    #[test]
+    fn sentences_longer_than_the_cap_are_cut_at_spaces_and_slice_back() {
+        let text = format!("Short one. {} End.", "alpha beta gamma".repeat(40));
+        let (spans, cut) = cap_sentence_spans(&text, split_sentences(&text), 50);
+        assert_eq!(cut, 1);
+        let index = TextIndex::new(&text);
+        let mut words = Vec::new();
+        for span in &spans {
+            let piece = index.slice(&text, *span).unwrap();
+            assert!(span.end - span.start <= 50, "{piece:?}");
+            assert_eq!(piece, piece.trim(), "{piece:?}");
+            words.extend(piece.split_whitespace());
+        }
+        let expected: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, expected, "no word lost or split");
+    }
+
+    #[test]
+    fn a_long_run_without_spaces_is_cut_at_the_cap() {
+        let text = "x".repeat(120);
+        let (spans, cut) = cap_sentence_spans(&text, split_sentences(&text), 50);
+        assert_eq!(cut, 1);
+        let bounds: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(bounds, [(0, 50), (50, 100), (100, 120)]);
+    }
+
+    #[test]
+    fn sentences_within_the_cap_are_left_alone() {
+        let text = "Acme won. Beta lost.";
+        let spans = split_sentences(text);
+        assert_eq!(cap_sentence_spans(text, spans.clone(), 50), (spans, 0));
     }
 }

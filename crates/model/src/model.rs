@@ -364,7 +364,7 @@ impl NerModel {
             .map(|e| vec![Prediction::default(); e.len()])
             .collect();
         let mut states: Vec<Option<Tensor>> = sentences.iter().map(|_| None).collect();
-        for batch in windows.chunks(self.config.batch_size.max(1)) {
+        for batch in batches(&windows, self.config.batch_size) {
             self.predict_batch(batch, &encodings, &shapes, &mut predictions, &mut states)?;
         }
 
@@ -770,6 +770,30 @@ fn argmax(values: &[f32]) -> usize {
         .0
 }
 
+/// Word pieces per window that a batch of `batch_size` windows is sized for: a batch of longer
+/// windows holds fewer of them, so that `batch_size × BATCH_PIECES_PER_WINDOW` pieces (padding
+/// included) bound a forward pass's memory whatever the sentence lengths. News sentences are far
+/// shorter, so their batches stay full.
+const BATCH_PIECES_PER_WINDOW: usize = 128;
+
+/// Consecutive batches of `windows` (sorted longest first): at most `batch_size` windows each,
+/// and at most `batch_size × BATCH_PIECES_PER_WINDOW` pieces once padded to the batch's longest
+/// window (always at least one window).
+fn batches(windows: &[Window], batch_size: usize) -> Vec<&[Window]> {
+    let batch_size = batch_size.max(1);
+    let budget = batch_size * BATCH_PIECES_PER_WINDOW;
+    let mut out = Vec::new();
+    let mut rest = windows;
+    while let Some(first) = rest.first() {
+        let longest = (first.end - first.start).max(1);
+        let take = batch_size.min(budget / longest).max(1).min(rest.len());
+        let (batch, tail) = rest.split_at(take);
+        out.push(batch);
+        rest = tail;
+    }
+    out
+}
+
 /// Cuts `n` word pieces into windows of at most `size`, each new window starting half a window
 /// after the previous one, so every piece is predicted with context on both sides somewhere.
 fn windows_of(sentence: usize, n: usize, size: usize) -> Vec<Window> {
@@ -852,6 +876,22 @@ mod tests {
         let w = windows_of(0, 20, 8);
         let bounds: Vec<_> = w.iter().map(|w| (w.start, w.end)).collect();
         assert_eq!(bounds, [(0, 8), (4, 12), (8, 16), (12, 20)]);
+    }
+
+    #[test]
+    fn batches_of_long_windows_hold_fewer_of_them() {
+        let window = |len: usize| Window {
+            sentence: 0,
+            start: 0,
+            end: len,
+        };
+        let mut windows: Vec<Window> = (0..40).map(|_| window(256)).collect();
+        windows.extend((0..70).map(|_| window(20)));
+        let sizes: Vec<usize> = batches(&windows, 32).iter().map(|b| b.len()).collect();
+        // 32 × 128 pieces: 16 windows while the longest is 256 (the third batch pads 8 short
+        // windows to 256), then full batches of 32 short ones.
+        assert_eq!(sizes, [16, 16, 16, 32, 30]);
+        assert_eq!(sizes.iter().sum::<usize>(), windows.len());
     }
 
     #[test]
