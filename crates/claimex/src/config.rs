@@ -29,7 +29,8 @@ pub struct Config {
     pub model: Option<PathBuf>,
     /// Worker threads for cleaning, splitting, claim building and libtorch. `None`: all cores.
     pub threads: Option<usize>,
-    /// Sentence windows per model forward pass.
+    /// Sentence windows per model forward pass (fewer when they are long: a pass holds at most
+    /// `batch_size` × 128 word pieces).
     pub batch_size: usize,
     /// Run the encoder's linear layers in int8 (dynamic quantisation; BERT models): faster,
     /// slightly less accurate; the model id gets `+int8`.

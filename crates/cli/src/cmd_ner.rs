@@ -236,7 +236,8 @@ pub struct EvalNerArgs {
     /// Threads [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
-    /// Sentence windows per forward pass.
+    /// Sentence windows per forward pass (fewer when they are long: a pass holds at most this
+    /// many × 128 word pieces).
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
     /// Run the encoder's linear layers in int8 (dynamic quantisation, FBGEMM; BERT models):

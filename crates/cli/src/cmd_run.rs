@@ -22,7 +22,8 @@ pub struct RunArgs {
     /// Threads for reading, splitting and inference [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
-    /// Sentence windows per model forward pass.
+    /// Sentence windows per model forward pass (fewer when they are long: a pass holds at most
+    /// this many × 128 word pieces).
     #[arg(long, default_value_t = Config::default().batch_size)]
     batch_size: usize,
     /// Run the encoder's linear layers in int8 (dynamic quantisation, FBGEMM; BERT models):

@@ -20,7 +20,8 @@ use crate::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct NerConfig {
     /// Windows (sequences) per forward pass. Windows are sorted by length first, so a batch holds
-    /// windows of similar length and padding stays small.
+    /// windows of similar length and padding stays small; a batch of long windows holds fewer,
+    /// at most `batch_size` × 128 word pieces once padded.
     pub batch_size: usize,
     /// Longest window in word pieces, including the two special tokens; capped by the model's
     /// `max_position_embeddings`. Longer sentences are cut into half-overlapping windows.
