@@ -4,7 +4,7 @@ use std::time::Instant;
 use claimex_claims::{Calibration, SentenceInput};
 use claimex_core::{link_entities, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, RawDocument, ReadItem};
-use claimex_model::{ModelInfo, NerConfig, NerModel, SentenceAnalysis};
+use claimex_model::{ModelInfo, NerConfig, NerModel, PieceStates, SentenceAnalysis};
 use rayon::prelude::*;
 
 use crate::config::{load_model, resolve_model, ClaimStyle, Config};
@@ -227,15 +227,16 @@ impl Pipeline {
             calibration: self.calibration.as_ref(),
             style: self.config.style,
         };
-        let mut results: Vec<(DocumentResult, Vec<SentenceAnalysis>)> = self.pool.install(|| {
-            analysed
-                .into_par_iter()
-                .map(|item| match item {
-                    Ok((prepared, analyses)) => settings.build(prepared, analyses),
-                    Err(record) => (DocumentResult::not_processed(record), vec![]),
-                })
-                .collect()
-        });
+        let mut results: Vec<(DocumentResult, Vec<Option<PieceStates>>)> =
+            self.pool.install(|| {
+                analysed
+                    .into_par_iter()
+                    .map(|item| match item {
+                        Ok((prepared, analyses)) => settings.build(prepared, analyses),
+                        Err(record) => (DocumentResult::not_processed(record), vec![]),
+                    })
+                    .collect()
+            });
         lap(&mut times.claims);
 
         if let Some(head) = self.model.relation_head() {
@@ -315,17 +316,22 @@ struct ClaimSettings<'a> {
 }
 
 impl ClaimSettings<'_> {
-    /// Links a document's entities and builds its claims (or Open IE extractions). The analyses
-    /// are handed back for relation typing, which reads their encoder states.
+    /// Links a document's entities and builds its claims (or Open IE extractions). The encoder
+    /// states of its sentences are handed back for relation typing.
     fn build(
         &self,
         prepared: PreparedDocument,
         analyses: Vec<SentenceAnalysis>,
-    ) -> (DocumentResult, Vec<SentenceAnalysis>) {
+    ) -> (DocumentResult, Vec<Option<PieceStates>>) {
         let PreparedDocument { doc, sentences } = prepared;
-        let mut entities: Vec<Vec<EntitySpan>> =
-            analyses.iter().map(|a| a.entities.clone()).collect();
-        let tokens: Vec<_> = analyses.iter().map(|a| a.tokens.clone()).collect();
+        let mut entities = Vec::with_capacity(analyses.len());
+        let mut tokens = Vec::with_capacity(analyses.len());
+        let mut pieces = Vec::with_capacity(analyses.len());
+        for a in analyses {
+            entities.push(a.entities);
+            tokens.push(a.tokens);
+            pieces.push(a.pieces);
+        }
         link_entities(&doc.id, entities.iter_mut().flatten());
         let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
         let (claims, open) = match self.style {
@@ -351,7 +357,7 @@ impl ClaimSettings<'_> {
             claims,
             open,
         };
-        (result, analyses)
+        (result, pieces)
     }
 }
 

@@ -69,11 +69,10 @@ impl Pipeline {
         &self,
         reader: impl Iterator<Item = ReadItem>,
         mut sinks: Vec<Box<dyn ClaimSink>>,
-        ledger: Ledger,
+        mut ledger: Ledger,
         settings: RunSettings,
         mut progress: impl FnMut(&Tally),
     ) -> Result<RunSummary> {
-        let mut ledger = ledger;
         let started = Instant::now();
         let before = self.stage_times();
         let done = if settings.resume {

@@ -2,23 +2,31 @@
 //! reading the encoder states of the NER pass.
 
 use claimex_core::Claim;
-use claimex_model::{find_relations_in, Mention, PieceStates, RelationHead, SentenceAnalysis};
+use claimex_model::{find_relations_in, Mention, PieceStates, RelationHead};
 
 use crate::result::DocumentResult;
+
+/// One document as typing sees it: its claims, the encoder states of its sentences (from the NER
+/// pass) and its sentences, in the same order.
+type DocumentClaims<'a, 'c> = (
+    &'c mut [Claim],
+    &'a [Option<PieceStates>],
+    &'a [claimex_core::Sentence],
+);
 
 /// Sets `relation` on the claims of a chunk of documents, all in one pass of the head. If that
 /// fails, documents are typed one by one; a document that still fails keeps its claims untyped
 /// and says so in its ledger record. Returns warnings for the caller.
 pub(crate) fn type_documents(
     head: &RelationHead,
-    results: &mut [(DocumentResult, Vec<SentenceAnalysis>)],
+    results: &mut [(DocumentResult, Vec<Option<PieceStates>>)],
 ) -> Vec<String> {
-    let mut docs: Vec<(&mut [Claim], &[SentenceAnalysis], &[claimex_core::Sentence])> = results
+    let mut docs: Vec<DocumentClaims> = results
         .iter_mut()
-        .map(|(r, a)| {
+        .map(|(r, pieces)| {
             (
                 r.claims.as_mut_slice(),
-                a.as_slice(),
+                pieces.as_slice(),
                 r.sentences.as_slice(),
             )
         })
@@ -30,10 +38,10 @@ pub(crate) fn type_documents(
         "relation typing failed on a chunk of {} documents ({chunk_error}); typing them one by one",
         results.len()
     );
-    for (result, analyses) in results.iter_mut() {
+    for (result, pieces) in results.iter_mut() {
         let one = (
             result.claims.as_mut_slice(),
-            analyses.as_slice(),
+            pieces.as_slice(),
             result.sentences.as_slice(),
         );
         if let Err(e) = type_claims(head, &mut [one]) {
@@ -57,21 +65,17 @@ type Typed<'a> = ((usize, usize), &'a str, &'a PieceStates, Vec<Mention>);
 
 /// Sets `relation` on claims whose subject and object carry entity types when the relation head
 /// finds a relation from the subject to the object in their sentence. Each document comes with
-/// the analyses of its sentences, in the order of its sentences.
+/// the encoder states of its sentences (from the NER pass), in the order of its sentences.
 fn type_claims<'a>(
     head: &RelationHead,
-    docs: &mut [(
-        &mut [Claim],
-        &'a [SentenceAnalysis],
-        &'a [claimex_core::Sentence],
-    )],
+    docs: &mut [DocumentClaims<'a, '_>],
 ) -> claimex_model::Result<()> {
     let mut sentences: Vec<Typed<'a>> = Vec::new();
     // Per document, per claim: (sentence, head mention, tail mention).
     let mut places: Vec<Vec<Option<(usize, usize, usize)>>> = Vec::with_capacity(docs.len());
-    for (d, (claims, analyses, doc_sentences)) in docs.iter().enumerate() {
-        let (analyses, doc_sentences): (&'a [SentenceAnalysis], &'a [claimex_core::Sentence]) =
-            (analyses, doc_sentences);
+    for (d, (claims, states, doc_sentences)) in docs.iter().enumerate() {
+        let (states, doc_sentences): (&'a [Option<PieceStates>], &'a [claimex_core::Sentence]) =
+            (states, doc_sentences);
         let mut doc_places = Vec::with_capacity(claims.len());
         for c in claims.iter() {
             let (Some(o), Some(sl)) = (&c.object, &c.subject.label) else {
@@ -89,7 +93,7 @@ fn type_claims<'a>(
                 doc_places.push(None);
                 continue;
             };
-            let Some(pieces) = analyses.get(s).and_then(|a| a.pieces.as_ref()) else {
+            let Some(pieces) = states.get(s).and_then(Option::as_ref) else {
                 doc_places.push(None);
                 continue;
             };
