@@ -81,13 +81,13 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
                 }
             }
             Edge::Close(node) => {
-                if heading.as_ref().is_some_and(|(id, _, _)| *id == node.id()) {
-                    if let Some((_, is_title, gathered)) = heading.take() {
-                        let text = collapse(&gathered);
-                        let slot = if is_title { &mut title } else { &mut h1 };
-                        if slot.is_none() && !text.is_empty() {
-                            *slot = Some(text);
-                        }
+                if let Some((_, is_title, gathered)) =
+                    heading.take_if(|(id, _, _)| *id == node.id())
+                {
+                    let text = collapse(&gathered);
+                    let slot = if is_title { &mut title } else { &mut h1 };
+                    if slot.is_none() && !text.is_empty() {
+                        *slot = Some(text);
                     }
                 }
                 if skipping == Some(node.id()) {

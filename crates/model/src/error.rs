@@ -22,9 +22,6 @@ pub enum Error {
     /// The network could not be built or run.
     #[error("model: {0}")]
     Model(String),
-    /// Tokenisation failed.
-    #[error("tokenizer: {0}")]
-    Tokenizer(String),
     /// libtorch reported an error.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
