@@ -119,7 +119,26 @@ fn check_resume(
 
     let mut killed = run_args(corpus, target_killed, model);
     killed.extend(["--ledger", ledger]);
+    let clean_ledger = std::fs::read(ledger).unwrap();
     kill_midway(&killed, committed);
+    // The killed run's ledger is its `.partial` file, of whole lines, never ahead of what the
+    // database committed; the finished ledger of the clean run is untouched.
+    let partial = std::fs::read_to_string(format!("{ledger}.partial"))
+        .expect("a killed run leaves its ledger as PATH.partial");
+    assert!(
+        partial.is_empty() || partial.ends_with('\n'),
+        "torn ledger line"
+    );
+    let records = partial
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a whole JSON line"))
+        .count();
+    let in_db = committed();
+    assert!(
+        records <= in_db,
+        "the ledger lists {records} documents, the database holds {in_db}"
+    );
+    assert_eq!(std::fs::read(ledger).unwrap(), clean_ledger);
     let mut resumed = killed.clone();
     resumed.push("--resume");
     let out = run_ok(&resumed);

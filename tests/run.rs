@@ -576,3 +576,89 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
         assert!(!dir.path().join("elsewhere.jsonl").exists());
     }
 }
+
+/// A database that refuses a write halfway through a run: the run fails naming the database and
+/// the cause, its `runs` row says `failed` with the error, the JSONL output beside it leaves no
+/// file behind, and the ledger is a `.partial` file of whole lines that lists no more documents
+/// than the database committed.
+#[test]
+fn a_database_that_refuses_a_write_fails_the_run_and_loses_nothing_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    let lines: String = (0..12)
+        .map(|i| {
+            let id = if i == 7 {
+                "victim".to_string()
+            } else {
+                format!("n{i}")
+            };
+            format!("{{\"id\":\"{id}\",\"text\":\"Acme Corp. hired Zed Okafor{i} in Lagos.\"}}\n")
+        })
+        .collect();
+    std::fs::write(&corpus, lines).unwrap();
+    let db = dir.path().join("claims.db");
+    let jsonl = dir.path().join("claims.jsonl");
+    let ledger = dir.path().join("ledger.jsonl");
+    let model = model_dir().to_str().unwrap();
+    let args = [
+        "run",
+        corpus.to_str().unwrap(),
+        "--out",
+        jsonl.to_str().unwrap(),
+        "--out",
+        db.to_str().unwrap(),
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--model",
+        model,
+        "--threads",
+        "1",
+        "--chunk-docs",
+        "2",
+    ];
+    // A first run creates the schema; then the database starts refusing one document.
+    run_ok(&args);
+    std::fs::remove_file(&jsonl).unwrap();
+    std::fs::remove_file(&ledger).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON documents WHEN NEW.doc_id = 'victim'
+         BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;",
+    )
+    .unwrap();
+    let out = crate::util::run(&args);
+    let err = crate::util::stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("claims.db") && err.contains("refused by a trigger"),
+        "{err}"
+    );
+    let (status, error): (String, String) = conn
+        .query_row(
+            "SELECT status, error FROM runs ORDER BY run_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(status, "failed");
+    assert!(error.contains("refused by a trigger"), "{error}");
+    assert!(!jsonl.exists());
+    assert!(!dir.path().join("claims.jsonl.partial").exists());
+    assert!(!ledger.exists());
+    let partial = std::fs::read_to_string(dir.path().join("ledger.jsonl.partial")).unwrap();
+    assert!(partial.ends_with('\n'));
+    let listed: Vec<Value> = partial
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Chunks of two: documents n0..n5 were committed before the chunk holding the victim.
+    assert_eq!(listed.len(), 6, "{partial}");
+    let last_run_docs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM documents WHERE run_id = (SELECT max(run_id) FROM runs)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(last_run_docs, 6);
+}

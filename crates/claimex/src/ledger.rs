@@ -1,8 +1,9 @@
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use claimex_core::{DocStatus, DocumentRecord};
+use claimex_export::PartialFile;
 
 use crate::{Error, Result};
 
@@ -51,27 +52,38 @@ impl Tally {
 }
 
 /// The per-document ledger: one JSON line for every input document, processed or not, so that a
-/// user can account for every document of a run.
+/// user can account for every document of a run. Records are held until [`Ledger::commit`],
+/// which the run calls once the sinks have committed their chunk, so the file is never ahead of
+/// the outputs, and lines are written whole. The file is written as `PATH.partial` and renamed
+/// into place when the run finishes; a run that fails or is killed leaves `PATH.partial` with the
+/// records of what its sinks had committed.
 pub struct Ledger {
     path: PathBuf,
-    out: BufWriter<File>,
+    file: PartialFile,
+    out: File,
+    pending: Vec<u8>,
     tally: Tally,
 }
 
+/// Records held before [`Ledger::commit`] writes them anyway, for callers that record many
+/// documents that need no sink (documents an earlier run committed).
+const PENDING_LIMIT: usize = 1 << 20;
+
 impl Ledger {
-    /// Creates (or truncates) the ledger file, and its folder if needed.
+    /// Starts the ledger at `path` (as `PATH.partial`), creating its folder if needed.
     pub fn create(path: &Path) -> Result<Ledger> {
-        let fail = |source| Error::Ledger {
-            path: path.to_path_buf(),
-            source,
-        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(fail)?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Ledger {
+                path: path.to_path_buf(),
+                source,
+            })?;
         }
-        let file = File::create(path).map_err(fail)?;
+        let (file, out) = PartialFile::create_kept(path)?;
         Ok(Ledger {
             path: path.to_path_buf(),
-            out: BufWriter::new(file),
+            file,
+            out,
+            pending: Vec::new(),
             tally: Tally::default(),
         })
     }
@@ -86,23 +98,42 @@ impl Ledger {
         &self.tally
     }
 
-    /// Appends one document's record.
+    /// Adds one document's record, to be written at the next [`Ledger::commit`].
     pub fn record(&mut self, record: &DocumentRecord) -> Result<()> {
         self.tally.add(record);
-        let fail = |source| Error::Ledger {
+        serde_json::to_writer(&mut self.pending, record).map_err(|e| Error::Ledger {
             path: self.path.clone(),
-            source,
-        };
-        serde_json::to_writer(&mut self.out, record).map_err(|e| fail(e.into()))?;
-        self.out.write_all(b"\n").map_err(fail)
+            source: e.into(),
+        })?;
+        self.pending.push(b'\n');
+        Ok(())
     }
 
-    /// Flushes the file and returns the counts.
+    /// True when enough records are held that a caller with nothing to commit elsewhere should
+    /// [`Ledger::commit`] them.
+    pub fn is_full(&self) -> bool {
+        self.pending.len() >= PENDING_LIMIT
+    }
+
+    /// Writes the records added since the last commit, whole lines in one write.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.out
+            .write_all(&self.pending)
+            .map_err(|source| Error::Ledger {
+                path: self.file.partial().to_path_buf(),
+                source,
+            })?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes what is left, renames the file into place and returns the counts.
     pub fn finish(mut self) -> Result<Tally> {
-        self.out.flush().map_err(|source| Error::Ledger {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.commit()?;
+        self.file.finish()?;
         Ok(self.tally)
     }
 }

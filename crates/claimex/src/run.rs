@@ -60,23 +60,69 @@ pub struct RunSummary {
 
 impl Pipeline {
     /// Streams `reader` through the pipeline a chunk of documents at a time
-    /// ([`crate::Config::chunk_docs`]), writing every document's results to every sink and its
-    /// record to the ledger, and calling `progress` after each chunk. Memory stays flat whatever
-    /// the corpus size. The sinks are finished (files renamed into place, transactions
-    /// committed) before it returns; on an error they are left unfinished, so a file sink leaves
-    /// nothing in place and a database keeps what it committed (for `resume`).
+    /// ([`crate::Config::chunk_docs`]), writing every document's results to every sink, then
+    /// committing the sinks, then writing the chunk's records to the ledger (so the ledger is
+    /// never ahead of the outputs), and calling `progress` after each chunk. Memory stays flat
+    /// whatever the corpus size. The sinks are finished (files renamed into place, transactions
+    /// committed) before the ledger, and both before it returns. On an error every sink is
+    /// aborted: a file sink removes its unfinished file, a database keeps what it committed (for
+    /// `resume`) and marks its run failed; the ledger is left as `PATH.partial`.
     pub fn run(
         &self,
         reader: impl Iterator<Item = ReadItem>,
         mut sinks: Vec<Box<dyn ClaimSink>>,
         mut ledger: Ledger,
         settings: RunSettings,
-        mut progress: impl FnMut(&Tally),
+        progress: impl FnMut(&Tally),
     ) -> Result<RunSummary> {
         let started = Instant::now();
         let before = self.stage_times();
+        let mut write = match self.run_all(reader, &mut sinks, &mut ledger, settings, progress) {
+            Ok(seconds) => seconds,
+            Err(error) => {
+                let message = error.to_string();
+                for sink in sinks {
+                    sink.abort(&message);
+                }
+                return Err(error);
+            }
+        };
+        let clock = Instant::now();
+        let mut sinks = sinks.into_iter();
+        while let Some(sink) = sinks.next() {
+            if let Err(error) = sink.finish() {
+                let message = error.to_string();
+                sinks.for_each(|sink| sink.abort(&message));
+                return Err(error.into());
+            }
+        }
+        let tally = ledger.finish()?;
+        write += clock.elapsed().as_secs_f64();
+        let after = self.stage_times();
+        Ok(RunSummary {
+            tally,
+            seconds: started.elapsed().as_secs_f64(),
+            stages: crate::StageTimes {
+                prepare: after.prepare - before.prepare,
+                ner: after.ner - before.ner,
+                claims: after.claims - before.claims,
+                typing: after.typing - before.typing,
+            },
+            write,
+        })
+    }
+
+    /// [`Pipeline::run`] up to finishing the sinks; returns the seconds spent writing.
+    fn run_all(
+        &self,
+        reader: impl Iterator<Item = ReadItem>,
+        sinks: &mut [Box<dyn ClaimSink>],
+        ledger: &mut Ledger,
+        settings: RunSettings,
+        mut progress: impl FnMut(&Tally),
+    ) -> Result<f64> {
         let done = if settings.resume {
-            committed_everywhere(&mut sinks)?
+            committed_everywhere(sinks)?
         } else {
             HashSet::new()
         };
@@ -97,38 +143,26 @@ impl Pipeline {
                 if let Ok(raw) = &item {
                     self.mark_seen(raw);
                 }
+                // Committed by an earlier run, so safe to write whenever.
                 ledger.record(&resumed_record(item))?;
+                if ledger.is_full() {
+                    ledger.commit()?;
+                }
                 continue;
             }
             chunk.push(item);
             if chunk.len() >= chunk_docs {
-                write += self.run_chunk(std::mem::take(&mut chunk), &mut sinks, &mut ledger)?;
+                write += self.run_chunk(std::mem::take(&mut chunk), sinks, ledger)?;
                 progress(ledger.tally());
             }
         }
-        write += self.run_chunk(chunk, &mut sinks, &mut ledger)?;
+        write += self.run_chunk(chunk, sinks, ledger)?;
         progress(ledger.tally());
-        let clock = Instant::now();
-        for sink in sinks {
-            sink.finish()?;
-        }
-        let tally = ledger.finish()?;
-        write += clock.elapsed().as_secs_f64();
-        let after = self.stage_times();
-        Ok(RunSummary {
-            tally,
-            seconds: started.elapsed().as_secs_f64(),
-            stages: crate::StageTimes {
-                prepare: after.prepare - before.prepare,
-                ner: after.ner - before.ner,
-                claims: after.claims - before.claims,
-                typing: after.typing - before.typing,
-            },
-            write,
-        })
+        Ok(write)
     }
 
-    /// Processes one chunk and writes it; returns the seconds spent writing.
+    /// Processes one chunk, writes it to the sinks, commits them, and then writes its records
+    /// to the ledger; returns the seconds spent writing.
     fn run_chunk(
         &self,
         chunk: Vec<ReadItem>,
@@ -136,7 +170,7 @@ impl Pipeline {
         ledger: &mut Ledger,
     ) -> Result<f64> {
         if chunk.is_empty() {
-            return Ok(0.0);
+            return ledger.commit().map(|()| 0.0);
         }
         let results = self.process_items(chunk);
         let clock = Instant::now();
@@ -145,8 +179,14 @@ impl Pipeline {
             for sink in sinks.iter_mut() {
                 sink.write_document(&output)?;
             }
+        }
+        for sink in sinks.iter_mut() {
+            sink.commit()?;
+        }
+        for result in &results {
             ledger.record(&result.record)?;
         }
+        ledger.commit()?;
         Ok(clock.elapsed().as_secs_f64())
     }
 }

@@ -1,7 +1,6 @@
 //! `ingest` and `eval sentences`: documents read, cleaned and split without models, and the
 //! splitter scored.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -48,8 +47,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
         .reader
         .reader(&[args.out.as_path(), ledger_path.as_path()])?;
     let mut ledger = Ledger::create(&ledger_path)?;
-    let file =
-        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let (partial, file) = claimex_export::PartialFile::create(&args.out)?;
     let mut out = BufWriter::new(file);
     let mut dedup = DuplicateFilter::new();
     let mut reader = reader.peekable();
@@ -78,9 +76,13 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
                 0,
             ))?;
         }
+        // The ledger follows what reached the output file.
+        out.flush()
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        ledger.commit()?;
     }
-    out.flush()
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    drop(out);
+    partial.finish()?;
     let ledger_path = ledger.path().to_path_buf();
     let t = ledger.finish()?;
     eprintln!(

@@ -51,7 +51,7 @@ fn unprotect(cell: &str) -> &str {
 /// Writes claims as CSV with a header row.
 pub struct CsvSink {
     path: PathBuf,
-    partial: PathBuf,
+    partial: crate::atomic::PartialFile,
     out: ::csv::Writer<BufWriter<File>>,
     cells: CsvCells,
 }
@@ -71,10 +71,10 @@ impl CsvSink {
 
     /// [`CsvSink::create`] with text cells written as `cells` says.
     pub fn create_with(path: &Path, cells: CsvCells) -> Result<CsvSink> {
-        let (partial, file) = crate::jsonl::create_partial(path)?;
+        let (partial, file) = crate::atomic::PartialFile::create(path)?;
         let mut out = ::csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(CLAIMS.columns.iter().map(|c| c.name))
-            .map_err(|e| csv_error(&partial, e))?;
+            .map_err(|e| csv_error(partial.partial(), e))?;
         Ok(CsvSink {
             path: path.to_path_buf(),
             partial,
@@ -95,17 +95,17 @@ impl ClaimSink for CsvSink {
             });
             self.out
                 .write_record(texts)
-                .map_err(|e| csv_error(&self.partial, e))?;
+                .map_err(|e| csv_error(self.partial.partial(), e))?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.out.flush().map_err(|source| Error::Io {
-            path: self.partial.clone(),
+            path: self.partial.partial().to_path_buf(),
             source,
         })?;
-        crate::jsonl::rename_into_place(&self.partial, &self.path)
+        self.partial.finish()
     }
 
     fn target(&self) -> String {

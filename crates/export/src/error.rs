@@ -27,6 +27,16 @@ pub enum Error {
         /// Underlying error.
         source: rusqlite::Error,
     },
+    /// Another writer held an SQLite database longer than the run waits.
+    #[error("output {path}: the database is locked by {holders}, still writing after {waited:.1} s; wait for it to finish, or write to another database and combine them later")]
+    DatabaseLocked {
+        /// The database file.
+        path: PathBuf,
+        /// Seconds waited.
+        waited: f64,
+        /// The runs that hold it, as the database's `runs` table knows them.
+        holders: String,
+    },
     /// A database to read from is not at this claimex's schema version.
     #[error("input {path}: schema version {found}, expected {expected}: open it once as an output of this claimex (`claimex run ... --out`) to migrate it, or use the claimex that wrote it")]
     SchemaMismatch {

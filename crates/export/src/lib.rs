@@ -7,6 +7,7 @@
 //! a changed model adds its own rows. The databases commit in batches of documents, so a killed
 //! run leaves whole documents only, and [`ClaimSink::committed`] tells a resumed run which to skip.
 
+mod atomic;
 mod csv;
 mod error;
 mod jsonl;
@@ -18,11 +19,12 @@ mod sqlite;
 
 pub use crate::csv::{read_csv, read_csv_with, CsvCells, CsvSink};
 pub use crate::parquet::{read_parquet, ParquetSink};
+pub use atomic::PartialFile;
 pub use error::{Error, Result, RowError};
 pub use jsonl::JsonlSink;
 pub use postgres::{pg_escape, pg_unescape, redact, PostgresSink, PG_SCHEMA_VERSION};
 pub use read::DatabaseReader;
-pub use sqlite::{SqliteSink, SCHEMA_VERSION};
+pub use sqlite::{SqliteSink, BUSY_WAIT, SCHEMA_VERSION};
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -97,8 +99,19 @@ pub fn doc_key(source: &SourceRef) -> DocKey {
 pub trait ClaimSink {
     /// Stores one document's ledger record, mentions and claims.
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()>;
+    /// Makes what was written so far durable where the sink can (a database commits); the
+    /// pipeline calls it after each chunk of documents, before the chunk's ledger lines are
+    /// written, so the ledger is never ahead of the sinks.
+    fn commit(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// Flushes and commits everything; the output is complete only after this returns.
     fn finish(self: Box<Self>) -> Result<()>;
+    /// The run failed with `error`: a file sink removes its unfinished file, a database rolls
+    /// back what it had not committed and marks its run `failed` with the error.
+    fn abort(self: Box<Self>, error: &str) {
+        let _ = error;
+    }
     /// Where the sink writes, for messages.
     fn target(&self) -> String;
     /// The documents this sink already holds for this run's models, for `--resume`; `None` for

@@ -55,7 +55,7 @@ fn arrow_error(path: &Path, source: ArrowError) -> Error {
 /// Writes claims as a Parquet file.
 pub struct ParquetSink {
     path: PathBuf,
-    partial: PathBuf,
+    partial: crate::atomic::PartialFile,
     writer: ArrowWriter<File>,
     schema: SchemaRef,
     pending: Vec<Vec<Cell>>,
@@ -64,13 +64,13 @@ pub struct ParquetSink {
 impl ParquetSink {
     /// Starts writing to `path` (replaced when the run finishes).
     pub fn create(path: &Path) -> Result<ParquetSink> {
-        let (partial, file) = crate::jsonl::create_partial(path)?;
+        let (partial, file) = crate::atomic::PartialFile::create(path)?;
         let schema = schema();
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
-            .map_err(|e| parquet_error(&partial, e))?;
+            .map_err(|e| parquet_error(partial.partial(), e))?;
         Ok(ParquetSink {
             path: path.to_path_buf(),
             partial,
@@ -125,10 +125,10 @@ impl ParquetSink {
             })
             .collect();
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
-            .map_err(|e| arrow_error(&self.partial, e))?;
+            .map_err(|e| arrow_error(self.partial.partial(), e))?;
         self.writer
             .write(&batch)
-            .map_err(|e| parquet_error(&self.partial, e))
+            .map_err(|e| parquet_error(self.partial.partial(), e))
     }
 }
 
@@ -144,13 +144,12 @@ impl ClaimSink for ParquetSink {
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.write_pending()?;
         let ParquetSink {
-            path,
-            partial,
-            writer,
-            ..
+            partial, writer, ..
         } = *self;
-        writer.close().map_err(|e| parquet_error(&partial, e))?;
-        crate::jsonl::rename_into_place(&partial, &path)
+        writer
+            .close()
+            .map_err(|e| parquet_error(partial.partial(), e))?;
+        partial.finish()
     }
 
     fn target(&self) -> String {

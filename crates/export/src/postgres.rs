@@ -13,7 +13,18 @@ use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 
 /// Version of the PostgreSQL schema, kept in `claimex_schema`. It starts at 2 to match the
 /// SQLite schema it mirrors.
-pub const PG_SCHEMA_VERSION: i32 = 2;
+pub const PG_SCHEMA_VERSION: i32 = 3;
+
+/// The oldest schema version the reader accepts (version 3 added only the runs' `status` and
+/// `error`, which reading does not use).
+const PG_OLDEST_READABLE: i32 = 2;
+
+/// Version 3 records how each run ended (see the SQLite sink's migration of the same name).
+const PG_MIGRATE_V2_TO_V3: &str = "
+ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
+ALTER TABLE runs ADD COLUMN error TEXT;
+UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'failed' ELSE 'finished' END;
+";
 
 fn pg_type(kind: Kind) -> &'static str {
     match kind {
@@ -28,6 +39,8 @@ CREATE TABLE runs (
     run_id          BIGSERIAL PRIMARY KEY,
     started_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     finished_at     TIMESTAMPTZ,
+    status          TEXT NOT NULL DEFAULT 'running',
+    error           TEXT,
     ner_model       TEXT NOT NULL,
     relations_model TEXT NOT NULL,
     config          TEXT NOT NULL,
@@ -168,6 +181,15 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
                 found: i64::from(v),
                 supported: i64::from(PG_SCHEMA_VERSION),
             })
+        }
+        Some(v) if v < PG_SCHEMA_VERSION => {
+            tx.batch_execute(PG_MIGRATE_V2_TO_V3)
+                .map_err(|e| pg_error(url, e))?;
+            tx.execute(
+                "INSERT INTO claimex_schema (version) VALUES ($1)",
+                &[&PG_SCHEMA_VERSION],
+            )
+            .map_err(|e| pg_error(url, e))?;
         }
         Some(_) => {}
         None => {
@@ -323,16 +345,39 @@ impl ClaimSink for PostgresSink {
         Ok(())
     }
 
+    fn commit(&mut self) -> Result<()> {
+        if self.batch.docs > 0 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
         let url = self.url.clone();
         self.client
             .execute(
-                "UPDATE runs SET finished_at = now(), documents = $1, claims = $2 WHERE run_id = $3",
+                "UPDATE runs SET finished_at = now(), status = 'finished', documents = $1, claims = $2
+                 WHERE run_id = $3",
                 &[&self.documents, &self.claims, &self.run_id],
             )
             .map_err(|e| pg_error(&url, e))?;
         Ok(())
+    }
+
+    fn abort(mut self: Box<Self>, error: &str) {
+        // Best effort: the run is failing already, and its error is what the user sees. Rows
+        // not yet flushed are dropped with the batch.
+        let _ = self.client.execute(
+            "UPDATE runs SET finished_at = now(), status = 'failed', error = $1, documents = $2,
+             claims = $3 WHERE run_id = $4",
+            &[
+                &pg_escape(error).as_ref(),
+                &self.documents,
+                &self.claims,
+                &self.run_id,
+            ],
+        );
     }
 
     fn target(&self) -> String {
@@ -369,11 +414,11 @@ impl PgReader {
             .query_opt("SELECT max(version) FROM claimex_schema", &[])
             .map_err(|e| pg_error(url, e))?
             .and_then(|r| r.get(0));
-        if version != Some(PG_SCHEMA_VERSION) {
+        if !version.is_some_and(|v| (PG_OLDEST_READABLE..=PG_SCHEMA_VERSION).contains(&v)) {
             return Err(Error::Corrupt {
                 path: redact(url).into(),
                 reason: format!(
-                    "not a claimex database at schema version {PG_SCHEMA_VERSION} (found {version:?})"
+                    "not a claimex database at schema version {PG_OLDEST_READABLE} to {PG_SCHEMA_VERSION} (found {version:?})"
                 ),
             });
         }

@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, ToSql};
@@ -8,7 +9,16 @@ use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES, EVIDENCE
 use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 
 /// Version of the schema below, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// The oldest schema version [`crate::DatabaseReader`] reads (version 3 added only the runs'
+/// `status` and `error`, which reading does not use).
+const OLDEST_READABLE: i64 = 2;
+
+/// How long a run waits for another writer of the same database to commit before it fails.
+/// Runs hold the write lock only while they store a chunk of documents, so two runs on one
+/// file take turns.
+pub const BUSY_WAIT: Duration = Duration::from_secs(60);
 
 fn sqlite_type(kind: Kind) -> &'static str {
     match kind {
@@ -23,6 +33,8 @@ CREATE TABLE runs (
     run_id          INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     finished_at     TEXT,
+    status          TEXT NOT NULL DEFAULT 'running',
+    error           TEXT,
     ner_model       TEXT NOT NULL,
     relations_model TEXT NOT NULL,
     config          TEXT NOT NULL,
@@ -32,7 +44,7 @@ CREATE TABLE runs (
 ";
 
 /// The whole current schema, for a new database.
-fn schema_v2() -> String {
+fn schema() -> String {
     let run_id = "run_id INTEGER NOT NULL REFERENCES runs(run_id)";
     [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
         .iter()
@@ -75,6 +87,15 @@ DROP TABLE documents_v1;
 DROP TABLE claims_v1;
 ";
 
+/// Version 3 records how each run ended: `status` is `running`, `finished` or `failed` (with the
+/// `error`). Runs of older versions are `finished` when they have a `finished_at`, else `failed`
+/// (killed or failed; version 2 could not tell).
+const MIGRATE_V2_TO_V3: &str = "
+ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
+ALTER TABLE runs ADD COLUMN error TEXT;
+UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'failed' ELSE 'finished' END;
+";
+
 /// Writes claims, entity mentions, evidence spans and the document ledger into an SQLite
 /// database (created if needed, migrated if older). Rows are keyed by their deterministic ids and
 /// the models, so re-running a corpus adds nothing and a changed model adds its own rows.
@@ -84,7 +105,8 @@ pub struct SqliteSink {
     run: RunInfo,
     run_id: i64,
     inserts: Inserts,
-    docs_in_transaction: usize,
+    /// Documents stored in the open write transaction; `None` when none is open.
+    docs_in_transaction: Option<usize>,
     documents: i64,
     claims: i64,
 }
@@ -133,42 +155,53 @@ impl Inserts {
 }
 
 impl SqliteSink {
-    /// Opens or creates the database at `path`, migrates it, and records a new run.
+    /// Opens or creates the database at `path`, migrates it, and records a new run. Another
+    /// writer of the same file is waited for up to [`BUSY_WAIT`] each time.
     pub fn open(path: &Path, run: &RunInfo) -> Result<SqliteSink> {
+        SqliteSink::open_waiting(path, run, BUSY_WAIT)
+    }
+
+    /// [`SqliteSink::open`] waiting at most `wait` for another writer.
+    pub fn open_waiting(path: &Path, run: &RunInfo, wait: Duration) -> Result<SqliteSink> {
         let db = |source| Error::Sqlite {
             path: path.to_path_buf(),
             source,
         };
         let conn = Connection::open(path).map_err(db)?;
+        conn.busy_timeout(wait).map_err(db)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
-        .map_err(db)?;
+        .map_err(|e| locked_or(&conn, path, None, e))?;
         migrate(&conn, path)?;
         conn.execute(
-            "INSERT INTO runs (ner_model, relations_model, config) VALUES (?1, ?2, ?3)",
+            "INSERT INTO runs (ner_model, relations_model, config, status) VALUES (?1, ?2, ?3, 'running')",
             params![run.ner_model, run.relations_model, run.config],
         )
-        .map_err(db)?;
+        .map_err(|e| locked_or(&conn, path, None, e))?;
         let run_id = conn.last_insert_rowid();
-        conn.execute_batch("BEGIN").map_err(db)?;
         Ok(SqliteSink {
             path: path.to_path_buf(),
             conn,
             run: run.clone(),
             run_id,
             inserts: Inserts::new(),
-            docs_in_transaction: 0,
+            docs_in_transaction: None,
             documents: 0,
             claims: 0,
         })
     }
 
     fn db(&self, source: rusqlite::Error) -> Error {
-        Error::Sqlite {
-            path: self.path.clone(),
-            source,
+        locked_or(&self.conn, &self.path, Some(self.run_id), source)
+    }
+
+    /// Commits the open write transaction, if any.
+    fn commit_open(&mut self) -> Result<()> {
+        if self.docs_in_transaction.take().is_some() {
+            self.conn.execute_batch("COMMIT").map_err(|e| self.db(e))?;
         }
+        Ok(())
     }
 
     fn insert_row(&self, sql: &str, row: &[Cell]) -> rusqlite::Result<()> {
@@ -200,72 +233,139 @@ impl SqliteSink {
     }
 }
 
-/// Brings the database to [`SCHEMA_VERSION`] in one transaction per step.
-fn migrate(conn: &Connection, path: &Path) -> Result<()> {
-    let db = |source| Error::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(db)?;
-    if version > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew {
+/// `source`, or when it is SQLite's "database is locked" after the wait, an error that names
+/// the runs still writing to the database (its runs whose status is `running`, but `own`).
+fn locked_or(conn: &Connection, path: &Path, own: Option<i64>, source: rusqlite::Error) -> Error {
+    if source.sqlite_error_code() != Some(rusqlite::ErrorCode::DatabaseBusy) {
+        return Error::Sqlite {
             path: path.to_path_buf(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
+            source,
+        };
     }
-    if version == 0 {
-        conn.execute_batch(&format!(
-            "BEGIN; {} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;",
-            schema_v2()
-        ))
-        .map_err(db)?;
-    } else if version == 1 {
-        let new_tables: String = [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
-            .iter()
-            .map(|t| {
-                rows::create_sql(
-                    t,
-                    "run_id INTEGER NOT NULL REFERENCES runs(run_id)",
-                    sqlite_type,
-                )
-            })
-            .collect();
-        let steps = MIGRATE_V1_TO_V2.replace("{NEW_TABLES}", &new_tables);
-        conn.execute_batch(&format!(
-            "PRAGMA foreign_keys = OFF; BEGIN; {steps} PRAGMA user_version = 2; COMMIT; PRAGMA foreign_keys = ON;"
-        ))
-        .map_err(db)?;
+    let holders = conn
+        .prepare(
+            "SELECT run_id, started_at FROM runs WHERE status = 'running' AND run_id != ?1 ORDER BY run_id",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([own.unwrap_or(-1)], |r| {
+                Ok(format!(
+                    "run {} (started {})",
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .unwrap_or_default();
+    Error::DatabaseLocked {
+        path: path.to_path_buf(),
+        waited: conn
+            .pragma_query_value(None, "busy_timeout", |r| r.get::<_, i64>(0))
+            .map_or(0.0, |ms| ms as f64 / 1000.0),
+        holders: if holders.is_empty() {
+            "another process".into()
+        } else {
+            holders.join(", ")
+        },
     }
-    Ok(())
+}
+
+/// Brings the database to [`SCHEMA_VERSION`] in one transaction that holds the write lock from
+/// the start, so that two runs opening a new database do not both create it.
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let db = |source| locked_or(conn, path, None, source);
+    // Foreign keys cannot be switched inside a transaction; version 1's tables are renamed.
+    conn.execute_batch("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")
+        .map_err(db)?;
+    let steps = (|| -> Result<()> {
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            return conn.execute_batch(&schema()).map_err(db);
+        }
+        if version == 1 {
+            let new_tables: String = [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE]
+                .iter()
+                .map(|t| {
+                    rows::create_sql(
+                        t,
+                        "run_id INTEGER NOT NULL REFERENCES runs(run_id)",
+                        sqlite_type,
+                    )
+                })
+                .collect();
+            conn.execute_batch(&MIGRATE_V1_TO_V2.replace("{NEW_TABLES}", &new_tables))
+                .map_err(db)?;
+        }
+        if version <= 2 {
+            conn.execute_batch(MIGRATE_V2_TO_V3).map_err(db)?;
+        }
+        Ok(())
+    })();
+    let end = match steps {
+        Ok(()) => format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT"),
+        Err(_) => "ROLLBACK".to_string(),
+    };
+    let ended = conn
+        .execute_batch(&format!("{end}; PRAGMA foreign_keys = ON;"))
+        .map_err(db);
+    steps.and(ended)
 }
 
 impl ClaimSink for SqliteSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
+        if self.docs_in_transaction.is_none() {
+            // IMMEDIATE takes the write lock now, waiting for another writer if need be.
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.db(e))?;
+            self.docs_in_transaction = Some(0);
+        }
         self.insert(doc).map_err(|e| self.db(e))?;
         self.documents += 1;
         self.claims += doc.claims.len() as i64;
-        self.docs_in_transaction += 1;
-        if self.docs_in_transaction >= self.run.docs_per_transaction.max(1) {
-            self.conn
-                .execute_batch("COMMIT; BEGIN")
-                .map_err(|e| self.db(e))?;
-            self.docs_in_transaction = 0;
+        let stored = self.docs_in_transaction.map_or(1, |n| n + 1);
+        self.docs_in_transaction = Some(stored);
+        if stored >= self.run.docs_per_transaction.max(1) {
+            self.commit_open()?;
         }
         Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<()> {
+    fn commit(&mut self) -> Result<()> {
+        self.commit_open()
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.commit_open()?;
         self.conn
             .execute(
-                "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), documents = ?1, claims = ?2
-                 WHERE run_id = ?3",
+                "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), status = 'finished',
+                 documents = ?1, claims = ?2 WHERE run_id = ?3",
                 params![self.documents, self.claims, self.run_id],
             )
             .map_err(|e| self.db(e))?;
-        self.conn.execute_batch("COMMIT").map_err(|e| self.db(e))
+        Ok(())
+    }
+
+    fn abort(mut self: Box<Self>, error: &str) {
+        if self.docs_in_transaction.take().is_some() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        // Best effort: the run is failing already, and its error is what the user sees.
+        let _ = self.conn.execute(
+            "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), status = 'failed',
+             error = ?1, documents = ?2, claims = ?3 WHERE run_id = ?4",
+            params![error, self.documents, self.claims, self.run_id],
+        );
     }
 
     fn target(&self) -> String {
@@ -326,7 +426,7 @@ impl SqliteReader {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)?;
-        if version != SCHEMA_VERSION {
+        if !(OLDEST_READABLE..=SCHEMA_VERSION).contains(&version) {
             return Err(Error::SchemaMismatch {
                 path: path.to_path_buf(),
                 found: version,

@@ -374,3 +374,110 @@ fn sqlite_version_1_databases_are_migrated() {
         .unwrap();
     assert_eq!(evidence, 1);
 }
+
+/// The `runs` rows of an SQLite file: (status, error).
+fn sqlite_runs(path: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT status, error FROM runs ORDER BY run_id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
+#[test]
+fn two_runs_on_one_sqlite_file_take_turns_and_both_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    // Created first, so that the two writers race on writes, not on creating the schema.
+    write(path.to_str().unwrap(), &[], &run("ner-a"));
+    let writers: Vec<_> = ["ner-a", "ner-b"]
+        .into_iter()
+        .map(|ner| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let info = RunInfo {
+                    docs_per_transaction: 3,
+                    ..run(ner)
+                };
+                let mut sink = open_sink(path.to_str().unwrap(), &info).unwrap();
+                for doc in corpus(ner).iter().cycle().take(20) {
+                    sink.write_document(&doc.output()).unwrap();
+                    std::thread::yield_now();
+                }
+                sink.finish().unwrap();
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer
+            .join()
+            .expect("a writer failed: the second one must wait, not fail");
+    }
+    let statuses: Vec<String> = sqlite_runs(&path).into_iter().map(|r| r.0).collect();
+    assert_eq!(statuses, ["finished", "finished", "finished"]);
+    let docs = read_sqlite(&path).unwrap();
+    for ner in ["ner-a", "ner-b"] {
+        assert_eq!(
+            sorted(
+                docs.iter()
+                    .filter(|d| d.models.ner == ner)
+                    .cloned()
+                    .collect()
+            ),
+            sorted(corpus(ner))
+        );
+    }
+}
+
+#[test]
+fn a_writer_kept_waiting_too_long_fails_naming_the_run_that_holds_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("held.db");
+    let mut holder = open_sink(path.to_str().unwrap(), &run("ner-a")).unwrap();
+    // In the middle of a transaction: the write lock is held.
+    holder.write_document(&corpus("ner-a")[0].output()).unwrap();
+    let err = claimex_export::SqliteSink::open_waiting(
+        &path,
+        &run("ner-b"),
+        std::time::Duration::from_millis(300),
+    )
+    .err()
+    .expect("the second writer cannot get the lock");
+    let message = err.to_string();
+    assert!(
+        message.contains("locked by run 1 (started ") && message.contains("after 0.3 s"),
+        "{message}"
+    );
+    holder.finish().unwrap();
+    // Once the holder is done, the file takes the next run.
+    write(path.to_str().unwrap(), &corpus("ner-b"), &run("ner-b"));
+}
+
+#[test]
+fn a_failed_run_is_marked_failed_with_its_error_and_keeps_only_what_it_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("failed.db");
+    let info = RunInfo {
+        docs_per_transaction: 1_000,
+        ..run("ner-a")
+    };
+    let docs = corpus("ner-a");
+    let mut sink = open_sink(path.to_str().unwrap(), &info).unwrap();
+    sink.write_document(&docs[0].output()).unwrap();
+    sink.commit().unwrap();
+    sink.write_document(&docs[1].output()).unwrap();
+    sink.abort("disk full while writing out/claims.csv");
+    assert_eq!(
+        sqlite_runs(&path),
+        [(
+            "failed".to_string(),
+            Some("disk full while writing out/claims.csv".to_string())
+        )]
+    );
+    assert_eq!(read_sqlite(&path).unwrap(), vec![docs[0].clone()]);
+}

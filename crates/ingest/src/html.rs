@@ -36,12 +36,225 @@ const BLOCKS: &[&str] = &[
     "figcaption",
 ];
 
+/// Deepest element nesting kept when reading HTML. html5ever checks the stack of open elements
+/// on every start tag, so a page nested 100,000 deep parses in quadratic time; tags below this
+/// depth are dropped before parsing (their text is kept), which keeps parsing linear.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Text extracted from an HTML page by [`html_to_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlText {
+    /// The article text: paragraphs separated by blank lines.
+    pub text: String,
+    /// The `<title>`, else the first `<h1>` with text.
+    pub headline: Option<String>,
+    /// Tags dropped because they were nested deeper than [`MAX_HTML_DEPTH`].
+    pub dropped_tags: usize,
+}
+
 /// Text of an HTML page, parsed with html5ever (through `scraper`): scripts, styles, navigation,
 /// headers, footers, asides and forms dropped; block elements become line breaks; runs of spaces
 /// inside a block folded. Also returns the `<title>` (else the first `<h1>` with text) as the
-/// headline. One pass over the tree: the headline's text is gathered while passing through it, so
-/// time stays linear however headings nest.
-pub fn html_to_text(html: &str) -> (String, Option<String>) {
+/// headline. Time stays linear in the page's size: nesting is capped at [`MAX_HTML_DEPTH`]
+/// before parsing ([`cap_nesting`]), and one pass over the tree gathers the headline while
+/// passing through it, however headings nest.
+pub fn html_to_text(html: &str) -> HtmlText {
+    let capped = cap_nesting(html, MAX_HTML_DEPTH);
+    let (text, headline) = match &capped {
+        Some((page, _)) => extract(page),
+        None => extract(html),
+    };
+    HtmlText {
+        text,
+        headline,
+        dropped_tags: capped.map_or(0, |(_, dropped)| dropped),
+    }
+}
+
+/// Elements that never have content, so never deepen the nesting.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+
+/// Elements a parser closes itself when a sibling starts (`<p>`, `<li>`, table cells): left
+/// uncounted, since a page of a thousand unclosed paragraphs is not nested a thousand deep.
+const CLOSED_BY_SIBLINGS: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
+    "colgroup", "rb", "rt", "rp",
+];
+
+/// Elements whose content is raw text up to their end tag (no tags inside).
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+
+/// The page with every start tag deeper than `cap` open elements (and the end tags that close
+/// them) removed, and how many tags were removed; `None` when the page is within the cap and is
+/// kept as it is. A linear scan that counts open elements: comments, doctypes and the content of
+/// raw-text elements (scripts, styles) are passed over; void, self-closed and raw-text elements
+/// and elements closed by their siblings are not counted, so never dropped. Text is never
+/// removed; the content of a dropped `<nav>` or `<aside>` below the cap is read as text.
+pub fn cap_nesting(html: &str, cap: usize) -> Option<(String, usize)> {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut kept_from = 0; // start of the input not yet copied to `out`
+    let (mut depth, mut excess, mut dropped) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while let Some(offset) = memchr_lt(&bytes[i..]) {
+        let start = i + offset;
+        let Some(tag) = Tag::at(bytes, start) else {
+            i = start + 1;
+            continue;
+        };
+        i = tag.end;
+        let Some(name) = tag.name else { continue };
+        let counted = !tag.self_closing
+            && ![VOID, CLOSED_BY_SIBLINGS, RAW_TEXT]
+                .iter()
+                .any(|names| names.contains(&name.as_str()));
+        let drop = match (tag.closing, counted) {
+            (_, false) => false,
+            (false, true) if depth < cap => {
+                depth += 1;
+                false
+            }
+            (false, true) => {
+                excess += 1;
+                true
+            }
+            (true, true) if excess > 0 => {
+                excess -= 1;
+                true
+            }
+            (true, true) => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+        };
+        if drop {
+            let page = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            page.push_str(&html[kept_from..start]);
+            kept_from = tag.end;
+            dropped += 1;
+        }
+        if !tag.closing && RAW_TEXT.contains(&name.as_str()) {
+            i = raw_text_end(bytes, i, &name);
+        }
+    }
+    out.map(|mut page| {
+        page.push_str(&html[kept_from..]);
+        (page, dropped)
+    })
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+/// One markup construct starting at a `<`.
+struct Tag {
+    /// Lower-cased element name; `None` for comments, doctypes and processing instructions.
+    name: Option<String>,
+    closing: bool,
+    self_closing: bool,
+    /// Index just past the construct.
+    end: usize,
+}
+
+impl Tag {
+    /// The construct at `bytes[start] == b'<'`, or `None` when the `<` is text.
+    fn at(bytes: &[u8], start: usize) -> Option<Tag> {
+        let rest = &bytes[start..];
+        let find = |from: usize, needle: &[u8]| {
+            rest[from.min(rest.len())..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .map_or(bytes.len(), |p| start + from + p + needle.len())
+        };
+        if rest.starts_with(b"<!--") {
+            return Some(Tag::other(find(4, b"-->")));
+        }
+        if rest.len() > 1 && matches!(rest[1], b'!' | b'?') {
+            return Some(Tag::other(find(2, b">")));
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = 1 + usize::from(closing);
+        if !rest.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let name_len = rest[name_start..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+            .unwrap_or(rest.len() - name_start);
+        let name =
+            String::from_utf8_lossy(&rest[name_start..name_start + name_len]).to_ascii_lowercase();
+        // Attributes up to the closing `>`; a `>` inside a quoted value does not close the tag.
+        let mut quote: Option<u8> = None;
+        let mut after_equals = false;
+        let mut k = name_start + name_len;
+        while k < rest.len() {
+            let b = rest[k];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'>' => break,
+                None if after_equals && (b == b'"' || b == b'\'') => quote = Some(b),
+                None => {}
+            }
+            if !b.is_ascii_whitespace() {
+                after_equals = quote.is_none() && b == b'=';
+            }
+            k += 1;
+        }
+        let self_closing = k > 0 && k < rest.len() && rest[k - 1] == b'/';
+        Some(Tag {
+            name: Some(name),
+            closing,
+            self_closing,
+            end: (start + k + 1).min(bytes.len()),
+        })
+    }
+
+    fn other(end: usize) -> Tag {
+        Tag {
+            name: None,
+            closing: false,
+            self_closing: false,
+            end,
+        }
+    }
+}
+
+/// Where the raw text of a `name` element that starts at `from` ends: at its end tag (matched
+/// without regard to case), or at the end of the page.
+fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
+    let mut i = from;
+    while let Some(offset) = memchr_lt(&bytes[i..]) {
+        let at = i + offset;
+        let tail = &bytes[at..];
+        if tail.len() >= name.len() + 2
+            && tail[1] == b'/'
+            && tail[2..2 + name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return at;
+        }
+        i = at + 1;
+    }
+    bytes.len()
+}
+
+/// [`html_to_text`] on a page within the nesting cap.
+fn extract(html: &str) -> (String, Option<String>) {
     let doc = Html::parse_document(html);
     let mut out = String::new();
     let mut skipping: Option<ego_tree::NodeId> = None;
@@ -140,7 +353,7 @@ signed a <b>trade</b> accord on Monday.</p>
 
     #[test]
     fn keeps_article_paragraphs_and_drops_page_chrome() {
-        let (text, _) = html_to_text(PAGE);
+        let text = html_to_text(PAGE).text;
         assert_eq!(
             text,
             "Astana talks end\n\nKazakhstan and Israel signed a trade accord on Monday.\n\nOfficials said more deals would follow.\n\nMarkets rose."
@@ -149,19 +362,22 @@ signed a <b>trade</b> accord on Monday.</p>
 
     #[test]
     fn takes_the_title_as_headline() {
-        assert_eq!(html_to_text(PAGE).1.as_deref(), Some("Astana talks end"));
+        assert_eq!(
+            html_to_text(PAGE).headline.as_deref(),
+            Some("Astana talks end")
+        );
     }
 
     #[test]
     fn decodes_entities_and_survives_broken_markup() {
-        let (text, _) = html_to_text("<p>AT&amp;T &lt;3 Caf&eacute;<p>Unclosed <i>italic");
+        let text = html_to_text("<p>AT&amp;T &lt;3 Caf&eacute;<p>Unclosed <i>italic").text;
         assert_eq!(text, "AT&T <3 Café\n\nUnclosed italic");
     }
 
     #[test]
     fn headline_is_the_first_heading_with_text_when_there_is_no_title() {
         let page = "<body><h1> </h1><p>Body.</p><h1><span>Real</span> <b>headline</b></h1><h1>Later</h1></body>";
-        let (text, headline) = html_to_text(page);
+        let HtmlText { text, headline, .. } = html_to_text(page);
         assert_eq!(headline.as_deref(), Some("Real headline"));
         assert_eq!(text, "Body.\n\nReal headline\n\nLater");
     }
@@ -173,8 +389,50 @@ signed a <b>trade</b> accord on Monday.</p>
             "<span>".repeat(5_000),
             "</span>".repeat(5_000)
         );
-        let (text, headline) = html_to_text(&page);
+        let HtmlText { text, headline, .. } = html_to_text(&page);
         assert_eq!(headline.as_deref(), Some("Deep"));
         assert_eq!(text, "Deep\n\nAfter.");
+    }
+
+    #[test]
+    fn nesting_below_the_cap_is_dropped_and_its_text_kept() {
+        let deep = 100_000;
+        let page = format!(
+            "<title>T</title><div>{}Deep <b>text</b>.{}</div><p>After.</p><script>var a = '<div>';</script>",
+            "<div>".repeat(deep),
+            "</div>".repeat(deep)
+        );
+        let started = std::time::Instant::now();
+        let html = html_to_text(&page);
+        let seconds = started.elapsed().as_secs_f64();
+        assert_eq!(html.text, "Deep text.\n\nAfter.");
+        assert_eq!(html.headline.as_deref(), Some("T"));
+        // Every start tag past the cap (the outer <div>, then 100,000 more, then <b>) and its end tag.
+        assert_eq!(html.dropped_tags, 2 * (deep + 2 - MAX_HTML_DEPTH));
+        // Generous: linear parsing takes well under a second; quadratic took 20 s.
+        assert!(seconds < 10.0, "{seconds:.1} s");
+    }
+
+    #[test]
+    fn pages_within_the_cap_are_parsed_unchanged() {
+        let page = format!("{}x{}", "<section>".repeat(200), "</section>".repeat(200));
+        assert_eq!(cap_nesting(&page, MAX_HTML_DEPTH), None);
+        assert_eq!(cap_nesting(PAGE, MAX_HTML_DEPTH), None);
+        // Unclosed paragraphs, void and self-closed elements do not deepen the nesting.
+        let flat = "<p>a<br><img src=x><span/>".repeat(1_000);
+        assert_eq!(cap_nesting(&flat, 8), None);
+    }
+
+    #[test]
+    fn the_scan_reads_quotes_comments_and_raw_text_as_html_does() {
+        // A `>` in a quoted attribute, comments and script text hold no tags to count.
+        let page = r#"<a title="x>y"><!-- <b><b><b> --><script>"<i><i><i>"</script><u>t</u></a>"#;
+        let (capped, dropped) = cap_nesting(page, 1).unwrap();
+        assert_eq!(dropped, 2);
+        assert_eq!(
+            capped,
+            r#"<a title="x>y"><!-- <b><b><b> --><script>"<i><i><i>"</script>t</a>"#
+        );
+        assert_eq!(html_to_text(&capped).text, "t");
     }
 }

@@ -18,7 +18,7 @@ mod sentences;
 pub use clean::clean_text;
 pub use dedup::DuplicateFilter;
 pub use error::{Error, Result};
-pub use html::html_to_text;
+pub use html::{cap_nesting, html_to_text, HtmlText, MAX_HTML_DEPTH};
 pub use prepare::{
     clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,
 };

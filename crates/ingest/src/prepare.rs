@@ -1,8 +1,9 @@
 use claimex_core::{content_doc_id, Document, DocumentRecord, Sentence, SourceRef, TextIndex};
 use rayon::prelude::*;
 
+use crate::html::{html_to_text, MAX_HTML_DEPTH};
 use crate::sentences::{cap_sentence_spans, MAX_SENTENCE_CHARS};
-use crate::{clean_text, html::html_to_text, split_sentences};
+use crate::{clean_text, split_sentences};
 
 /// How a raw document's text is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,11 +80,18 @@ pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
 /// [`prepare`] without the sentence split: the document with its text extracted (HTML), cleaned
 /// and its id, or the record of a document with no text left.
 pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
+    let mut warnings = raw.warnings;
     let (extracted, html_title) = match raw.format {
         RawFormat::Text => (None, None),
         RawFormat::Html => {
-            let (text, title) = html_to_text(&raw.text);
-            (Some(text), title)
+            let html = html_to_text(&raw.text);
+            if html.dropped_tags > 0 {
+                warnings.push(format!(
+                    "HTML nested deeper than {MAX_HTML_DEPTH} elements: {} deeper tags ignored, their text kept",
+                    html.dropped_tags
+                ));
+            }
+            (Some(html.text), html.headline)
         }
     };
     let text = clean_text(extracted.as_deref().unwrap_or(&raw.text));
@@ -102,7 +110,7 @@ pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
         url: raw.url,
         published_at: raw.published_at,
         publisher: raw.publisher,
-        warnings: raw.warnings,
+        warnings,
         text,
     })
 }
