@@ -662,3 +662,95 @@ fn a_database_that_refuses_a_write_fails_the_run_and_loses_nothing_silently() {
         .unwrap();
     assert_eq!(last_run_docs, 6);
 }
+
+/// Documents are known by their canonical source, line and content: the same folder spelled
+/// another way resumes instead of doubling the database; a line inserted at the top is processed,
+/// not taken for the document that was there; two documents that share an id are both kept, the
+/// second noted in the ledger, and each claim is exported once.
+#[test]
+fn documents_are_known_by_source_line_and_content_not_by_spelling_or_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("small")).unwrap();
+    let file = dir.path().join("small/a.jsonl");
+    let lines = [
+        r#"{"id":"n0","text":"Acme Corp. hired Zed Okafor in Lagos on Monday."}"#,
+        r#"{"id":"dup","text":"Beta Ltd. bought Gamma Inc. in Paris last year."}"#,
+        r#"{"id":"dup","text":"Delta Bank fired Ann Mbeki in Nairobi on Friday."}"#,
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let model = workspace_root().join("models/default");
+    let run = |input: &str, extra: &[&str]| -> Vec<Value> {
+        let mut args = vec![
+            "run",
+            input,
+            "--out",
+            "claims.db",
+            "--ledger",
+            "ledger.jsonl",
+            "--model",
+            model.to_str().unwrap(),
+            "--threads",
+            "1",
+        ];
+        args.extend(extra);
+        let out = crate::util::claimex()
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", crate::util::stderr(&out));
+        read_jsonl(&dir.path().join("ledger.jsonl"))
+    };
+    let db = dir.path().join("claims.db");
+    let count = |sql: &str| -> i64 {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    let status = |ledger: &[Value], id: &str| -> Vec<String> {
+        ledger
+            .iter()
+            .filter(|r| r["doc_id"] == id)
+            .map(|r| r["status"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let first = run("small", &[]);
+    assert_eq!(status(&first, "dup"), ["processed", "processed"]);
+    let noted: Vec<&Value> = first
+        .iter()
+        .filter(|r| {
+            r["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("also names a different text"))
+        })
+        .collect();
+    assert_eq!(noted.len(), 1, "{first:?}");
+    assert_eq!(noted[0]["source"]["line"], 3);
+    let stored = count("SELECT count(*) FROM claims");
+    let ledger_claims: i64 = first.iter().map(|r| r["claims"].as_i64().unwrap()).sum();
+    let ledger_entities: i64 = first.iter().map(|r| r["entities"].as_i64().unwrap()).sum();
+    assert!(stored > 0);
+    assert_eq!(stored, ledger_claims);
+    assert_eq!(count("SELECT count(*) FROM entities"), ledger_entities);
+    let exported = dir.path().join("exported.jsonl");
+    run_ok(&[
+        "export",
+        "--from",
+        db.to_str().unwrap(),
+        "--to",
+        exported.to_str().unwrap(),
+    ]);
+    assert_eq!(read_jsonl(&exported).len() as i64, stored);
+
+    let second = run("./small/", &["--resume"]);
+    assert_eq!(status(&second, "n0"), ["resumed"]);
+    assert_eq!(status(&second, "dup"), ["resumed", "resumed"]);
+    assert_eq!(count("SELECT count(*) FROM documents"), 3);
+
+    let inserted = r#"{"id":"new","text":"Omega Corp. sued Sigma Ltd. in Berlin on Tuesday."}"#;
+    std::fs::write(&file, format!("{inserted}\n{}\n", lines.join("\n"))).unwrap();
+    let third = run("small", &["--resume"]);
+    assert_eq!(status(&third, "new"), ["processed"]);
+}

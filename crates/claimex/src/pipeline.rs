@@ -2,7 +2,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use claimex_claims::{Calibration, SentenceInput};
-use claimex_core::{link_entities, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef};
+use claimex_core::{
+    document_key, link_entities, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef,
+};
 use claimex_ingest::{prepare_all, DuplicateFilter, PreparedDocument, RawDocument, ReadItem};
 use claimex_model::{ModelInfo, NerConfig, NerModel, PieceStates, SentenceAnalysis};
 use rayon::prelude::*;
@@ -151,10 +153,7 @@ impl Pipeline {
             .iter()
             .enumerate()
             .map(|(k, text)| {
-                let source = SourceRef {
-                    path: "<text>".into(),
-                    line: Some(k as u64 + 1),
-                };
+                let source = SourceRef::new("<text>", Some(k as u64 + 1));
                 RawDocument::new(source, text.as_ref().to_string())
             })
             .collect();
@@ -172,7 +171,7 @@ impl Pipeline {
     pub fn process_items(&self, items: Vec<ReadItem>) -> Vec<DocumentResult> {
         let size = self.config.chunk_docs.max(1);
         let mut results = Vec::with_capacity(items.len());
-        let mut items = items.into_iter().peekable();
+        let mut items = items.into_iter().map(with_key).peekable();
         while items.peek().is_some() {
             let chunk: Vec<ReadItem> = items.by_ref().take(size).collect();
             results.extend(self.process_chunk(chunk));
@@ -184,7 +183,7 @@ impl Pipeline {
     /// run committed: a later copy of it is still a duplicate).
     pub fn mark_seen(&self, raw: &RawDocument) {
         if let Ok(doc) = claimex_ingest::clean_document(raw.clone()) {
-            lock(&self.duplicates).check(&doc);
+            lock(&self.duplicates).check(&mut { doc });
         }
     }
 
@@ -200,21 +199,25 @@ impl Pipeline {
         };
         // Cleaning and splitting run in parallel; duplicate detection then needs input order.
         let prepared = self.pool.install(|| prepare_all(items));
-        let items: Vec<std::result::Result<PreparedDocument, DocumentRecord>> =
-            if self.config.skip_duplicates {
-                let mut seen = lock(&self.duplicates);
-                prepared
-                    .into_iter()
-                    .map(|item| {
-                        item.and_then(|p| match seen.check(&p.doc) {
+        let items: Vec<std::result::Result<PreparedDocument, DocumentRecord>> = {
+            let mut seen = lock(&self.duplicates);
+            let skip = self.config.skip_duplicates;
+            prepared
+                .into_iter()
+                .map(|item| {
+                    item.and_then(|mut p| {
+                        if !skip {
+                            seen.note_id(&mut p.doc);
+                            return Ok(p);
+                        }
+                        match seen.check(&mut p.doc) {
                             Some(record) => Err(record),
                             None => Ok(p),
-                        })
+                        }
                     })
-                    .collect()
-            } else {
-                prepared
-            };
+                })
+                .collect()
+        };
         lap(&mut times.prepare);
 
         let analysed = self.analyze(items);
@@ -370,4 +373,22 @@ pub fn claims_model_id(info: &ModelInfo) -> String {
 /// each update is a single assignment or push).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `item` with its document key set: readers set it from the file; a document given in memory
+/// without one is known by its path, line, id and text.
+fn with_key(mut item: ReadItem) -> ReadItem {
+    match &mut item {
+        Ok(raw) if raw.source.key.is_empty() => {
+            let content = format!("{}\u{1f}{}", raw.id.as_deref().unwrap_or(""), raw.text);
+            raw.source.key = document_key(&raw.source.path, raw.source.line, content.as_bytes());
+        }
+        Err(record) if record.source.key.is_empty() => {
+            let content = record.doc_id.as_deref().unwrap_or("");
+            record.source.key =
+                document_key(&record.source.path, record.source.line, content.as_bytes());
+        }
+        _ => {}
+    }
+    item
 }

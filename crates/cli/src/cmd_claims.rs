@@ -50,10 +50,7 @@ fn pipeline_claims(
         .enumerate()
         .map(|(k, e)| {
             let mut raw = RawDocument::new(
-                SourceRef {
-                    path: "fixture".into(),
-                    line: Some(k as u64 + 1),
-                },
+                SourceRef::new("fixture", Some(k as u64 + 1)),
                 e.text.clone(),
             );
             raw.id = Some(e.id.clone());

@@ -54,18 +54,18 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     while reader.peek().is_some() {
         let chunk: Vec<ReadItem> = reader.by_ref().take(256).collect();
         for item in prepare_all(chunk) {
-            let prepared = match item {
+            let mut prepared = match item {
                 Ok(p) => p,
                 Err(record) => {
                     ledger.record(&record)?;
                     continue;
                 }
             };
-            let doc = &prepared.doc;
-            if let Some(record) = dedup.check(doc) {
+            if let Some(record) = dedup.check(&mut prepared.doc) {
                 ledger.record(&record)?;
                 continue;
             }
+            let doc = &prepared.doc;
             serde_json::to_writer(&mut out, &ingested_line(doc, &prepared.sentences)?)?;
             out.write_all(b"\n")
                 .with_context(|| format!("writing {}", args.out.display()))?;

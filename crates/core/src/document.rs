@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-/// Where a document came from: a file, and for JSONL the 1-based line within it.
+/// Where a document came from: a file, and for JSONL the 1-based line within it, plus the
+/// document's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
     /// Path of the input file as given on the command line (or `-` for standard input).
@@ -8,6 +9,23 @@ pub struct SourceRef {
     /// 1-based line number for line-oriented inputs (JSONL); `None` for whole-file documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// The document's identity ([`crate::document_key`]): its file's canonical path, its line
+    /// and a hash of its content. Resuming, the database tables and exports know a document by
+    /// it, so two documents that share an id are still two documents. Empty until a reader (or
+    /// the pipeline, for documents given in memory) sets it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+}
+
+impl SourceRef {
+    /// A source without its key yet.
+    pub fn new(path: impl Into<String>, line: Option<u64>) -> SourceRef {
+        SourceRef {
+            path: path.into(),
+            line,
+            key: String::new(),
+        }
+    }
 }
 
 impl std::fmt::Display for SourceRef {

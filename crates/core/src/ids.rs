@@ -23,6 +23,22 @@ pub fn content_doc_id(text: &str) -> String {
     format!("sha256:{}", short_hash([folded.as_str()]))
 }
 
+/// A document's identity: `doc:` and a hash of its source (the input file's canonical path, or
+/// `-` for standard input), its line (for JSONL; none for a whole file) and its content as read
+/// (the JSONL line's or the file's bytes). The same file read through another spelling of its
+/// path gives the same key; a changed line, or a line that moved, gives a new one.
+pub fn document_key(source: &str, line: Option<u64>, content: &[u8]) -> String {
+    let content: String = Sha256::digest(content)[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let line = line.map(|l| l.to_string()).unwrap_or_default();
+    format!(
+        "doc:{}",
+        short_hash([source, line.as_str(), content.as_str()])
+    )
+}
+
 /// Deterministic claim id: a hash of the document id, the sentence, subject, predicate and object
 /// spans, and the lower-cased (subject, predicate lemma, object) triple. Re-running the same input
 /// with the same models gives the same ids; any change of span or triple gives a new one.
@@ -101,5 +117,23 @@ mod tests {
         assert_eq!(content_doc_id("a  b\nc"), content_doc_id("a b c"));
         assert_ne!(content_doc_id("a b c"), content_doc_id("a b d"));
         assert!(content_doc_id("x").starts_with("sha256:"));
+    }
+
+    #[test]
+    fn document_keys_tell_sources_lines_and_contents_apart() {
+        let key = document_key("/data/a.jsonl", Some(3), b"{\"id\":\"x\"}");
+        assert_eq!(
+            key,
+            document_key("/data/a.jsonl", Some(3), b"{\"id\":\"x\"}")
+        );
+        assert!(key.starts_with("doc:"));
+        for other in [
+            document_key("/data/b.jsonl", Some(3), b"{\"id\":\"x\"}"),
+            document_key("/data/a.jsonl", Some(4), b"{\"id\":\"x\"}"),
+            document_key("/data/a.jsonl", None, b"{\"id\":\"x\"}"),
+            document_key("/data/a.jsonl", Some(3), b"{\"id\":\"y\"}"),
+        ] {
+            assert_ne!(key, other);
+        }
     }
 }

@@ -18,7 +18,7 @@ pub use claim::{
 };
 pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
 pub use error::{Error, Result};
-pub use ids::{claim_id, content_doc_id, entity_id};
+pub use ids::{claim_id, content_doc_id, document_key, entity_id};
 pub use linking::{link_entities, EntityLinker, LinkedEntity};
 pub use offsets::{Span, TextIndex};
 pub use tokens::{tokenize, TaggedToken};

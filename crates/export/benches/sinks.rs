@@ -92,6 +92,7 @@ fn synthetic(docs: usize) -> Vec<OwnedDocument> {
                     source: SourceRef {
                         path: "bench.jsonl".into(),
                         line: Some(d as u64 + 1),
+                        key: format!("doc:{}", d + 1),
                     },
                     status: DocStatus::Processed,
                     reason: None,

@@ -87,7 +87,7 @@ impl CsvSink {
 impl ClaimSink for CsvSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
         for claim in doc.claims {
-            let row = rows::claim_row(claim);
+            let row = rows::claim_row(claim, &doc.record.source.key);
             let cells = self.cells;
             let texts = row.iter().map(|cell| match (cell, cells) {
                 (Cell::Text(Some(text)), CsvCells::SpreadsheetSafe) => protect(text).into_owned(),

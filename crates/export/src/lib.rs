@@ -23,7 +23,7 @@ pub use atomic::PartialFile;
 pub use error::{Error, Result, RowError};
 pub use jsonl::JsonlSink;
 pub use postgres::{pg_escape, pg_unescape, redact, PostgresSink, PG_SCHEMA_VERSION};
-pub use read::DatabaseReader;
+pub use read::{DatabaseReader, PageKey};
 pub use sqlite::{SqliteSink, BUSY_WAIT, SCHEMA_VERSION};
 
 use std::collections::HashSet;
@@ -85,13 +85,13 @@ impl OwnedDocument {
     }
 }
 
-/// Where an input document was read from: source path and line (0 for whole files). Resuming
+/// A document's identity ([`SourceRef::key`]: canonical source, line, content hash). Resuming
 /// skips the documents whose key a sink already holds.
-pub type DocKey = (String, u64);
+pub type DocKey = String;
 
 /// The resume key of a document read from `source`.
 pub fn doc_key(source: &SourceRef) -> DocKey {
-    (source.path.clone(), source.line.unwrap_or(0))
+    source.key.clone()
 }
 
 /// A destination for claims. The pipeline calls [`ClaimSink::write_document`] once per input
@@ -222,6 +222,7 @@ mod tests {
             source: SourceRef {
                 path: "in.jsonl".into(),
                 line: Some(line),
+                key: format!("doc:{line}"),
             },
             status: DocStatus::Processed,
             reason: None,

@@ -134,7 +134,9 @@ impl ParquetSink {
 
 impl ClaimSink for ParquetSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
-        self.pending.extend(doc.claims.iter().map(rows::claim_row));
+        let key = &doc.record.source.key;
+        self.pending
+            .extend(doc.claims.iter().map(|c| rows::claim_row(c, key)));
         if self.pending.len() >= ROWS_PER_GROUP {
             self.write_pending()?;
         }

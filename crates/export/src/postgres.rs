@@ -19,12 +19,36 @@ pub const PG_SCHEMA_VERSION: i32 = 3;
 /// `error`, which reading does not use).
 const PG_OLDEST_READABLE: i32 = 2;
 
-/// Version 3 records how each run ended (see the SQLite sink's migration of the same name).
-const PG_MIGRATE_V2_TO_V3: &str = "
+/// Version 3 records how each run ended, and keys documents and the rows that hang off them by
+/// document key (see the SQLite sink's migration; [`rows::v2_doc_key_sql`] says what rows of
+/// version 2 get).
+fn pg_migrate_v2_to_v3() -> String {
+    let mut sql = "
 ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
 ALTER TABLE runs ADD COLUMN error TEXT;
 UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'failed' ELSE 'finished' END;
-";
+"
+    .to_string();
+    // Documents first: the other tables take their keys from them.
+    for t in [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE] {
+        sql += &format!(
+            "ALTER TABLE {0} ADD COLUMN doc_key TEXT;
+UPDATE {0} x SET doc_key = {1};
+ALTER TABLE {0} ALTER COLUMN doc_key SET NOT NULL;
+ALTER TABLE {0} DROP CONSTRAINT {0}_pkey;
+ALTER TABLE {0} ADD PRIMARY KEY ({2});
+",
+            t.name,
+            rows::v2_doc_key_sql(t),
+            t.key.join(", ")
+        );
+    }
+    sql + "CREATE INDEX documents_source ON documents (source);
+CREATE INDEX entities_doc_id ON entities (doc_id);
+CREATE INDEX claims_doc_key ON claims (doc_key);
+CREATE INDEX claim_evidence_doc_key ON claim_evidence (doc_key);
+"
+}
 
 fn pg_type(kind: Kind) -> &'static str {
     match kind {
@@ -183,7 +207,7 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
             })
         }
         Some(v) if v < PG_SCHEMA_VERSION => {
-            tx.batch_execute(PG_MIGRATE_V2_TO_V3)
+            tx.batch_execute(&pg_migrate_v2_to_v3())
                 .map_err(|e| pg_error(url, e))?;
             tx.execute(
                 "INSERT INTO claimex_schema (version) VALUES ($1)",
@@ -327,14 +351,15 @@ impl ClaimSink for PostgresSink {
         b.documents.push(rows::document_row(doc.record, &self.run));
         if let Some(doc_id) = &doc.record.doc_id {
             b.entities.extend(
-                doc.entities
-                    .iter()
-                    .map(|e| rows::entity_row(doc_id, &self.run.ner_model, e)),
+                doc.entities.iter().map(|e| {
+                    rows::entity_row(&doc.record.source.key, doc_id, &self.run.ner_model, e)
+                }),
             );
         }
         for c in doc.claims {
-            b.claims.push(rows::claim_row(c));
-            b.evidence.extend(rows::evidence_rows(c));
+            b.claims.push(rows::claim_row(c, &doc.record.source.key));
+            b.evidence
+                .extend(rows::evidence_rows(c, &doc.record.source.key));
         }
         b.docs += 1;
         self.documents += 1;
@@ -389,15 +414,11 @@ impl ClaimSink for PostgresSink {
         let rows = self
             .client
             .query(
-                "SELECT source, line FROM documents WHERE ner_model = $1 AND relations_model = $2",
+                "SELECT doc_key FROM documents WHERE ner_model = $1 AND relations_model = $2",
                 &[&self.run.ner_model, &self.run.relations_model],
             )
             .map_err(|e| pg_error(&url, e))?;
-        Ok(Some(
-            rows.iter()
-                .map(|r| (pg_unescape(r.get(0)), r.get::<_, i64>(1) as u64))
-                .collect(),
-        ))
+        Ok(Some(rows.iter().map(|r| pg_unescape(r.get(0))).collect()))
     }
 }
 

@@ -4,7 +4,10 @@
 use claimex_core::ModelIds;
 
 use crate::rows::{Cell, Table, CLAIMS, DOCUMENTS, DOCUMENT_MODELS, ENTITIES, EVIDENCE};
-use crate::{DocKey, Error, OwnedDocument, Result};
+use crate::{Error, OwnedDocument, Result};
+
+/// Where a page of documents ends: (source, line, document key), the order pages are read in.
+pub type PageKey = (String, u64, String);
 
 /// A query parameter.
 #[derive(Debug, Clone)]
@@ -71,12 +74,12 @@ impl DatabaseReader {
             .collect()
     }
 
-    /// Up to `limit` documents of `models` after `after` in (source, line) order, each with its
-    /// mentions and claims. An empty page means there are no more.
+    /// Up to `limit` documents of `models` after `after` in (source, line, key) order, each with
+    /// its mentions and claims. An empty page means there are no more.
     pub fn page(
         &mut self,
         models: &ModelIds,
-        after: Option<&DocKey>,
+        after: Option<&PageKey>,
         limit: usize,
     ) -> Result<Vec<OwnedDocument>> {
         let dialect = self.backend.dialect();
@@ -86,23 +89,27 @@ impl DatabaseReader {
             Param::Text(models.relations.clone()),
         ];
         let mut filter = format!("WHERE ner_model = {} AND relations_model = {}", p(1), p(2));
-        if let Some((source, line)) = after {
+        if let Some((source, line, key)) = after {
             filter += &format!(
-                " AND (source > {} OR (source = {} AND line > {}))",
+                " AND (source > {0} OR (source = {0} AND (line > {1} OR (line = {1} AND doc_key > {2}))))",
                 p(3),
-                p(3),
-                p(4)
+                p(4),
+                p(5)
             );
             params.push(Param::Text(source.clone()));
             params.push(Param::Int(*line as i64));
+            params.push(Param::Text(key.clone()));
         }
         let documents = self.backend.select(
             &DOCUMENTS,
-            &format!("{filter} ORDER BY source, line LIMIT {}", limit.max(1)),
+            &format!(
+                "{filter} ORDER BY source, line, doc_key LIMIT {}",
+                limit.max(1)
+            ),
             &params,
         )?;
-        // The page's documents by id, for the rows that hang off them.
-        let doc_column = DOCUMENTS.columns.iter().position(|c| c.name == "doc_id");
+        // The page's documents by key, for the rows that hang off them.
+        let doc_column = DOCUMENTS.columns.iter().position(|c| c.name == "doc_key");
         let mut ids: Vec<String> = documents
             .iter()
             .filter_map(|row| match doc_column.map(|i| &row[i]) {
@@ -115,11 +122,11 @@ impl DatabaseReader {
         let (entities, claims, evidence) = if ids.is_empty() {
             (vec![], vec![], vec![])
         } else {
-            // `doc_id IN (...)` over the page's ids, numbered after `before` other parameters.
+            // `doc_key IN (...)` over the page's keys, numbered after `before` other parameters.
             let count = ids.len();
             let in_page = |before: usize| {
                 let list: Vec<String> = (1..=count).map(|i| p(before + i)).collect();
-                format!("doc_id IN ({})", list.join(", "))
+                format!("doc_key IN ({})", list.join(", "))
             };
             let ids = ids.into_iter().map(Param::Text);
             // Mentions are keyed by the NER model only; claims and evidence by both models.
@@ -137,7 +144,7 @@ impl DatabaseReader {
                 self.backend.select(
                     &ENTITIES,
                     &format!(
-                        "WHERE ner_model = {} AND {} ORDER BY doc_id, mention_start, mention_end",
+                        "WHERE ner_model = {} AND {} ORDER BY doc_key, mention_start, mention_end",
                         p(1),
                         in_page(1)
                     ),
@@ -145,7 +152,7 @@ impl DatabaseReader {
                 )?,
                 self.backend.select(
                     &CLAIMS,
-                    &format!("{both} ORDER BY doc_id, claim_id"),
+                    &format!("{both} ORDER BY doc_key, claim_id"),
                     &both_params,
                 )?,
                 self.backend.select(
@@ -161,20 +168,26 @@ impl DatabaseReader {
         })
     }
 
-    /// Calls `each` with every page of `limit` documents of `models`, in (source, line) order.
+    /// Calls `each` with every page of `limit` documents of `models`, in (source, line, key)
+    /// order.
     pub fn each_page<E: From<Error>>(
         &mut self,
         models: &ModelIds,
         limit: usize,
         mut each: impl FnMut(Vec<OwnedDocument>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut after: Option<DocKey> = None;
+        let mut after: Option<PageKey> = None;
         loop {
             let page = self.page(models, after.as_ref(), limit)?;
             let Some(last) = page.last() else {
                 return Ok(());
             };
-            after = Some(crate::doc_key(&last.record.source));
+            let source = &last.record.source;
+            after = Some((
+                source.path.clone(),
+                source.line.unwrap_or(0),
+                source.key.clone(),
+            ));
             each(page)?;
         }
     }
@@ -189,10 +202,11 @@ impl DatabaseReader {
                 Ok::<(), Error>(())
             })?;
         }
-        fn key(d: &OwnedDocument) -> (&str, Option<u64>, &str, &str) {
+        fn key(d: &OwnedDocument) -> (&str, Option<u64>, &str, &str, &str) {
             (
                 &d.record.source.path,
                 d.record.source.line,
+                &d.record.source.key,
                 &d.models.ner,
                 &d.models.relations,
             )

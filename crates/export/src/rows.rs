@@ -54,7 +54,9 @@ pub struct Table {
     pub indexes: &'static [&'static str],
 }
 
-/// Claims: one row per claim and model pair (a changed model writes its own rows).
+/// Claims: one row per claim, document and model pair (a changed model writes its own rows; the
+/// same claim in two documents has a row in each). `doc_key` is the document's identity
+/// ([`claimex_core::SourceRef::key`]), which tells apart documents that share an id.
 pub static CLAIMS: Table = Table {
     name: "claims",
     columns: &[
@@ -87,8 +89,9 @@ pub static CLAIMS: Table = Table {
         col("attribution_type", Text, true),
         col("attribution_cue", Text, true),
         col("confidence", Real, false),
+        col("doc_key", Text, false),
     ],
-    key: &["claim_id", "ner_model", "relations_model"],
+    key: &["claim_id", "doc_key", "ner_model", "relations_model"],
     indexes: &[
         "doc_id",
         "subject_entity",
@@ -98,6 +101,7 @@ pub static CLAIMS: Table = Table {
         "predicate_lemma",
         "relation",
         "confidence",
+        "doc_key",
     ],
 };
 
@@ -114,9 +118,10 @@ pub static ENTITIES: Table = Table {
         col("score", Real, false),
         col("min_score", Real, false),
         col("entity_id", Text, true),
+        col("doc_key", Text, false),
     ],
-    key: &["doc_id", "ner_model", "mention_start", "mention_end"],
-    indexes: &["entity_id", "text", "type"],
+    key: &["doc_key", "ner_model", "mention_start", "mention_end"],
+    indexes: &["doc_id", "entity_id", "text", "type"],
 };
 
 /// Where each claim is stated: a claim stated twice has two rows.
@@ -131,18 +136,21 @@ pub static EVIDENCE: Table = Table {
         col("sentence_end", Int, false),
         col("span_start", Int, false),
         col("span_end", Int, false),
+        col("doc_key", Text, false),
     ],
     key: &[
         "claim_id",
+        "doc_key",
         "ner_model",
         "relations_model",
         "span_start",
         "span_end",
     ],
-    indexes: &["doc_id"],
+    indexes: &["doc_id", "doc_key"],
 };
 
-/// The ledger: one row per input document and model pair, processed or not.
+/// The ledger: one row per input document (by its key: canonical source, line and content hash)
+/// and model pair, processed or not.
 pub static DOCUMENTS: Table = Table {
     name: "documents",
     columns: &[
@@ -156,9 +164,10 @@ pub static DOCUMENTS: Table = Table {
         col("sentences", Int, false),
         col("entities", Int, false),
         col("claims", Int, false),
+        col("doc_key", Text, false),
     ],
-    key: &["source", "line", "ner_model", "relations_model"],
-    indexes: &["doc_id"],
+    key: &["doc_key", "ner_model", "relations_model"],
+    indexes: &["doc_id", "source"],
 };
 
 /// The model pair columns of the documents table, for listing the pairs a database holds.
@@ -232,8 +241,8 @@ impl Cell {
     }
 }
 
-/// A claim as a row of [`CLAIMS`].
-pub fn claim_row(c: &Claim) -> Vec<Cell> {
+/// A claim of the document known by `doc_key` as a row of [`CLAIMS`].
+pub fn claim_row(c: &Claim, doc_key: &str) -> Vec<Cell> {
     let o = c.object.as_ref();
     let a = c.attribution.as_ref();
     vec![
@@ -266,6 +275,7 @@ pub fn claim_row(c: &Claim) -> Vec<Cell> {
         Cell::Text(a.and_then(|a| a.label.clone())),
         Cell::Text(a.map(|a| a.cue.clone())),
         Cell::real(c.confidence),
+        Cell::text(doc_key),
     ]
 }
 
@@ -377,8 +387,8 @@ pub fn claim_from_row(row: &[Cell]) -> Result<Claim, RowError> {
     })
 }
 
-/// A mention as a row of [`ENTITIES`].
-pub fn entity_row(doc_id: &str, ner_model: &str, e: &EntitySpan) -> Vec<Cell> {
+/// A mention of the document known by `doc_key` as a row of [`ENTITIES`].
+pub fn entity_row(doc_key: &str, doc_id: &str, ner_model: &str, e: &EntitySpan) -> Vec<Cell> {
     vec![
         Cell::text(doc_id),
         Cell::text(ner_model),
@@ -389,10 +399,11 @@ pub fn entity_row(doc_id: &str, ner_model: &str, e: &EntitySpan) -> Vec<Cell> {
         Cell::real(e.score),
         Cell::real(e.min_score),
         Cell::opt_text(e.entity.as_ref()),
+        Cell::text(doc_key),
     ]
 }
 
-/// Reads a row of [`ENTITIES`] back: (document id, NER model, mention).
+/// Reads a row of [`ENTITIES`] back: (document key, NER model, mention).
 pub fn entity_from_row(row: &[Cell]) -> (String, String, EntitySpan) {
     let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
     let int = |i: usize| row[i].as_int().unwrap_or(0) as usize;
@@ -406,11 +417,12 @@ pub fn entity_from_row(row: &[Cell]) -> (String, String, EntitySpan) {
         min_score: real(7),
         entity: row[8].as_text().map(String::from),
     };
-    (text(0), text(1), mention)
+    (text(9), text(1), mention)
 }
 
-/// Every place a claim is stated (its own first) as rows of [`EVIDENCE`].
-pub fn evidence_rows(c: &Claim) -> Vec<Vec<Cell>> {
+/// Every place a claim of the document known by `doc_key` is stated (its own first) as rows of
+/// [`EVIDENCE`].
+pub fn evidence_rows(c: &Claim, doc_key: &str) -> Vec<Vec<Cell>> {
     c.all_evidence()
         .into_iter()
         .map(|e| {
@@ -423,13 +435,18 @@ pub fn evidence_rows(c: &Claim) -> Vec<Vec<Cell>> {
                 Cell::int(e.sentence_end),
                 Cell::int(e.start),
                 Cell::int(e.end),
+                Cell::text(doc_key),
             ]
         })
         .collect()
 }
 
-/// A row of [`EVIDENCE`] back as (claim id, ner model, relations model) and the place.
-pub fn evidence_from_row(row: &[Cell]) -> Result<((String, String, String), Evidence), RowError> {
+/// The key that joins a claim's evidence rows to it: claim id, document key, NER model,
+/// relations model.
+pub type EvidenceKey = (String, String, String, String);
+
+/// A row of [`EVIDENCE`] back as its [`EvidenceKey`] and the place.
+pub fn evidence_from_row(row: &[Cell]) -> Result<(EvidenceKey, Evidence), RowError> {
     let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
     let int = |i: usize| {
         row[i]
@@ -441,7 +458,7 @@ pub fn evidence_from_row(row: &[Cell]) -> Result<((String, String, String), Evid
             })
     };
     Ok((
-        (text(0), text(1), text(2)),
+        (text(0), text(8), text(1), text(2)),
         Evidence {
             sentence_start: int(4)?,
             sentence_end: int(5)?,
@@ -464,6 +481,7 @@ pub fn document_row(r: &DocumentRecord, run: &RunInfo) -> Vec<Cell> {
         Cell::int(r.sentences),
         Cell::int(r.entities),
         Cell::int(r.claims),
+        Cell::text(&r.source.key),
     ]
 }
 
@@ -497,6 +515,7 @@ pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), Row
         source: SourceRef {
             path: text(0).unwrap_or_default(),
             line: Some(int(1) as u64).filter(|&l| l > 0),
+            key: text(10).unwrap_or_default(),
         },
         status: DocStatus::parse(&status).ok_or_else(|| RowError::UnknownStatus {
             found: status.clone(),
@@ -511,6 +530,34 @@ pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), Row
         relations: text(3).unwrap_or_default(),
     };
     Ok((record, models))
+}
+
+/// The `doc_key` a row of `table` stored by schema version 2 (which had no keys) is given when
+/// the database is brought to version 3, as an SQL expression over the row (aliased `x`): a
+/// document is `v2:SOURCE:LINE`; a mention, claim or evidence row takes the key of the processed
+/// document with its id and models (the first, if a v2 database held two), else `v2:DOC_ID`.
+pub(crate) fn v2_doc_key_sql(table: &Table) -> String {
+    if table.name == DOCUMENTS.name {
+        return "'v2:' || x.source || ':' || x.line".into();
+    }
+    let relations = if table.name == ENTITIES.name {
+        ""
+    } else {
+        " AND d.relations_model = x.relations_model"
+    };
+    format!(
+        "coalesce((SELECT min(d.doc_key) FROM documents d WHERE d.doc_id = x.doc_id \
+         AND d.ner_model = x.ner_model{relations} AND d.status = 'processed'), 'v2:' || x.doc_id)"
+    )
+}
+
+/// The columns of `table` that schema version 2 had (all but `doc_key`).
+pub(crate) fn v2_columns(table: &Table) -> impl Iterator<Item = &'static str> + '_ {
+    table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|&n| n != "doc_key")
 }
 
 /// `CREATE TABLE` and `CREATE INDEX` statements for `table`, with `extra` columns appended (the
@@ -543,7 +590,7 @@ pub fn create_sql(table: &Table, extra: &str, types: fn(Kind) -> &'static str) -
 }
 
 /// Groups table rows back into documents: mentions and claims join their ledger record by
-/// document id and models. Used by the readers of every table sink.
+/// document key and models. Used by the readers of every table sink.
 pub(crate) fn assemble(
     documents: Vec<Vec<Cell>>,
     entities: Vec<Vec<Cell>>,
@@ -551,7 +598,8 @@ pub(crate) fn assemble(
     evidence: Vec<Vec<Cell>>,
 ) -> std::result::Result<Vec<crate::OwnedDocument>, RowError> {
     use std::collections::HashMap;
-    let mut places: HashMap<(String, String, String), Vec<claimex_core::Evidence>> = HashMap::new();
+    let key_column = CLAIMS.columns.len() - 1;
+    let mut places: HashMap<EvidenceKey, Vec<claimex_core::Evidence>> = HashMap::new();
     for row in &evidence {
         let (key, place) = evidence_from_row(row)?;
         places.entry(key).or_default().push(place);
@@ -564,8 +612,10 @@ pub(crate) fn assemble(
     let mut by_doc: HashMap<(String, String, String), Vec<Claim>> = HashMap::new();
     for row in &claims {
         let mut claim = claim_from_row(row)?;
+        let doc_key = row[key_column].as_text().unwrap_or_default().to_string();
         let key = (
             claim.claim_id.clone(),
+            doc_key.clone(),
             claim.model.ner.clone(),
             claim.model.relations.clone(),
         );
@@ -580,7 +630,7 @@ pub(crate) fn assemble(
         claim.also_stated = others;
         by_doc
             .entry((
-                claim.doc_id.clone(),
+                doc_key,
                 claim.model.ner.clone(),
                 claim.model.relations.clone(),
             ))
@@ -591,23 +641,21 @@ pub(crate) fn assemble(
         .iter()
         .map(|row| {
             let (record, models) = document_from_row(row)?;
-            // Only a processed document owns output: a duplicate may share its original's id.
-            let doc_id = record
-                .doc_id
-                .clone()
-                .filter(|_| record.status == claimex_core::DocStatus::Processed);
-            let (entities, claims) = match doc_id {
-                Some(id) => (
+            // Only a processed document owns output.
+            let (entities, claims) = if record.status == claimex_core::DocStatus::Processed {
+                let key = record.source.key.clone();
+                (
                     mentions
-                        .get(&(id.clone(), models.ner.clone()))
+                        .get(&(key.clone(), models.ner.clone()))
                         .cloned()
                         .unwrap_or_default(),
                     by_doc
-                        .get(&(id, models.ner.clone(), models.relations.clone()))
+                        .get(&(key, models.ner.clone(), models.relations.clone()))
                         .cloned()
                         .unwrap_or_default(),
-                ),
-                None => (vec![], vec![]),
+                )
+            } else {
+                (vec![], vec![])
             };
             Ok(crate::OwnedDocument {
                 entities,
@@ -633,10 +681,13 @@ mod tests {
                 "confidence":0.25,"model":{"ner":"n","relations":"r"}}"#,
         )
         .unwrap();
-        let row = claim_row(&claim);
+        let row = claim_row(&claim, "doc:1");
         assert_eq!(row.len(), CLAIMS.columns.len());
         assert_eq!(claim_from_row(&row).unwrap(), claim);
-        assert_eq!(evidence_rows(&claim)[0].len(), EVIDENCE.columns.len());
+        assert_eq!(
+            evidence_rows(&claim, "doc:1")[0].len(),
+            EVIDENCE.columns.len()
+        );
         for (cell, column) in row.iter().zip(CLAIMS.columns) {
             let kind = match cell {
                 Cell::Int(_) => Kind::Int,

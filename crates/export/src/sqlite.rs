@@ -53,11 +53,13 @@ fn schema() -> String {
         })
 }
 
-/// Version 1 (claimex 0.1's first release) kept documents by source only and claims by claim id
-/// only, so a changed model overwrote nothing but also could not add its own rows. Version 2 keys
-/// both by model, adds entity ids to claims, and adds the entities and claim_evidence tables.
-/// Existing rows are kept, with the models of the run that wrote them.
-const MIGRATE_V1_TO_V2: &str = "
+/// From version 1 (claimex 0.1's first release), which kept documents by source only and claims by
+/// claim id only, so a changed model overwrote nothing but also could not add its own rows. Version 2 keyed
+/// both by model, added entity ids to claims, and added the entities and claim_evidence tables.
+/// Existing rows are kept, with the models of the run that wrote them; the tables are created as
+/// the current version has them, with the document keys version 2 rows get
+/// ([`rows::v2_doc_key_sql`]), so only the runs remain for [`MIGRATE_V2_TO_V3_RUNS`].
+const MIGRATE_V1: &str = "
 ALTER TABLE documents RENAME TO documents_v1;
 ALTER TABLE claims RENAME TO claims_v1;
 DROP INDEX IF EXISTS documents_doc_id;
@@ -69,20 +71,21 @@ DROP INDEX IF EXISTS claims_confidence;
 {NEW_TABLES}
 INSERT INTO documents
     SELECT d.source, d.line, r.ner_model, r.relations_model, d.doc_id, d.status, d.reason,
-           d.sentences, d.entities, d.claims, d.run_id
+           d.sentences, d.entities, d.claims, 'v2:' || d.source || ':' || d.line, d.run_id
     FROM documents_v1 d JOIN runs r ON r.run_id = d.run_id;
 INSERT INTO claims
     SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
            sentence_text, subject_text, subject_type, NULL, subject_start, subject_end,
            subject_score, predicate_text, predicate_lemma, predicate_start, predicate_end,
            object_text, object_type, NULL, object_start, object_end, object_score, relation,
-           modality, attribution_text, attribution_type, attribution_cue, confidence, run_id
-    FROM claims_v1;
+           modality, attribution_text, attribution_type, attribution_cue, confidence,
+           {DOC_KEY}, run_id
+    FROM claims_v1 x;
 INSERT INTO claim_evidence
     SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
            min(subject_start, predicate_start, coalesce(object_start, subject_start)),
-           max(subject_end, predicate_end, coalesce(object_end, subject_end)), run_id
-    FROM claims_v1;
+           max(subject_end, predicate_end, coalesce(object_end, subject_end)), {DOC_KEY}, run_id
+    FROM claims_v1 x;
 DROP TABLE documents_v1;
 DROP TABLE claims_v1;
 ";
@@ -90,11 +93,64 @@ DROP TABLE claims_v1;
 /// Version 3 records how each run ended: `status` is `running`, `finished` or `failed` (with the
 /// `error`). Runs of older versions are `finished` when they have a `finished_at`, else `failed`
 /// (killed or failed; version 2 could not tell).
-const MIGRATE_V2_TO_V3: &str = "
+const MIGRATE_V2_TO_V3_RUNS: &str = "
 ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
 ALTER TABLE runs ADD COLUMN error TEXT;
 UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'failed' ELSE 'finished' END;
 ";
+
+/// Version 3 also keys documents, and the rows that hang off them, by document key
+/// ([`rows::v2_doc_key_sql`] says what rows of version 2 get). SQLite cannot change a primary
+/// key in place, so each table is rebuilt.
+fn migrate_v2_to_v3() -> String {
+    let tables = [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE];
+    let mut sql = MIGRATE_V2_TO_V3_RUNS.to_string();
+    for t in tables {
+        sql += &format!("ALTER TABLE {0} RENAME TO {0}_v2;\n", t.name);
+    }
+    // Version 2's index names, which the new tables reuse.
+    for (table, columns) in [
+        ("documents", &["doc_id"][..]),
+        ("entities", &["entity_id", "text", "type"][..]),
+        (
+            "claims",
+            &[
+                "doc_id",
+                "subject_entity",
+                "object_entity",
+                "subject_text",
+                "object_text",
+                "predicate_lemma",
+                "relation",
+                "confidence",
+            ][..],
+        ),
+        ("claim_evidence", &["doc_id"][..]),
+    ] {
+        for column in columns {
+            sql += &format!("DROP INDEX IF EXISTS {table}_{column};\n");
+        }
+    }
+    // Documents first: the other tables take their keys from them.
+    for t in tables {
+        sql += &rows::create_sql(
+            t,
+            "run_id INTEGER NOT NULL REFERENCES runs(run_id)",
+            sqlite_type,
+        );
+        let old: Vec<String> = rows::v2_columns(t).map(|c| format!("x.{c}")).collect();
+        sql += &format!(
+            "INSERT INTO {0} SELECT {1}, {2}, x.run_id FROM {0}_v2 x;\n",
+            t.name,
+            old.join(", "),
+            rows::v2_doc_key_sql(t)
+        );
+    }
+    for t in tables {
+        sql += &format!("DROP TABLE {}_v2;\n", t.name);
+    }
+    sql
+}
 
 /// Writes claims, entity mentions, evidence spans and the document ledger into an SQLite
 /// database (created if needed, migrated if older). Rows are keyed by their deterministic ids and
@@ -219,13 +275,14 @@ impl SqliteSink {
             for e in doc.entities {
                 self.insert_row(
                     &sql.entities,
-                    &rows::entity_row(doc_id, &self.run.ner_model, e),
+                    &rows::entity_row(&doc.record.source.key, doc_id, &self.run.ner_model, e),
                 )?;
             }
         }
         for c in doc.claims {
-            self.insert_row(&sql.claims, &rows::claim_row(c))?;
-            for row in rows::evidence_rows(c) {
+            let key = &doc.record.source.key;
+            self.insert_row(&sql.claims, &rows::claim_row(c, key))?;
+            for row in rows::evidence_rows(c, key) {
                 self.insert_row(&sql.evidence, &row)?;
             }
         }
@@ -302,11 +359,17 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
                     )
                 })
                 .collect();
-            conn.execute_batch(&MIGRATE_V1_TO_V2.replace("{NEW_TABLES}", &new_tables))
+            let doc_key = "coalesce((SELECT min('v2:' || d.source || ':' || d.line) \
+                 FROM documents_v1 d WHERE d.doc_id = x.doc_id AND d.status = 'processed'), \
+                 'v2:' || x.doc_id)";
+            let steps = MIGRATE_V1
+                .replace("{NEW_TABLES}", &new_tables)
+                .replace("{DOC_KEY}", doc_key);
+            conn.execute_batch(&format!("{steps}{MIGRATE_V2_TO_V3_RUNS}"))
                 .map_err(db)?;
         }
-        if version <= 2 {
-            conn.execute_batch(MIGRATE_V2_TO_V3).map_err(db)?;
+        if version == 2 {
+            conn.execute_batch(&migrate_v2_to_v3()).map_err(db)?;
         }
         Ok(())
     })();
@@ -375,13 +438,11 @@ impl ClaimSink for SqliteSink {
     fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT source, line FROM documents WHERE ner_model = ?1 AND relations_model = ?2",
-            )
+            .prepare("SELECT doc_key FROM documents WHERE ner_model = ?1 AND relations_model = ?2")
             .map_err(|e| self.db(e))?;
         let keys = stmt
             .query_map(params![self.run.ner_model, self.run.relations_model], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                r.get::<_, String>(0)
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<HashSet<DocKey>>>())
             .map_err(|e| self.db(e))?;

@@ -97,6 +97,7 @@ fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
             source: SourceRef {
                 path: "in'put\".jsonl".into(),
                 line: Some(line),
+                key: format!("doc:{line}"),
             },
             status: DocStatus::Processed,
             reason: Some(HOSTILE.into()),
@@ -120,6 +121,7 @@ fn skipped(line: u64, ner: &str) -> OwnedDocument {
             source: SourceRef {
                 path: "in'put\".jsonl".into(),
                 line: Some(line),
+                key: format!("doc:{line}"),
             },
             status: DocStatus::Skipped,
             reason: Some("malformed JSON".into()),
@@ -318,7 +320,7 @@ fn committed_documents_per_model(target: &str) {
     let mut same = open_sink(target, &run("ner@1")).unwrap();
     let keys = same.committed().unwrap().unwrap();
     assert_eq!(keys.len(), 4, "{target}");
-    assert!(keys.contains(&("in'put\".jsonl".to_string(), 2)));
+    assert!(keys.contains("doc:2"));
     let mut other = open_sink(target, &run("ner@2")).unwrap();
     assert!(other.committed().unwrap().unwrap().is_empty(), "{target}");
 }
@@ -480,4 +482,107 @@ fn a_failed_run_is_marked_failed_with_its_error_and_keeps_only_what_it_committed
         )]
     );
     assert_eq!(read_sqlite(&path).unwrap(), vec![docs[0].clone()]);
+}
+
+/// Two documents that share an id (and even a claim id) but are different documents: each keeps
+/// its own mentions and claims, and reading back gives each exactly its own.
+fn documents_sharing_an_id_stay_apart(target: &str, read: &dyn Fn() -> Vec<OwnedDocument>) {
+    let first = document(1, HOSTILE, "ner-a");
+    let mut second = document(2, HOSTILE, "ner-a");
+    second.record.doc_id = Some("doc-1".into());
+    for claim in &mut second.claims {
+        claim.doc_id = "doc-1".into();
+        claim.claim_id = "claim-1".into();
+    }
+    assert_eq!(first.entities, second.entities);
+    let docs = vec![first, second];
+    write(target, &docs, &run("ner-a"));
+    let back = read();
+    assert_eq!(back.len(), 2, "{target}");
+    assert_eq!(sorted(back), sorted(docs), "{target}");
+}
+
+#[test]
+fn sqlite_keeps_documents_that_share_an_id_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twins.db");
+    documents_sharing_an_id_stay_apart(path.to_str().unwrap(), &|| read_sqlite(&path).unwrap());
+}
+
+#[test]
+#[cfg_attr(
+    claimex_no_postgres,
+    ignore = "needs a PostgreSQL server: run the tests with `make test`, which starts one"
+)]
+fn postgres_keeps_documents_that_share_an_id_apart() {
+    let url = fresh_postgres("twins");
+    documents_sharing_an_id_stay_apart(&url, &|| read_postgres(&url).unwrap());
+}
+
+/// A database of schema version 2 (documents keyed by source and line, no run status) is
+/// migrated in place: every row kept, each document with its own claims and mentions under a
+/// `v2:` key, the finished run `finished` and the unfinished one `failed`.
+#[test]
+fn sqlite_version_2_databases_are_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(include_str!("fixtures/schema-v2.sql"))
+        .unwrap();
+    drop(conn);
+    write(path.to_str().unwrap(), &corpus("ner@new"), &run("ner@new"));
+    check_version_2_migration(read_sqlite(&path).unwrap(), sqlite_runs(&path));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, claimex_export::SCHEMA_VERSION);
+}
+
+#[test]
+#[cfg_attr(
+    claimex_no_postgres,
+    ignore = "needs a PostgreSQL server: run the tests with `make test`, which starts one"
+)]
+fn postgres_version_2_databases_are_migrated() {
+    let url = fresh_postgres("v2");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(include_str!("fixtures/schema-v2-postgres.sql"))
+        .unwrap();
+    write(&url, &corpus("ner@new"), &run("ner@new"));
+    let runs = client
+        .query("SELECT status, error FROM runs ORDER BY run_id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    check_version_2_migration(read_postgres(&url).unwrap(), runs);
+}
+
+/// What the version 2 fixture must read as once migrated and written to by a run of `ner@new`.
+fn check_version_2_migration(docs: Vec<OwnedDocument>, runs: Vec<(String, Option<String>)>) {
+    let old: Vec<&OwnedDocument> = docs.iter().filter(|d| d.models.ner == "ner@old").collect();
+    let keys: Vec<&str> = old.iter().map(|d| d.record.source.key.as_str()).collect();
+    assert_eq!(keys, ["v2:in.jsonl:1", "v2:in.jsonl:2", "v2:in.jsonl:3"]);
+    let claims: Vec<(&str, usize, usize)> = old
+        .iter()
+        .map(|d| (d.record.status.as_str(), d.claims.len(), d.entities.len()))
+        .collect();
+    assert_eq!(
+        claims,
+        [("processed", 1, 1), ("processed", 1, 1), ("skipped", 0, 0)]
+    );
+    assert_eq!(old[1].claims[0].object.as_ref().unwrap().text, "Ann Mbeki");
+    assert_eq!(
+        sorted(
+            docs.iter()
+                .filter(|d| d.models.ner == "ner@new")
+                .cloned()
+                .collect()
+        ),
+        sorted(corpus("ner@new"))
+    );
+    let statuses: Vec<String> = runs.into_iter().map(|r| r.0).collect();
+    assert_eq!(statuses, ["finished", "failed", "finished"]);
 }

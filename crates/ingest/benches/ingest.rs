@@ -28,13 +28,7 @@ fn corpus() -> Vec<RawDocument> {
             bytes += text.len();
             out.push(RawDocument {
                 text,
-                ..RawDocument::new(
-                    SourceRef {
-                        path: "bench".into(),
-                        line: None,
-                    },
-                    String::new(),
-                )
+                ..RawDocument::new(SourceRef::new("bench", None), String::new())
             });
         }
         copy += 1;

@@ -157,10 +157,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn source() -> SourceRef {
-        SourceRef {
-            path: "t".into(),
-            line: None,
-        }
+        SourceRef::new("t", None)
     }
 
     #[test]

@@ -3,7 +3,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use claimex_core::{DocumentRecord, SourceRef};
+use claimex_core::{document_key, DocumentRecord, SourceRef};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 
@@ -98,6 +98,18 @@ impl InputFile {
         }
     }
 
+    /// The file's canonical path (`-` for standard input), the source part of a document's key:
+    /// the same file named two ways is one source.
+    fn identity(&self) -> String {
+        if self.is_stdin() {
+            return "-".into();
+        }
+        std::fs::canonicalize(&self.path)
+            .unwrap_or_else(|_| self.path.clone())
+            .to_string_lossy()
+            .into_owned()
+    }
+
     fn display(&self) -> String {
         self.path.display().to_string()
     }
@@ -175,6 +187,8 @@ pub struct DocumentReader {
 
 struct OpenJsonl {
     file: InputFile,
+    /// [`InputFile::identity`], worked out once.
+    identity: String,
     lines: Box<dyn BufRead + Send>,
     line_no: u64,
 }
@@ -204,10 +218,9 @@ impl DocumentReader {
     }
 
     fn read_whole_file(&self, file: &InputFile, format: RawFormat) -> ReadItem {
-        let source = SourceRef {
-            path: file.display(),
-            line: None,
-        };
+        let mut source = SourceRef::new(file.display(), None);
+        let identity = file.identity();
+        source.key = document_key(&identity, None, b"");
         let mut bytes = Vec::new();
         let limit = self.config.max_doc_bytes as u64 + 1;
         let read = self
@@ -230,6 +243,7 @@ impl DocumentReader {
                 ),
             ));
         }
+        source.key = document_key(&identity, None, &bytes);
         let (text, warnings) = decode_document(bytes);
         Ok(RawDocument {
             format,
@@ -250,10 +264,8 @@ impl DocumentReader {
             bytes.clear();
             let read = read_line_bounded(&mut open.lines, &mut bytes, limit);
             open.line_no += 1;
-            let source = SourceRef {
-                path: open.file.display(),
-                line: Some(open.line_no),
-            };
+            let mut source = SourceRef::new(open.file.display(), Some(open.line_no));
+            source.key = document_key(&open.identity, Some(open.line_no), b"");
             let line = match read {
                 Ok(None) => {
                     self.current = None;
@@ -272,6 +284,8 @@ impl DocumentReader {
             if open.line_no == 1 {
                 strip_utf8_bom(&mut bytes);
             }
+            // An over-long line is known by what was kept of it (the limit + 1 bytes).
+            source.key = document_key(&open.identity, Some(open.line_no), &bytes);
             if line.too_long {
                 return Some(Err(DocumentRecord::skipped(
                     readable_id(&bytes, &self.config.id_field),
@@ -377,16 +391,15 @@ impl Iterator for DocumentReader {
                 Format::Jsonl => match self.open(&file) {
                     Ok(lines) => {
                         self.current = Some(OpenJsonl {
+                            identity: file.identity(),
                             file,
                             lines,
                             line_no: 0,
                         })
                     }
                     Err(e) => {
-                        let source = SourceRef {
-                            path: file.display(),
-                            line: None,
-                        };
+                        let mut source = SourceRef::new(file.display(), None);
+                        source.key = document_key(&file.identity(), None, b"");
                         return Some(Err(DocumentRecord::skipped(
                             None,
                             source,
@@ -395,10 +408,8 @@ impl Iterator for DocumentReader {
                     }
                 },
                 Format::Unsupported => {
-                    let source = SourceRef {
-                        path: file.display(),
-                        line: None,
-                    };
+                    let mut source = SourceRef::new(file.display(), None);
+                    source.key = document_key(&file.identity(), None, b"");
                     return Some(Err(DocumentRecord::skipped(
                         None,
                         source,
