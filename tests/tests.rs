@@ -2,6 +2,7 @@
 //! written by the tests themselves, through a real (tiny, random) model.
 
 mod cli;
+mod hostile;
 mod resume;
 mod run;
 mod seed;

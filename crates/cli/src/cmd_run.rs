@@ -38,11 +38,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "i/N")]
     shard: Option<Shard>,
     /// Continue an interrupted run: documents that every output already holds for the same
-    /// models are not processed again (database outputs only: .db, sqlite://, postgres://).
+    /// models are not processed again (database outputs only: .db, sqlite://, postgres://). A
+    /// document is the same when its file (however the path is spelled), line and content are.
     #[arg(long)]
     resume: bool,
-    /// Documents per database transaction: a killed run loses at most this many (they are redone
-    /// by --resume).
+    /// Most documents per database transaction (databases also commit after every chunk of
+    /// --chunk-docs): a killed run loses at most this many (they are redone by --resume).
     #[arg(long, default_value_t = claimex_export::DOCS_PER_TRANSACTION)]
     commit_every: usize,
     /// Where to write the per-document ledger [default: documents.jsonl beside the first output

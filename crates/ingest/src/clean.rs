@@ -18,11 +18,13 @@ const BOILERPLATE_LINES: &[&str] = &[
 ];
 
 /// Cleans raw article text into the text claimex stores and points every offset into:
-/// Unicode NFC, `\r\n` to `\n`, control characters to spaces, trailing spaces trimmed, page-chrome
-/// lines ("Select Language:") dropped, runs of blank lines folded to one, ends trimmed.
+/// Unicode NFC, byte order marks (U+FEFF) dropped wherever they are, `\r\n` to `\n`, control
+/// characters to spaces, trailing spaces trimmed, page-chrome lines ("Select Language:") dropped,
+/// runs of blank lines folded to one, blank lines at both ends dropped. Cleaning clean text
+/// changes nothing.
 pub fn clean_text(raw: &str) -> String {
     let unified = raw
-        .trim_start_matches('\u{feff}')
+        .replace('\u{feff}', "")
         .replace("\r\n", "\n")
         .replace('\r', "\n");
     let control_to_space = |c: char| {
