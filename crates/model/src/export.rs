@@ -172,8 +172,8 @@ fn copy_safetensors_with_metadata(from: &Path, to: &Path) -> Result<usize> {
     file.seek(SeekFrom::Start(8 + len))
         .map_err(Error::io(from))?;
     std::io::copy(&mut file, &mut sink).map_err(Error::io(&partial))?;
-    sink.sync_all().map_err(Error::io(&partial))?;
-    std::fs::rename(&partial, to).map_err(Error::io(to))?;
+    drop(sink);
+    crate::durable::rename_synced(&partial, to)?;
     Ok(tensors)
 }
 

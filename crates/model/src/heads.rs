@@ -82,7 +82,7 @@ pub(crate) fn write_weights(vs: &VarStore, path: &Path, precision: Precision) ->
 }
 
 /// Writes a head's settings as JSON and its weights as safetensors into `dir`, each to a
-/// `.partial` file first and then renamed, weights before settings (a head is found by its
+/// `.partial` file first and then synced and renamed, weights before settings (a head is found by its
 /// settings file, so it never names weights that are not there yet).
 pub(crate) fn save_head<C: Serialize>(
     dir: &Path,
@@ -101,9 +101,9 @@ pub(crate) fn save_head<C: Serialize>(
     write_weights(vs, &weights_tmp, Precision::F32)?;
     std::fs::write(&config_tmp, text).map_err(Error::io(&config_tmp))?;
     let weights = dir.join(weights_name);
-    std::fs::rename(&weights_tmp, &weights).map_err(Error::io(&weights))?;
+    crate::durable::rename_synced(&weights_tmp, &weights)?;
     let config_path = dir.join(config_name);
-    std::fs::rename(&config_tmp, &config_path).map_err(Error::io(&config_path))
+    crate::durable::rename_synced(&config_tmp, &config_path)
 }
 
 /// Reads a head saved by [`save_head`] from `dir`: `None` when `config_name` is absent; the

@@ -143,7 +143,7 @@ fn fetch(id: &HubId, cache: &Path) -> Result<PathBuf> {
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(Error::io(&dir))?;
     }
-    std::fs::rename(&partial, &dir).map_err(Error::io(&dir))?;
+    crate::durable::rename_synced(&partial, &dir)?;
     Ok(dir)
 }
 

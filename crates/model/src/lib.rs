@@ -9,6 +9,7 @@
 //! weights as `model.safetensors` or `rust_model.ot`; an optional `claimex-model.json` names it.
 
 mod decode;
+mod durable;
 mod error;
 mod export;
 mod fast_bert;

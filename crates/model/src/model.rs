@@ -591,8 +591,8 @@ impl NerModel {
     }
 
     /// Writes this model as a complete model directory (weights, config, tokenizer files, card
-    /// with `name` and `trained: true`). Files are written to `DIR.partial` and renamed into place,
-    /// so `dir` never holds a half-written model.
+    /// with `name` and `trained: true`). Files are written to `DIR.partial`, synced and renamed
+    /// into place, so `dir` never holds a half-written model.
     pub fn save(&self, dir: &Path, name: &str, precision: Precision) -> Result<()> {
         self.save_with(dir, name, precision, |_| Ok(()))
     }
@@ -639,10 +639,11 @@ impl NerModel {
             path: partial.clone(),
             source: Box::new(e),
         })?;
+        crate::durable::sync(&partial)?;
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(Error::io(dir))?;
         }
-        std::fs::rename(&partial, dir).map_err(Error::io(dir))
+        crate::durable::rename_synced(&partial, dir)
     }
 
     /// Aggregates word pieces to words (a word takes its first piece's label and probability),

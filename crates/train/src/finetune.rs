@@ -470,6 +470,10 @@ fn save_checkpoint(
         std::fs::remove_dir_all(&last).map_err(|e| failed(e.into()))?;
     }
     std::fs::rename(&next, &last).map_err(|e| failed(e.into()))?;
+    // The checkpoint's files were synced before its folder was renamed; the link's rename too.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| failed(e.into()))?;
     remove_epochs(dir, Some(&name)).map_err(|e| failed(e.into()))
 }
 
