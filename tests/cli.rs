@@ -511,3 +511,19 @@ fn eval_claims_reports_reliability_and_fits_a_calibration() {
         .windows(2)
         .all(|w| w[0].as_f64().unwrap() < w[1].as_f64().unwrap()));
 }
+
+/// An error names its cause once, though the message and its source chain both hold it.
+#[test]
+fn a_missing_input_is_reported_once_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::util::run(&[
+        "ingest",
+        "/no/such/input.jsonl",
+        "--out",
+        dir.path().join("x.jsonl").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("input /no/such/input.jsonl"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}

@@ -53,10 +53,15 @@ fn run_pipeline(inputs: &[String], out_dir: &Path, extra: &[&str]) -> (Vec<Value
     args.extend(["--model", model_dir().to_str().unwrap(), "--threads", "1"]);
     args.extend(extra);
     run_ok(&args);
-    (
-        read_jsonl(&jsonl),
-        read_jsonl(&out_dir.join("documents.jsonl")),
-    )
+    // A shard's ledger is named after it.
+    let ledger = match extra.iter().position(|a| *a == "--shard") {
+        Some(i) => {
+            let (k, n) = extra[i + 1].split_once('/').unwrap();
+            out_dir.join(format!("documents.shard-{k}-of-{n}.jsonl"))
+        }
+        None => out_dir.join("documents.jsonl"),
+    };
+    (read_jsonl(&jsonl), read_jsonl(&ledger))
 }
 
 /// Stored texts by document id, as `claimex ingest` writes them.
@@ -753,4 +758,162 @@ fn documents_are_known_by_source_line_and_content_not_by_spelling_or_id() {
     std::fs::write(&file, format!("{inserted}\n{}\n", lines.join("\n"))).unwrap();
     let third = run("small", &["--resume"]);
     assert_eq!(status(&third, "new"), ["processed"]);
+}
+
+/// Three documents for the operability tests: two articles and a malformed line.
+fn three_documents(dir: &Path) -> String {
+    let corpus = dir.join("three.jsonl");
+    std::fs::write(
+        &corpus,
+        concat!(
+            r#"{"id":"a","text":"Acme Corp. hired Zed Okafor in Lagos on Monday."}"#,
+            "\n",
+            r#"{"id":"b","text":"Beta Ltd. bought Gamma Inc. in Paris last year."}"#,
+            "\n",
+            "{not json\n",
+        ),
+    )
+    .unwrap();
+    corpus.to_str().unwrap().to_string()
+}
+
+/// `--summary-json -` prints one JSON object whose counts are the ledger's; `--out -` streams the
+/// claims as JSONL on standard output while the summary goes to a file; `--quiet` leaves standard
+/// error empty on a clean run; both on standard output at once is refused.
+#[test]
+fn summary_json_and_claims_on_standard_output_for_orchestrators() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = three_documents(dir.path());
+    let model = workspace_root().join("models/default");
+    let model = model.to_str().unwrap();
+    let claims = dir.path().join("c.jsonl");
+    let ledger = dir.path().join("ledger.jsonl");
+    let base = [
+        "run",
+        corpus.as_str(),
+        "--model",
+        model,
+        "--threads",
+        "1",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--quiet",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--out", claims.to_str().unwrap(), "--summary-json", "-"]);
+    let out = run_ok(&args);
+    assert_eq!(crate::util::stderr(&out), "", "--quiet on a clean run");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    let records = read_jsonl(&ledger);
+    let count = |status: &str| records.iter().filter(|r| r["status"] == status).count();
+    assert_eq!(summary["documents"], 3);
+    assert_eq!(summary["processed"], count("processed"));
+    assert_eq!(summary["skipped"], count("skipped"));
+    let claimed: u64 = records.iter().map(|r| r["claims"].as_u64().unwrap()).sum();
+    assert_eq!(summary["claims"], claimed);
+    assert_eq!(read_jsonl(&claims).len() as u64, claimed);
+    assert!(claimed > 0);
+    assert_eq!(summary["models"]["trained"], true);
+    assert_eq!(summary["outputs"][0], claims.to_str().unwrap());
+    assert!(summary["stage_seconds"]["ner"].as_f64().unwrap() >= 0.0);
+
+    let summary_file = dir.path().join("summary.json");
+    let mut args = base.to_vec();
+    args.extend([
+        "--out",
+        "-",
+        "--summary-json",
+        summary_file.to_str().unwrap(),
+    ]);
+    let out = run_ok(&args);
+    let streamed: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(streamed.len() as u64, claimed);
+    assert!(streamed.iter().all(|c| c["claim_id"].is_string()));
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_file).unwrap()).unwrap();
+    assert_eq!(summary["outputs"][0], "standard output");
+
+    let mut args = base.to_vec();
+    args.extend(["--out", "-", "--summary-json", "-"]);
+    let out = crate::util::run(&args);
+    assert!(!out.status.success());
+    assert!(crate::util::stderr(&out).contains("both write to standard output"));
+}
+
+/// `--max-skipped-fraction` turns an input set that is mostly skipped, or empty, into exit status
+/// 3 after the outputs are finished; within the fraction the run exits 0.
+#[test]
+fn a_mostly_skipped_or_empty_input_fails_the_skipped_fraction_after_finishing_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = three_documents(dir.path());
+    let model = model_dir().to_str().unwrap().to_string();
+    let claims = dir.path().join("c.jsonl");
+    let ledger = dir.path().join("ledger.jsonl");
+    let run_with = |input: &str, fraction: &str| {
+        crate::util::run(&[
+            "run",
+            input,
+            "--out",
+            claims.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--model",
+            &model,
+            "--threads",
+            "1",
+            "--max-skipped-fraction",
+            fraction,
+        ])
+    };
+    // One of three skipped.
+    let out = run_with(&corpus, "0.2");
+    assert_eq!(out.status.code(), Some(3), "{}", crate::util::stderr(&out));
+    let err = crate::util::stderr(&out);
+    assert!(err.contains("1 of 3 input documents skipped"), "{err}");
+    assert!(claims.exists(), "the outputs are finished first");
+    assert_eq!(read_jsonl(&ledger).len(), 3);
+    let out = run_with(&corpus, "0.5");
+    assert!(out.status.success(), "{}", crate::util::stderr(&out));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = run_with(empty.to_str().unwrap(), "1");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(crate::util::stderr(&out).contains("no input documents"));
+    let out = run_with(&corpus, "1.5");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(crate::util::stderr(&out).contains("from 0 to 1"));
+}
+
+/// Shards writing into one folder keep their own ledgers by default, which together list every
+/// input document once.
+#[test]
+fn shards_in_one_folder_write_their_own_ledgers() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = three_documents(dir.path());
+    let model = model_dir().to_str().unwrap().to_string();
+    for shard in ["0/2", "1/2"] {
+        let claims = dir.path().join(format!("out/claims-{}.jsonl", &shard[..1]));
+        run_ok(&[
+            "run",
+            &corpus,
+            "--out",
+            claims.to_str().unwrap(),
+            "--model",
+            &model,
+            "--threads",
+            "1",
+            "--shard",
+            shard,
+        ]);
+    }
+    let first = read_jsonl(&dir.path().join("out/documents.shard-0-of-2.jsonl"));
+    let second = read_jsonl(&dir.path().join("out/documents.shard-1-of-2.jsonl"));
+    assert_eq!((first.len(), second.len()), (2, 1));
+    assert!(!dir.path().join("out/documents.jsonl").exists());
 }

@@ -138,12 +138,17 @@ impl Ledger {
     }
 }
 
-/// Default ledger location: `documents.jsonl` beside the first output file (database URLs have
-/// no folder; with only those, the current folder).
-pub fn default_ledger_path(outs: &[String]) -> PathBuf {
+/// Default ledger location: `documents.jsonl` beside the first output file (database URLs and
+/// standard output have no folder; with only those, the current folder). A shard's ledger is
+/// `documents.shard-I-of-N.jsonl`, so shards writing into one folder keep their own.
+pub fn default_ledger_path(outs: &[String], shard: Option<crate::Shard>) -> PathBuf {
+    let name = match shard {
+        Some(s) => format!("documents.shard-{}-of-{}.jsonl", s.index, s.count),
+        None => "documents.jsonl".to_string(),
+    };
     outs.iter()
         .find_map(|t| claimex_export::target_file(t))
         .and_then(Path::parent)
         .unwrap_or(Path::new(""))
-        .join("documents.jsonl")
+        .join(name)
 }

@@ -42,7 +42,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     let ledger_path = args
         .ledger
         .clone()
-        .unwrap_or_else(|| claimex::default_ledger_path(std::slice::from_ref(&out_str)));
+        .unwrap_or_else(|| claimex::default_ledger_path(std::slice::from_ref(&out_str), None));
     let reader = args
         .reader
         .reader(&[args.out.as_path(), ledger_path.as_path()])?;

@@ -14,7 +14,8 @@ pub struct RunArgs {
     #[command(flatten)]
     reader: ReaderArgs,
     /// Where to write claims; repeat for several sinks: PATH.jsonl, PATH.csv, PATH.parquet,
-    /// PATH.db (or .sqlite, sqlite://PATH), postgres://USER@HOST/DB.
+    /// PATH.db (or .sqlite, sqlite://PATH), postgres://USER@HOST/DB, or - for JSONL on standard
+    /// output.
     #[arg(long = "out", required = true, value_name = "SINK")]
     outs: Vec<String>,
     #[command(flatten)]
@@ -55,7 +56,35 @@ pub struct RunArgs {
     /// leading ', which spreadsheets show as text and `claimex export` reads back.
     #[arg(long)]
     csv_raw_cells: bool,
+    /// Also write the run's summary as one JSON object (document counts, sentences, entities,
+    /// claims, seconds per stage, models, outputs, ledger) to PATH, or - for standard output.
+    #[arg(long, value_name = "PATH")]
+    summary_json: Option<String>,
+    /// After finishing the outputs, exit with status 3 when more than this fraction of the input
+    /// documents was skipped, or when there was no input document at all (0: any skipped
+    /// document fails the run).
+    #[arg(long, value_name = "X")]
+    max_skipped_fraction: Option<f64>,
+    /// Show no progress and no summary on standard error; warnings and errors are still shown.
+    #[arg(long, short)]
+    quiet: bool,
 }
+
+/// A run whose outputs are complete but whose input fails `--max-skipped-fraction`: exit
+/// status 3, so that a scheduler can tell it from a run that failed (1).
+#[derive(Debug, thiserror::Error)]
+#[error("{skipped} of {documents} input documents skipped, more than --max-skipped-fraction {limit} allows (the ledger {ledger} says why each was skipped)")]
+pub struct TooManySkipped {
+    skipped: usize,
+    documents: usize,
+    limit: f64,
+    ledger: String,
+}
+
+/// A run with `--max-skipped-fraction` that read no input document at all: exit status 3.
+#[derive(Debug, thiserror::Error)]
+#[error("no input documents were read; with --max-skipped-fraction that fails the run (check the input paths and file types)")]
+pub struct NoDocuments;
 
 /// The CSV cell style a `--csv-raw-cells` flag asks for.
 pub fn csv_cells(raw: bool) -> claimex_export::CsvCells {
@@ -67,6 +96,17 @@ pub fn csv_cells(raw: bool) -> claimex_export::CsvCells {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    if let Some(x) = args.max_skipped_fraction {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&x),
+            "--max-skipped-fraction {x}: give a fraction from 0 to 1"
+        );
+    }
+    let stdout = claimex_export::STDOUT;
+    anyhow::ensure!(
+        !(args.summary_json.as_deref() == Some(stdout) && args.outs.iter().any(|o| o == stdout)),
+        "--out - and --summary-json - would both write to standard output: send one to a file"
+    );
     let pipeline = Pipeline::new(Config {
         model: Some(args.model.resolve()?),
         threads: args.threads,
@@ -81,7 +121,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let ledger_path = args
         .ledger
         .clone()
-        .unwrap_or_else(|| claimex::default_ledger_path(&args.outs));
+        .unwrap_or_else(|| claimex::default_ledger_path(&args.outs, args.shard));
     let mut outputs: Vec<&Path> = args
         .outs
         .iter()
@@ -112,7 +152,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
     let ledger = Ledger::create(&ledger_path)?;
 
-    let progress = ProgressBar::new_spinner();
+    let progress = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
     progress.set_style(
         ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -129,8 +173,90 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         report_progress(&progress, tally, started);
     })?;
     progress.finish_and_clear();
-    print_summary(&summary, &args, &pipeline, &targets, &ledger_path);
-    Ok(())
+    if !args.quiet {
+        print_summary(&summary, &args, &pipeline, &targets, &ledger_path);
+    }
+    let t = &summary.tally;
+    if t.documents() == 0 {
+        eprintln!("warning: no input documents were read");
+    }
+    if let Some(target) = &args.summary_json {
+        let json = summary_json(&summary, &args, &pipeline, &targets, &ledger_path);
+        write_summary(target, &json)?;
+    }
+    match args.max_skipped_fraction {
+        Some(_) if t.documents() == 0 => Err(NoDocuments.into()),
+        Some(limit) if t.skipped as f64 > limit * t.documents() as f64 => Err(TooManySkipped {
+            skipped: t.skipped,
+            documents: t.documents(),
+            limit,
+            ledger: ledger_path.display().to_string(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// The run's summary as one JSON object, for `--summary-json`.
+fn summary_json(
+    s: &RunSummary,
+    args: &RunArgs,
+    pipeline: &Pipeline,
+    targets: &[String],
+    ledger: &Path,
+) -> serde_json::Value {
+    let t = &s.tally;
+    let st = &s.stages;
+    let info = pipeline.model_info();
+    serde_json::json!({
+        "documents": t.documents(),
+        "processed": t.processed,
+        "repaired": t.repaired,
+        "skipped": t.skipped,
+        "duplicates": t.duplicates,
+        "resumed": t.resumed,
+        "sentences": t.sentences,
+        "entities": t.entities,
+        "claims": t.claims,
+        "seconds": s.seconds,
+        "sentences_per_second": t.sentences as f64 / s.seconds.max(1e-9),
+        "stage_seconds": {
+            "clean_and_split": st.prepare,
+            "ner": st.ner,
+            "claims": st.claims,
+            "relation_typing": st.typing,
+            "write": s.write,
+        },
+        "threads": pipeline.threads(),
+        "models": {
+            "ner": info.id,
+            "relations": pipeline.model_ids().relations,
+            "trained": info.trained,
+        },
+        "outputs": targets,
+        "ledger": ledger.display().to_string(),
+        "shard": args.shard.map(|s| format!("{}/{}", s.index, s.count)),
+        "resume": args.resume,
+    })
+}
+
+/// Writes `json` on one line to `target` (`-`: standard output).
+fn write_summary(target: &str, json: &serde_json::Value) -> anyhow::Result<()> {
+    let line = format!("{json}\n");
+    if target == claimex_export::STDOUT {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(line.as_bytes())
+            .and_then(|()| out.flush())
+            .context("writing the run summary to standard output");
+    }
+    let path = Path::new(target);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the folder of {}", path.display()))?;
+    }
+    std::fs::write(path, line).with_context(|| format!("writing the run summary {target}"))
 }
 
 fn print_warnings(pipeline: &Pipeline) {

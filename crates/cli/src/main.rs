@@ -22,9 +22,10 @@ use clap::{Parser, Subcommand};
     version,
     about = "Extract structured, sourced, confidence-scored claims from news articles",
     long_about = "Extract structured, sourced, confidence-scored claims from news articles.\n\n\
-Inputs are files or folders (.txt, .md, .jsonl, optionally .gz) or - for JSONL on stdin.\n\
-Offsets in every output count Unicode characters into the stored document text.",
-    after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db --model models/tiny-random"
+Inputs are files or folders (.txt, .md, .html, .jsonl, optionally .gz) or - for JSONL on stdin.\n\
+Offsets in every output count Unicode characters into the stored document text. The model is\n\
+--model, else $CLAIMEX_MODEL, else models/default.",
+    after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -115,8 +116,27 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            eprintln!("error: {}", error_chain(&e));
+            // Outputs complete, input set below the bar the user set: not a failed run.
+            if e.is::<cmd_run::TooManySkipped>() || e.is::<cmd_run::NoDocuments>() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// The error and its causes, each cause added only when the message so far does not already say
+/// it (many messages name their cause, and anyhow's `{:#}` would print it twice).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut message = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }

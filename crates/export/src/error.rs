@@ -8,7 +8,7 @@ use crate::rows::Cell;
 pub enum Error {
     /// The `--out` target names no known sink.
     #[error(
-        "output {0}: unknown sink (use a path ending in .jsonl, .csv, .parquet, .db, .sqlite, or sqlite://PATH, or a postgres:// URL)"
+        "output {0}: unknown sink (use a path ending in .jsonl, .csv, .parquet, .db, .sqlite, or sqlite://PATH, a postgres:// URL, or - for JSONL on standard output)"
     )]
     UnknownTarget(String),
     /// A file could not be written.

@@ -21,7 +21,7 @@ pub use crate::csv::{read_csv, read_csv_with, CsvCells, CsvSink};
 pub use crate::parquet::{read_parquet, ParquetSink};
 pub use atomic::PartialFile;
 pub use error::{Error, Result, RowError};
-pub use jsonl::JsonlSink;
+pub use jsonl::{JsonlSink, StdoutSink};
 pub use postgres::{pg_escape, pg_unescape, redact, PostgresSink, PG_SCHEMA_VERSION};
 pub use read::{DatabaseReader, PageKey};
 pub use sqlite::{SqliteSink, BUSY_WAIT, SCHEMA_VERSION};
@@ -126,10 +126,14 @@ pub fn target_path(target: &str) -> &Path {
     Path::new(target.strip_prefix("sqlite://").unwrap_or(target))
 }
 
-/// The file a target writes to, or `None` for a database server URL.
+/// The file a target writes to, or `None` for a database server URL and for `-` (standard
+/// output).
 pub fn target_file(target: &str) -> Option<&Path> {
-    (!is_postgres(target)).then(|| target_path(target))
+    (!is_postgres(target) && target != STDOUT).then(|| target_path(target))
 }
+
+/// The target that writes claims as JSONL to standard output.
+pub const STDOUT: &str = "-";
 
 /// True for `postgres://` and `postgresql://` URLs.
 pub fn is_postgres(target: &str) -> bool {
@@ -156,6 +160,9 @@ pub fn is_database(target: &str) -> bool {
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
 /// database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
+    if target == STDOUT {
+        return Ok(Box::new(StdoutSink::new()));
+    }
     if is_postgres(target) {
         return Ok(Box::new(PostgresSink::open(target, run)?));
     }
