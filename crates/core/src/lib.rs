@@ -7,6 +7,7 @@
 
 mod claim;
 mod document;
+pub mod durable;
 mod error;
 mod ids;
 mod linking;

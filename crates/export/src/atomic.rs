@@ -3,6 +3,8 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
+use claimex_core::durable;
+
 use crate::{Error, Result};
 
 /// A file written as `PATH.partial` and renamed onto `PATH` once complete. The `.partial` file
@@ -91,16 +93,11 @@ impl Drop for PartialFile {
 
 /// Syncs the folder that holds `path`, so that a rename in it survives a crash.
 fn sync_parent(path: &Path) -> Result<()> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    File::open(parent)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|source| Error::Io {
-            path: parent.to_path_buf(),
-            source,
-        })
+    let parent = durable::folder_of(path);
+    durable::sync_path(parent).map_err(|source| Error::Io {
+        path: parent.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Putting written files on disk before they are renamed into place.
 
-use std::fs::File;
 use std::path::Path;
 
 use crate::{Error, Result};
@@ -22,16 +21,11 @@ pub(crate) fn sync(path: &Path) -> Result<()> {
 
 /// [`sync`] of the folder that holds `path`, after a rename in it.
 pub(crate) fn sync_parent(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => sync_one(parent),
-        _ => sync_one(Path::new(".")),
-    }
+    sync_one(claimex_core::durable::folder_of(path))
 }
 
 fn sync_one(path: &Path) -> Result<()> {
-    File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(Error::io(path))
+    claimex_core::durable::sync_path(path).map_err(Error::io(path))
 }
 
 /// Renames `partial` onto `target` after syncing it, then syncs the folder of the rename.

@@ -471,9 +471,7 @@ fn save_checkpoint(
     }
     std::fs::rename(&next, &last).map_err(|e| failed(e.into()))?;
     // The checkpoint's files were synced before its folder was renamed; the link's rename too.
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| failed(e.into()))?;
+    claimex_core::durable::sync_path(dir).map_err(|e| failed(e.into()))?;
     remove_epochs(dir, Some(&name)).map_err(|e| failed(e.into()))
 }
 
