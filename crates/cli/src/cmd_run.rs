@@ -129,6 +129,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .collect();
     outputs.push(&ledger_path);
     let reader = args.reader.reader(&outputs)?;
+    let (read, total) = (reader.bytes_read(), reader.total_bytes().filter(|&t| t > 0));
     let run_info = RunInfo {
         ner_model: info.id.clone(),
         relations_model: pipeline.model_ids().relations.clone(),
@@ -152,15 +153,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
     let ledger = Ledger::create(&ledger_path)?;
 
-    let progress = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new_spinner()
+    // A bar with the share of input bytes read and the time left when the input sizes are
+    // known; a spinner for standard input.
+    let progress = match (args.quiet, total) {
+        (true, _) => ProgressBar::hidden(),
+        (false, Some(total)) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {percent:>3}% {elapsed_precise}, about {eta} left: {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        (false, None) => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
     };
-    progress.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
     let started = std::time::Instant::now();
     let settings = RunSettings {
         shard: args.shard,
@@ -170,6 +177,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         for warning in pipeline.take_warnings() {
             progress.suspend(|| eprintln!("warning: {warning}"));
         }
+        progress.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
         report_progress(&progress, tally, started);
     })?;
     progress.finish_and_clear();

@@ -2,6 +2,8 @@ use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use claimex_core::{document_key, DocumentRecord, SourceRef};
 use flate2::read::MultiGzDecoder;
@@ -183,6 +185,24 @@ pub struct DocumentReader {
     config: ReaderConfig,
     files: VecDeque<InputFile>,
     current: Option<OpenJsonl>,
+    /// Bytes read from the input files so far (compressed bytes for `.gz` files).
+    read: Arc<AtomicU64>,
+    /// The input files' sizes added up; `None` when standard input is one of them.
+    total: Option<u64>,
+}
+
+/// A file that counts the bytes read from it into a shared counter.
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 struct OpenJsonl {
@@ -196,18 +216,39 @@ struct OpenJsonl {
 impl DocumentReader {
     /// A reader over `files`, in order.
     pub fn new(files: Vec<InputFile>, config: ReaderConfig) -> Self {
+        let total = files
+            .iter()
+            .map(|f| (!f.is_stdin()).then(|| std::fs::metadata(&f.path).map_or(0, |m| m.len())))
+            .sum();
         DocumentReader {
             config,
             files: files.into(),
             current: None,
+            read: Arc::new(AtomicU64::new(0)),
+            total,
         }
+    }
+
+    /// The bytes read from the input files so far, shared with the reader as it goes on (for a
+    /// progress display against [`DocumentReader::total_bytes`]). Compressed files count their
+    /// compressed bytes, read ahead by up to 64 KiB.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.read)
+    }
+
+    /// The input files' sizes added up, when known (not with standard input among them).
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.total
     }
 
     fn open(&self, file: &InputFile) -> std::io::Result<Box<dyn BufRead + Send>> {
         let raw: Box<dyn Read + Send> = if file.is_stdin() {
             Box::new(std::io::stdin())
         } else {
-            Box::new(File::open(&file.path)?)
+            Box::new(Counted {
+                inner: File::open(&file.path)?,
+                read: Arc::clone(&self.read),
+            })
         };
         let raw: Box<dyn Read + Send> = if file.gzipped() {
             Box::new(MultiGzDecoder::new(raw))
@@ -824,5 +865,27 @@ mod tests {
             .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn the_bytes_read_reach_the_inputs_total_size() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.jsonl"),
+            "{\"id\":\"a\",\"text\":\"One.\"}\n\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.txt"), "Two sentences. Here.").unwrap();
+        let files = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let reader = DocumentReader::new(files, ReaderConfig::default());
+        let (read, total) = (reader.bytes_read(), reader.total_bytes());
+        assert_eq!(total, Some(46));
+        assert_eq!(reader.count(), 2);
+        assert_eq!(read.load(Ordering::Relaxed), 46);
+        let stdin = vec![InputFile { path: "-".into() }];
+        assert_eq!(
+            DocumentReader::new(stdin, ReaderConfig::default()).total_bytes(),
+            None
+        );
     }
 }
