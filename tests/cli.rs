@@ -527,3 +527,22 @@ fn a_missing_input_is_reported_once_with_its_cause() {
     assert!(err.contains("input /no/such/input.jsonl"), "{err}");
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
+
+/// `claimex completions SHELL` prints a script that names the subcommands and their options.
+#[test]
+fn completion_scripts_cover_the_subcommands_and_options() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef claimex"),
+        ("fish", "complete -c claimex"),
+    ] {
+        let out = run_ok(&["completions", shell]);
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        for word in ["run", "export", "summary-json", "max-doc-bytes"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = run(&["completions", "tcsh"]);
+    assert!(!out.status.success());
+}

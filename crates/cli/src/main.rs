@@ -49,6 +49,12 @@ enum Command {
     /// Create or inspect model directories.
     #[command(subcommand)]
     Models(cmd_models::ModelsCommand),
+    /// Print a shell completion script: `claimex completions bash > ~/.local/share/bash-completion/completions/claimex`
+    /// (zsh: a file `_claimex` on $fpath; fish: ~/.config/fish/completions/claimex.fish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,7 +100,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if matches!(
         cli.command,
-        Command::Train(_) | Command::Eval(_) | Command::Models(_)
+        Command::Train(_) | Command::Eval(_) | Command::Models(_) | Command::Completions { .. }
     ) {
         end_quietly_when_stdout_closes();
     }
@@ -112,6 +118,11 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Claims(args)) => cmd_claims::claims(args),
         Command::Export(args) => cmd_export::run(args),
         Command::Models(cmd) => cmd_models::run(cmd),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "claimex", &mut std::io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
