@@ -917,3 +917,192 @@ fn shards_in_one_folder_write_their_own_ledgers() {
     assert_eq!((first.len(), second.len()), (2, 1));
     assert!(!dir.path().join("out/documents.jsonl").exists());
 }
+
+/// Where and when each document appeared reaches every output: from a JSONL dump with `source`
+/// and `published_at` (in three notations) one SQL query over the claims table counts claims per
+/// source per day; an HTML page's JSON-LD and meta tags fill its document's row; the documents
+/// table keeps the cleaned text every claim's offsets point into; the JSONL claims carry it too.
+#[test]
+fn document_metadata_reaches_the_claims_and_the_documents_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let records = [
+        (
+            "a",
+            "Wire A",
+            "2026-11-02T09:30:00+01:00",
+            "Acme Corp. hired Zed Okafor in Lagos on Monday.",
+        ),
+        (
+            "b",
+            "Wire A",
+            "2026-11-02",
+            "Beta Ltd. bought Gamma Inc. in Paris last year.",
+        ),
+        (
+            "c",
+            "Wire B",
+            "Tue, 03 Nov 2026 10:00:00 GMT",
+            "Delta Bank fired Ann Mbeki in Nairobi on Friday.",
+        ),
+        (
+            "d",
+            "Wire B",
+            "2026-11-03T23:30:00-05:00",
+            "Omega Corp. sued Sigma Ltd. in Berlin on Tuesday.",
+        ),
+    ];
+    let lines: Vec<String> = records
+        .iter()
+        .map(|(id, source, time, text)| {
+            serde_json::json!({"id": id, "source": source, "published_at": time, "text": text})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(input.join("dump.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        input.join("page.html"),
+        r#"<html lang="en"><head><title>Talks | Planet</title>
+<meta property="og:site_name" content="The Daily Planet">
+<meta name="author" content="Ann Mbeki">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Astana talks end",
+"datePublished":"2026-11-04T12:00:00Z","url":"https://planet.example/talks"}</script></head>
+<body><article><p>Kazakhstan signed a trade accord with Israel in Astana on Monday.</p></article></body></html>"#,
+    )
+    .unwrap();
+    let db = dir.path().join("claims.db");
+    let jsonl = dir.path().join("claims.jsonl");
+    let model = workspace_root().join("models/default");
+    run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        db.to_str().unwrap(),
+        "--out",
+        jsonl.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let per_day: Vec<(Option<String>, Option<String>, i64)> = conn
+        .prepare(
+            "SELECT doc_source, substr(doc_published_at, 1, 10) AS day, count(*) FROM claims
+             GROUP BY doc_source, day ORDER BY doc_source, day",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    // The same counts from the ledger and the inputs: each document's day in UTC.
+    let ledger = read_jsonl(&dir.path().join("documents.jsonl"));
+    let claims_of = |id: &str| -> i64 {
+        ledger
+            .iter()
+            .find(|r| r["doc_id"] == id)
+            .map_or(0, |r| r["claims"].as_i64().unwrap())
+    };
+    let mut want: std::collections::BTreeMap<(Option<String>, Option<String>), i64> =
+        Default::default();
+    for (id, source, day) in [
+        ("a", "Wire A", "2026-11-02"),
+        ("b", "Wire A", "2026-11-02"),
+        ("c", "Wire B", "2026-11-03"),
+        ("d", "Wire B", "2026-11-04"),
+    ] {
+        *want
+            .entry((Some(source.to_string()), Some(day.to_string())))
+            .or_default() += claims_of(id);
+    }
+    let page_claims: i64 = ledger
+        .iter()
+        .filter(|r| r["source"]["path"].as_str().unwrap().ends_with("page.html"))
+        .map(|r| r["claims"].as_i64().unwrap())
+        .sum();
+    *want
+        .entry((
+            Some("The Daily Planet".to_string()),
+            Some("2026-11-04".to_string()),
+        ))
+        .or_default() += page_claims;
+    want.retain(|_, n| *n > 0);
+    let got: std::collections::BTreeMap<_, _> =
+        per_day.into_iter().map(|(s, d, n)| ((s, d), n)).collect();
+    assert_eq!(got, want);
+    assert!(got.len() >= 3, "{got:?}");
+
+    let (title, author, publisher, published, raw, url, language, text): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = conn
+        .query_row(
+            "SELECT title, author, publisher, published_at, published_raw, url, language, text
+             FROM documents WHERE source LIKE '%page.html'",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            title.as_str(),
+            author.as_str(),
+            publisher.as_str(),
+            language.as_str()
+        ),
+        ("Astana talks end", "Ann Mbeki", "The Daily Planet", "en")
+    );
+    assert_eq!(
+        (published.as_str(), raw.as_str()),
+        ("2026-11-04T12:00:00Z", "2026-11-04T12:00:00Z")
+    );
+    assert_eq!(url, "https://planet.example/talks");
+    assert_eq!(
+        text,
+        "Kazakhstan signed a trade accord with Israel in Astana on Monday."
+    );
+    // Every claim in the JSONL output names its document's source and time, and its sentence
+    // slices back out of the stored text.
+    let texts: HashMap<String, String> = conn
+        .prepare("SELECT doc_id, text FROM documents WHERE text IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let claims = read_jsonl(&jsonl);
+    assert!(!claims.is_empty());
+    for claim in &claims {
+        assert!(claim["document"]["publisher"].is_string(), "{claim}");
+        assert!(claim["document"]["published_at"].is_string(), "{claim}");
+        let text = &texts[claim["doc_id"].as_str().unwrap()];
+        let sentence = &claim["sentence"];
+        assert_eq!(
+            slice_chars(
+                text,
+                sentence["start"].as_u64().unwrap(),
+                sentence["end"].as_u64().unwrap()
+            ),
+            sentence["text"].as_str().unwrap()
+        );
+    }
+}

@@ -338,10 +338,19 @@ impl ClaimSettings<'_> {
         link_entities(&doc.id, entities.iter_mut().flatten());
         let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
         let (claims, open) = match self.style {
-            ClaimStyle::Claims => (
-                claimex_claims::claims_of_document(&doc.id, &inputs, self.ids, self.calibration),
-                vec![],
-            ),
+            ClaimStyle::Claims => {
+                let mut claims = claimex_claims::claims_of_document(
+                    &doc.id,
+                    &inputs,
+                    self.ids,
+                    self.calibration,
+                );
+                // Every claim says where and when its document appeared.
+                for claim in &mut claims {
+                    claim.document = doc.meta.clone();
+                }
+                (claims, vec![])
+            }
             ClaimStyle::OpenIe => (
                 vec![],
                 inputs

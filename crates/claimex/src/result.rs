@@ -39,6 +39,8 @@ impl DocumentResult {
             record: &self.record,
             entities: &self.entities,
             claims: &self.claims,
+            meta: self.document.as_ref().map(|d| &d.meta),
+            text: self.document.as_ref().map(|d| d.text.as_str()),
         }
     }
 }

@@ -636,6 +636,7 @@ fn make_claim(
         confidence,
         model: models.clone(),
         also_stated: vec![],
+        document: Default::default(),
     }
 }
 

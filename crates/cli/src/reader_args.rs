@@ -18,6 +18,22 @@ pub struct ReaderArgs {
     /// JSONL field holding the headline.
     #[arg(long, default_value = "title")]
     pub title_field: String,
+    /// JSONL field holding the article's URL.
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// JSONL field holding the publication time (RFC 3339, RFC 2822, a date, Unix seconds; the
+    /// value as given is kept too).
+    #[arg(long, default_value = "published_at")]
+    pub published_field: String,
+    /// JSONL field holding the publisher or outlet.
+    #[arg(long, default_value = "source")]
+    pub publisher_field: String,
+    /// JSONL field holding the author or authors.
+    #[arg(long, default_value = "author")]
+    pub author_field: String,
+    /// JSONL field holding the language tag.
+    #[arg(long, default_value = "language")]
+    pub language_field: String,
     /// Skip (and record) documents larger than this many bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     pub max_doc_bytes: usize,
@@ -33,8 +49,12 @@ impl ReaderArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             title_field: self.title_field.clone(),
+            url_field: self.url_field.clone(),
+            published_field: self.published_field.clone(),
+            publisher_field: self.publisher_field.clone(),
+            author_field: self.author_field.clone(),
+            language_field: self.language_field.clone(),
             max_doc_bytes: self.max_doc_bytes,
-            ..ReaderConfig::default()
         };
         Ok(DocumentReader::new(files, config))
     }

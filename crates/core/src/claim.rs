@@ -183,6 +183,11 @@ pub struct Claim {
     /// modality and source), in order; the claim's own sentence and spans are the first place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_stated: Vec<Evidence>,
+    /// Where and when the claim's document appeared (its headline, URL, publication time,
+    /// publisher, author, language), so that one claim record answers who said what, where and
+    /// when.
+    #[serde(default, skip_serializing_if = "crate::DocumentMeta::is_empty")]
+    pub document: crate::DocumentMeta,
 }
 
 /// Where a claim is stated: its sentence and the span from its first to its last part

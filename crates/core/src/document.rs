@@ -37,6 +37,41 @@ impl std::fmt::Display for SourceRef {
     }
 }
 
+/// Where and when an article appeared, as far as its input says (JSONL fields, or an HTML page's
+/// meta tags): kept on the document, in the databases' documents table, and on every claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    /// Headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Article URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication time read as a date: `YYYY-MM-DDTHH:MM:SSZ` (UTC) when the input gave a time,
+    /// `YYYY-MM-DD` when it gave a day; `None` when the input's value is not a date claimex reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    /// The publication time exactly as the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_raw: Option<String>,
+    /// Publisher or outlet (the JSONL `source` field, a page's site name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Author or authors, as one text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Language tag (`en`, `en-GB`), where the input says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+impl DocumentMeta {
+    /// True when the input said nothing of where or when.
+    pub fn is_empty(&self) -> bool {
+        *self == DocumentMeta::default()
+    }
+}
+
 /// One article after reading and cleaning. All offsets claimex emits point into `text`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -44,20 +79,11 @@ pub struct Document {
     pub id: String,
     /// The cleaned text; every span refers to it.
     pub text: String,
-    /// Optional headline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    /// Headline, URL, publication time, publisher, author, language.
+    #[serde(flatten)]
+    pub meta: DocumentMeta,
     /// Where it was read from.
     pub source: SourceRef,
-    /// Article URL, if the input gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Publication time as given in the input (not parsed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published_at: Option<String>,
-    /// Publisher or outlet, from the input's `source` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
     /// Non-fatal problems met while reading it (for example invalid UTF-8 replaced).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

@@ -17,7 +17,7 @@ mod tokens;
 pub use claim::{
     Argument, Attribution, Claim, EntitySpan, Evidence, Modality, ModelIds, Predicate, Sentence,
 };
-pub use document::{DocStatus, Document, DocumentRecord, SourceRef};
+pub use document::{DocStatus, Document, DocumentMeta, DocumentRecord, SourceRef};
 pub use error::{Error, Result};
 pub use ids::{claim_id, content_doc_id, document_key, entity_id};
 pub use linking::{link_entities, EntityLinker, LinkedEntity};

@@ -69,6 +69,7 @@ fn synthetic(docs: usize) -> Vec<OwnedDocument> {
                         relations: "rules-v0".into(),
                     },
                     also_stated: vec![],
+                    document: Default::default(),
                 })
                 .collect();
             let entities = (0..CLAIMS_PER_DOC)
@@ -102,6 +103,8 @@ fn synthetic(docs: usize) -> Vec<OwnedDocument> {
                 },
                 entities,
                 claims,
+                meta: Default::default(),
+                text: None,
             }
         })
         .collect()

@@ -29,7 +29,7 @@ pub use sqlite::{SqliteSink, BUSY_WAIT, SCHEMA_VERSION};
 use std::collections::HashSet;
 use std::path::Path;
 
-use claimex_core::{Claim, DocumentRecord, EntitySpan, ModelIds, SourceRef};
+use claimex_core::{Claim, DocumentMeta, DocumentRecord, EntitySpan, ModelIds, SourceRef};
 
 /// Facts about a run that sinks record with their rows.
 #[derive(Debug, Clone)]
@@ -59,6 +59,10 @@ pub struct DocumentOutput<'a> {
     pub entities: &'a [EntitySpan],
     /// Claims (none for skipped documents).
     pub claims: &'a [Claim],
+    /// Headline, URL, publication time and the rest (processed documents).
+    pub meta: Option<&'a DocumentMeta>,
+    /// The cleaned text every offset points into (processed documents).
+    pub text: Option<&'a str>,
 }
 
 /// A document's output owned, as read back from a sink.
@@ -72,6 +76,10 @@ pub struct OwnedDocument {
     pub entities: Vec<EntitySpan>,
     /// Claims.
     pub claims: Vec<Claim>,
+    /// Headline, URL, publication time and the rest (empty when unknown).
+    pub meta: DocumentMeta,
+    /// The cleaned text (processed documents).
+    pub text: Option<String>,
 }
 
 impl OwnedDocument {
@@ -81,6 +89,8 @@ impl OwnedDocument {
             record: &self.record,
             entities: &self.entities,
             claims: &self.claims,
+            meta: Some(&self.meta),
+            text: self.text.as_deref(),
         }
     }
 }
@@ -273,6 +283,7 @@ mod tests {
                 relations: "rules-v0".into(),
             },
             also_stated: vec![],
+            document: Default::default(),
         }
     }
 
@@ -281,6 +292,8 @@ mod tests {
             record,
             entities: &[],
             claims,
+            meta: None,
+            text: None,
         }
     }
 

@@ -31,6 +31,15 @@ UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'failed' ELSE 'finis
     .to_string();
     // Documents first: the other tables take their keys from them.
     for t in [&DOCUMENTS, &ENTITIES, &CLAIMS, &EVIDENCE] {
+        // The metadata columns that came with version 3, after doc_key.
+        for column in t.columns.iter().skip(rows::v2_columns(t).len() + 1) {
+            sql += &format!(
+                "ALTER TABLE {} ADD COLUMN {} {};\n",
+                t.name,
+                column.name,
+                pg_type(column.kind)
+            );
+        }
         sql += &format!(
             "ALTER TABLE {0} ADD COLUMN doc_key TEXT;
 UPDATE {0} x SET doc_key = {1};
@@ -44,8 +53,12 @@ ALTER TABLE {0} ADD PRIMARY KEY ({2});
         );
     }
     sql + "CREATE INDEX documents_source ON documents (source);
+CREATE INDEX documents_published_at ON documents (published_at);
+CREATE INDEX documents_publisher ON documents (publisher);
 CREATE INDEX entities_doc_id ON entities (doc_id);
 CREATE INDEX claims_doc_key ON claims (doc_key);
+CREATE INDEX claims_doc_published_at ON claims (doc_published_at);
+CREATE INDEX claims_doc_source ON claims (doc_source);
 CREATE INDEX claim_evidence_doc_key ON claim_evidence (doc_key);
 "
 }
@@ -348,7 +361,7 @@ impl PostgresSink {
 impl ClaimSink for PostgresSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
         let b = &mut self.batch;
-        b.documents.push(rows::document_row(doc.record, &self.run));
+        b.documents.push(rows::document_row(doc, &self.run));
         if let Some(doc_id) = &doc.record.doc_id {
             b.entities.extend(
                 doc.entities.iter().map(|e| {

@@ -3,8 +3,8 @@
 //! Keeping the columns here, once, is what keeps the sinks in step.
 
 use claimex_core::{
-    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Evidence, Modality,
-    ModelIds, Predicate, Sentence, SourceRef,
+    Argument, Attribution, Claim, DocStatus, DocumentMeta, DocumentRecord, EntitySpan, Evidence,
+    Modality, ModelIds, Predicate, Sentence, SourceRef,
 };
 
 use crate::{RowError, RunInfo};
@@ -90,6 +90,13 @@ pub static CLAIMS: Table = Table {
         col("attribution_cue", Text, true),
         col("confidence", Real, false),
         col("doc_key", Text, false),
+        col("doc_title", Text, true),
+        col("doc_url", Text, true),
+        col("doc_published_at", Text, true),
+        col("doc_published_raw", Text, true),
+        col("doc_source", Text, true),
+        col("doc_author", Text, true),
+        col("doc_language", Text, true),
     ],
     key: &["claim_id", "doc_key", "ner_model", "relations_model"],
     indexes: &[
@@ -102,6 +109,8 @@ pub static CLAIMS: Table = Table {
         "relation",
         "confidence",
         "doc_key",
+        "doc_published_at",
+        "doc_source",
     ],
 };
 
@@ -165,9 +174,17 @@ pub static DOCUMENTS: Table = Table {
         col("entities", Int, false),
         col("claims", Int, false),
         col("doc_key", Text, false),
+        col("title", Text, true),
+        col("url", Text, true),
+        col("published_at", Text, true),
+        col("published_raw", Text, true),
+        col("publisher", Text, true),
+        col("author", Text, true),
+        col("language", Text, true),
+        col("text", Text, true),
     ],
     key: &["doc_key", "ner_model", "relations_model"],
-    indexes: &["doc_id", "source"],
+    indexes: &["doc_id", "source", "published_at", "publisher"],
 };
 
 /// The model pair columns of the documents table, for listing the pairs a database holds.
@@ -245,7 +262,7 @@ impl Cell {
 pub fn claim_row(c: &Claim, doc_key: &str) -> Vec<Cell> {
     let o = c.object.as_ref();
     let a = c.attribution.as_ref();
-    vec![
+    let mut row = vec![
         Cell::text(&c.claim_id),
         Cell::text(&c.model.ner),
         Cell::text(&c.model.relations),
@@ -276,7 +293,37 @@ pub fn claim_row(c: &Claim, doc_key: &str) -> Vec<Cell> {
         Cell::Text(a.map(|a| a.cue.clone())),
         Cell::real(c.confidence),
         Cell::text(doc_key),
+    ];
+    row.extend(meta_cells(&c.document));
+    row
+}
+
+/// A document's metadata as cells, in [`DocumentMeta`]'s field order (the `doc_*` columns of
+/// [`CLAIMS`], and the matching columns of [`DOCUMENTS`]).
+fn meta_cells(m: &DocumentMeta) -> [Cell; 7] {
+    [
+        Cell::opt_text(m.title.as_ref()),
+        Cell::opt_text(m.url.as_ref()),
+        Cell::opt_text(m.published_at.as_ref()),
+        Cell::opt_text(m.published_raw.as_ref()),
+        Cell::opt_text(m.publisher.as_ref()),
+        Cell::opt_text(m.author.as_ref()),
+        Cell::opt_text(m.language.as_ref()),
     ]
+}
+
+/// [`meta_cells`] read back from the seven cells at `row[first..]`.
+fn meta_from_cells(row: &[Cell], first: usize) -> DocumentMeta {
+    let text = |i: usize| row.get(first + i).and_then(Cell::as_text).map(String::from);
+    DocumentMeta {
+        title: text(0),
+        url: text(1),
+        published_at: text(2),
+        published_raw: text(3),
+        publisher: text(4),
+        author: text(5),
+        language: text(6),
+    }
 }
 
 /// Reads a row back into a claim; the row holds [`CLAIMS`]'s columns in order.
@@ -384,6 +431,7 @@ pub fn claim_from_row(row: &[Cell]) -> Result<Claim, RowError> {
         confidence: req_real(28)?,
         // Other places live in the claim_evidence table ([`evidence_from_row`]).
         also_stated: vec![],
+        document: meta_from_cells(row, 30),
     })
 }
 
@@ -468,9 +516,10 @@ pub fn evidence_from_row(row: &[Cell]) -> Result<(EvidenceKey, Evidence), RowErr
     ))
 }
 
-/// A ledger record as a row of [`DOCUMENTS`].
-pub fn document_row(r: &DocumentRecord, run: &RunInfo) -> Vec<Cell> {
-    vec![
+/// A document's ledger record, metadata and cleaned text as a row of [`DOCUMENTS`].
+pub fn document_row(doc: &crate::DocumentOutput, run: &RunInfo) -> Vec<Cell> {
+    let r = doc.record;
+    let mut row = vec![
         Cell::text(&r.source.path),
         Cell::Int(Some(r.source.line.unwrap_or(0) as i64)),
         Cell::text(&run.ner_model),
@@ -482,7 +531,10 @@ pub fn document_row(r: &DocumentRecord, run: &RunInfo) -> Vec<Cell> {
         Cell::int(r.entities),
         Cell::int(r.claims),
         Cell::text(&r.source.key),
-    ]
+    ];
+    row.extend(meta_cells(doc.meta.unwrap_or(&DocumentMeta::default())));
+    row.push(Cell::Text(doc.text.map(String::from)));
+    row
 }
 
 /// The `ON CONFLICT (key) ...` clause of an insert into `table` (plus `run_id`): a row whose key
@@ -505,8 +557,21 @@ pub fn on_conflict_sql(table: &Table, update: bool) -> String {
     format!("ON CONFLICT ({}) {action}", table.key.join(", "))
 }
 
-/// Reads a row of [`DOCUMENTS`] back: the ledger record and its (NER, relations) models.
-pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), RowError> {
+/// A row of [`DOCUMENTS`] read back: the ledger record, its (NER, relations) models, the
+/// document's metadata and its cleaned text.
+pub struct DocumentRow {
+    /// The ledger record.
+    pub record: DocumentRecord,
+    /// The models of the run that wrote it.
+    pub models: ModelIds,
+    /// Headline, URL, publication time and the rest.
+    pub meta: DocumentMeta,
+    /// The cleaned text (processed documents).
+    pub text: Option<String>,
+}
+
+/// Reads a row of [`DOCUMENTS`] back.
+pub fn document_from_row(row: &[Cell]) -> Result<DocumentRow, RowError> {
     let text = |i: usize| row[i].as_text().map(String::from);
     let int = |i: usize| row[i].as_int().unwrap_or(0) as usize;
     let status = text(5).unwrap_or_default();
@@ -529,7 +594,12 @@ pub fn document_from_row(row: &[Cell]) -> Result<(DocumentRecord, ModelIds), Row
         ner: text(2).unwrap_or_default(),
         relations: text(3).unwrap_or_default(),
     };
-    Ok((record, models))
+    Ok(DocumentRow {
+        record,
+        models,
+        meta: meta_from_cells(row, 11),
+        text: row.get(18).and_then(Cell::as_text).map(String::from),
+    })
 }
 
 /// The `doc_key` a row of `table` stored by schema version 2 (which had no keys) is given when
@@ -551,13 +621,15 @@ pub(crate) fn v2_doc_key_sql(table: &Table) -> String {
     )
 }
 
-/// The columns of `table` that schema version 2 had (all but `doc_key`).
-pub(crate) fn v2_columns(table: &Table) -> impl Iterator<Item = &'static str> + '_ {
+/// The columns of `table` that schema version 2 had: those before `doc_key`, which version 3
+/// added together with the columns after it (the documents' metadata and text).
+pub(crate) fn v2_columns(table: &Table) -> Vec<&'static str> {
     table
         .columns
         .iter()
         .map(|c| c.name)
-        .filter(|&n| n != "doc_key")
+        .take_while(|&n| n != "doc_key")
+        .collect()
 }
 
 /// `CREATE TABLE` and `CREATE INDEX` statements for `table`, with `extra` columns appended (the
@@ -598,7 +670,11 @@ pub(crate) fn assemble(
     evidence: Vec<Vec<Cell>>,
 ) -> std::result::Result<Vec<crate::OwnedDocument>, RowError> {
     use std::collections::HashMap;
-    let key_column = CLAIMS.columns.len() - 1;
+    let key_column = CLAIMS
+        .columns
+        .iter()
+        .position(|c| c.name == "doc_key")
+        .expect("the claims table has a doc_key column");
     let mut places: HashMap<EvidenceKey, Vec<claimex_core::Evidence>> = HashMap::new();
     for row in &evidence {
         let (key, place) = evidence_from_row(row)?;
@@ -640,7 +716,12 @@ pub(crate) fn assemble(
     documents
         .iter()
         .map(|row| {
-            let (record, models) = document_from_row(row)?;
+            let DocumentRow {
+                record,
+                models,
+                meta,
+                text,
+            } = document_from_row(row)?;
             // Only a processed document owns output.
             let (entities, claims) = if record.status == claimex_core::DocStatus::Processed {
                 let key = record.source.key.clone();
@@ -662,6 +743,8 @@ pub(crate) fn assemble(
                 claims,
                 models,
                 record,
+                meta,
+                text,
             })
         })
         .collect()

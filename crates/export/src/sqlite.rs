@@ -69,11 +69,11 @@ DROP INDEX IF EXISTS claims_object;
 DROP INDEX IF EXISTS claims_lemma;
 DROP INDEX IF EXISTS claims_confidence;
 {NEW_TABLES}
-INSERT INTO documents
+INSERT INTO documents ({DOCUMENTS_V2}, doc_key, run_id)
     SELECT d.source, d.line, r.ner_model, r.relations_model, d.doc_id, d.status, d.reason,
            d.sentences, d.entities, d.claims, 'v2:' || d.source || ':' || d.line, d.run_id
     FROM documents_v1 d JOIN runs r ON r.run_id = d.run_id;
-INSERT INTO claims
+INSERT INTO claims ({CLAIMS_V2}, doc_key, run_id)
     SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
            sentence_text, subject_text, subject_type, NULL, subject_start, subject_end,
            subject_score, predicate_text, predicate_lemma, predicate_start, predicate_end,
@@ -81,7 +81,7 @@ INSERT INTO claims
            modality, attribution_text, attribution_type, attribution_cue, confidence,
            {DOC_KEY}, run_id
     FROM claims_v1 x;
-INSERT INTO claim_evidence
+INSERT INTO claim_evidence ({EVIDENCE_V2}, doc_key, run_id)
     SELECT claim_id, ner_model, relations_model, doc_id, sentence_start, sentence_end,
            min(subject_start, predicate_start, coalesce(object_start, subject_start)),
            max(subject_end, predicate_end, coalesce(object_end, subject_end)), {DOC_KEY}, run_id
@@ -138,11 +138,13 @@ fn migrate_v2_to_v3() -> String {
             "run_id INTEGER NOT NULL REFERENCES runs(run_id)",
             sqlite_type,
         );
-        let old: Vec<String> = rows::v2_columns(t).map(|c| format!("x.{c}")).collect();
+        let old = rows::v2_columns(t);
+        let from: Vec<String> = old.iter().map(|c| format!("x.{c}")).collect();
         sql += &format!(
-            "INSERT INTO {0} SELECT {1}, {2}, x.run_id FROM {0}_v2 x;\n",
+            "INSERT INTO {0} ({1}, doc_key, run_id) SELECT {2}, {3}, x.run_id FROM {0}_v2 x;\n",
             t.name,
             old.join(", "),
+            from.join(", "),
             rows::v2_doc_key_sql(t)
         );
     }
@@ -270,7 +272,7 @@ impl SqliteSink {
 
     fn insert(&mut self, doc: &DocumentOutput) -> rusqlite::Result<()> {
         let sql = &self.inserts;
-        self.insert_row(&sql.documents, &rows::document_row(doc.record, &self.run))?;
+        self.insert_row(&sql.documents, &rows::document_row(doc, &self.run))?;
         if let Some(doc_id) = &doc.record.doc_id {
             for e in doc.entities {
                 self.insert_row(
@@ -364,7 +366,10 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
                  'v2:' || x.doc_id)";
             let steps = MIGRATE_V1
                 .replace("{NEW_TABLES}", &new_tables)
-                .replace("{DOC_KEY}", doc_key);
+                .replace("{DOC_KEY}", doc_key)
+                .replace("{DOCUMENTS_V2}", &rows::v2_columns(&DOCUMENTS).join(", "))
+                .replace("{CLAIMS_V2}", &rows::v2_columns(&CLAIMS).join(", "))
+                .replace("{EVIDENCE_V2}", &rows::v2_columns(&EVIDENCE).join(", "));
             conn.execute_batch(&format!("{steps}{MIGRATE_V2_TO_V3_RUNS}"))
                 .map_err(db)?;
         }

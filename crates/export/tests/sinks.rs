@@ -4,8 +4,8 @@
 //! or under `CI=true` fail (build/test_services.rs sets the `claimex_no_postgres` cfg).
 
 use claimex_core::{
-    Argument, Attribution, Claim, DocStatus, DocumentRecord, EntitySpan, Evidence, Modality,
-    ModelIds, Predicate, Sentence, SourceRef,
+    Argument, Attribution, Claim, DocStatus, DocumentMeta, DocumentRecord, EntitySpan, Evidence,
+    Modality, ModelIds, Predicate, Sentence, SourceRef,
 };
 use claimex_export::{
     open_sink, read_csv, read_parquet, read_postgres, read_sqlite, OwnedDocument, RunInfo,
@@ -39,6 +39,19 @@ fn arg(text: &str, start: usize, entity: Option<&str>) -> Argument {
 }
 
 /// A processed document whose sentence is `sentence`, with one claim and two mentions.
+/// Where and when a test document appeared: hostile text in every field but the times.
+fn meta(line: u64) -> DocumentMeta {
+    DocumentMeta {
+        title: Some(format!("{HOSTILE} {line}")),
+        url: Some(format!("https://example.org/a?x='{line}'&y=\"z\"")),
+        published_at: Some(format!("2026-11-{:02}T08:30:00Z", line % 28 + 1)),
+        published_raw: Some(format!("{} Nov 2026 09:30 +0100", line % 28 + 1)),
+        publisher: Some("=Wire; DROP TABLE runs".into()),
+        author: None,
+        language: Some("en".into()),
+    }
+}
+
 fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
     let doc_id = format!("doc-{line}");
     let n = sentence.chars().count();
@@ -77,6 +90,7 @@ fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
             start: n - 1,
             end: n,
         }],
+        document: meta(line),
     };
     let mention = |text: &str, start: usize| EntitySpan {
         text: text.into(),
@@ -107,6 +121,8 @@ fn document(line: u64, sentence: &str, ner: &str) -> OwnedDocument {
         },
         entities: vec![mention(HOSTILE, 0), mention("Beta", 10)],
         claims: vec![claim],
+        meta: meta(line),
+        text: Some(sentence.into()),
     }
 }
 
@@ -131,6 +147,8 @@ fn skipped(line: u64, ner: &str) -> OwnedDocument {
         },
         entities: vec![],
         claims: vec![],
+        meta: DocumentMeta::default(),
+        text: None,
     }
 }
 

@@ -76,11 +76,8 @@ mod tests {
         Document {
             id: id.into(),
             text: text.into(),
-            title: None,
+            meta: Default::default(),
             source: SourceRef::new("t.jsonl", None),
-            url: None,
-            published_at: None,
-            publisher: None,
             warnings: vec![],
         }
     }

@@ -1,3 +1,4 @@
+use claimex_core::DocumentMeta;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
@@ -48,6 +49,8 @@ pub struct HtmlText {
     pub text: String,
     /// The `<title>`, else the first `<h1>` with text.
     pub headline: Option<String>,
+    /// What the page's metadata says of it ([`crate::meta::html_meta`]).
+    pub meta: DocumentMeta,
     /// Tags dropped because they were nested deeper than [`MAX_HTML_DEPTH`].
     pub dropped_tags: usize,
 }
@@ -60,13 +63,14 @@ pub struct HtmlText {
 /// passing through it, however headings nest.
 pub fn html_to_text(html: &str) -> HtmlText {
     let capped = cap_nesting(html, MAX_HTML_DEPTH);
-    let (text, headline) = match &capped {
+    let (text, headline, meta) = match &capped {
         Some((page, _)) => extract(page),
         None => extract(html),
     };
     HtmlText {
         text,
         headline,
+        meta,
         dropped_tags: capped.map_or(0, |(_, dropped)| dropped),
     }
 }
@@ -260,8 +264,9 @@ fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
 }
 
 /// [`html_to_text`] on a page within the nesting cap.
-fn extract(html: &str) -> (String, Option<String>) {
+fn extract(html: &str) -> (String, Option<String>, DocumentMeta) {
     let doc = Html::parse_document(html);
+    let meta = crate::meta::html_meta(&doc);
     let mut out = String::new();
     let mut skipping: Option<ego_tree::NodeId> = None;
     let mut title: Option<String> = None;
@@ -330,7 +335,7 @@ fn extract(html: &str) -> (String, Option<String>) {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    (text, title.or(h1))
+    (text, title.or(h1), meta)
 }
 
 fn collapse(s: &str) -> String {

@@ -11,6 +11,7 @@ mod clean;
 mod dedup;
 mod error;
 mod html;
+mod meta;
 mod prepare;
 mod readers;
 mod sentences;
@@ -19,6 +20,7 @@ pub use clean::clean_text;
 pub use dedup::DuplicateFilter;
 pub use error::{Error, Result};
 pub use html::{cap_nesting, html_to_text, HtmlText, MAX_HTML_DEPTH};
+pub use meta::{html_meta, normalize_published};
 pub use prepare::{
     clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,
 };

@@ -1,4 +1,6 @@
-use claimex_core::{content_doc_id, Document, DocumentRecord, Sentence, SourceRef, TextIndex};
+use claimex_core::{
+    content_doc_id, Document, DocumentMeta, DocumentRecord, Sentence, SourceRef, TextIndex,
+};
 use rayon::prelude::*;
 
 use crate::html::{html_to_text, MAX_HTML_DEPTH};
@@ -34,6 +36,10 @@ pub struct RawDocument {
     pub published_at: Option<String>,
     /// Publisher, if given.
     pub publisher: Option<String>,
+    /// Author, if given.
+    pub author: Option<String>,
+    /// Language tag, if given.
+    pub language: Option<String>,
     /// Repairs made while reading.
     pub warnings: Vec<String>,
 }
@@ -50,6 +56,8 @@ impl RawDocument {
             url: None,
             published_at: None,
             publisher: None,
+            author: None,
+            language: None,
             warnings: vec![],
         }
     }
@@ -81,8 +89,18 @@ pub fn prepare(raw: RawDocument) -> Result<PreparedDocument, DocumentRecord> {
 /// and its id, or the record of a document with no text left.
 pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
     let mut warnings = raw.warnings;
-    let (extracted, html_title) = match raw.format {
-        RawFormat::Text => (None, None),
+    // The input's own fields first; an HTML page's metadata fills what they leave open.
+    let mut meta = DocumentMeta {
+        title: raw.title,
+        url: raw.url,
+        published_at: None,
+        published_raw: raw.published_at,
+        publisher: raw.publisher,
+        author: raw.author,
+        language: raw.language,
+    };
+    let extracted = match raw.format {
+        RawFormat::Text => None,
         RawFormat::Html => {
             let html = html_to_text(&raw.text);
             if html.dropped_tags > 0 {
@@ -91,9 +109,29 @@ pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
                     html.dropped_tags
                 ));
             }
-            (Some(html.text), html.headline)
+            let page = html.meta;
+            let fill = |slot: &mut Option<String>, value: Option<String>| {
+                if slot.is_none() {
+                    *slot = value;
+                }
+            };
+            fill(&mut meta.title, page.title.or(html.headline));
+            fill(&mut meta.url, page.url);
+            fill(&mut meta.published_raw, page.published_raw);
+            fill(&mut meta.publisher, page.publisher);
+            fill(&mut meta.author, page.author);
+            fill(&mut meta.language, page.language);
+            Some(html.text)
         }
     };
+    if let Some(raw_time) = &meta.published_raw {
+        meta.published_at = crate::meta::normalize_published(raw_time);
+        if meta.published_at.is_none() {
+            warnings.push(format!(
+                "publication time {raw_time:?} is not a date claimex reads; kept as given (published_raw)"
+            ));
+        }
+    }
     let text = clean_text(extracted.as_deref().unwrap_or(&raw.text));
     if text.is_empty() {
         let reason = if raw.text.trim().is_empty() {
@@ -105,11 +143,8 @@ pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
     }
     Ok(Document {
         id: raw.id.unwrap_or_else(|| content_doc_id(&text)),
-        title: raw.title.or(html_title),
+        meta,
         source: raw.source,
-        url: raw.url,
-        published_at: raw.published_at,
-        publisher: raw.publisher,
         warnings,
         text,
     })
@@ -171,7 +206,7 @@ mod tests {
         };
         let p = prepare(raw).unwrap();
         assert_eq!(p.doc.text, "Acme won. Beta lost.");
-        assert_eq!(p.doc.title.as_deref(), Some("Hi"));
+        assert_eq!(p.doc.meta.title.as_deref(), Some("Hi"));
         assert_eq!(p.sentences.len(), 2);
     }
 

@@ -31,6 +31,10 @@ pub struct ReaderConfig {
     pub published_field: String,
     /// JSONL field holding an optional publisher name.
     pub publisher_field: String,
+    /// JSONL field holding an optional author.
+    pub author_field: String,
+    /// JSONL field holding an optional language tag.
+    pub language_field: String,
     /// Documents longer than this many bytes (after decompression) are skipped and recorded.
     pub max_doc_bytes: usize,
 }
@@ -44,6 +48,8 @@ impl Default for ReaderConfig {
             url_field: "url".into(),
             published_field: "published_at".into(),
             publisher_field: "source".into(),
+            author_field: "author".into(),
+            language_field: "language".into(),
             max_doc_bytes: 10 * 1024 * 1024,
         }
     }
@@ -408,6 +414,8 @@ impl DocumentReader {
             url: field(&self.config.url_field),
             published_at: field(&self.config.published_field),
             publisher: field(&self.config.publisher_field),
+            author: field(&self.config.author_field),
+            language: field(&self.config.language_field),
             warnings,
             ..RawDocument::new(source, text)
         })
@@ -629,18 +637,33 @@ mod tests {
         write(dir.path(), "a.html", b"<html><head><title>T</title></head><body><nav>Menu</nav><p>Astana hosted talks.</p></body></html>");
         let doc = read_all(dir.path()).remove(0).unwrap();
         assert_eq!(doc.text, "Astana hosted talks.");
-        assert_eq!(doc.title.as_deref(), Some("T"));
+        assert_eq!(doc.meta.title.as_deref(), Some("T"));
     }
 
     #[test]
     fn keeps_optional_jsonl_fields() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "a.jsonl", br#"{"id":"a","text":"News.","title":"H","url":"https://example.org/a","published_at":"2026-11-02","source":"Wire"}"#);
-        let doc = read_all(dir.path()).remove(0).unwrap();
-        assert_eq!(doc.title.as_deref(), Some("H"));
-        assert_eq!(doc.url.as_deref(), Some("https://example.org/a"));
-        assert_eq!(doc.published_at.as_deref(), Some("2026-11-02"));
-        assert_eq!(doc.publisher.as_deref(), Some("Wire"));
+        write(dir.path(), "a.jsonl", br#"{"id":"a","text":"News.","title":"H","url":"https://example.org/a","published_at":"2026-11-02T10:00:00+02:00","source":"Wire","author":"Ann Mbeki","language":"en"}
+{"id":"b","text":"More news.","published_at":"soon"}"#);
+        let mut docs = read_all(dir.path());
+        let meta = docs.remove(0).unwrap().meta;
+        assert_eq!(
+            meta,
+            claimex_core::DocumentMeta {
+                title: Some("H".into()),
+                url: Some("https://example.org/a".into()),
+                published_at: Some("2026-11-02T08:00:00Z".into()),
+                published_raw: Some("2026-11-02T10:00:00+02:00".into()),
+                publisher: Some("Wire".into()),
+                author: Some("Ann Mbeki".into()),
+                language: Some("en".into()),
+            }
+        );
+        // A time that is not a date is kept as given, with a note.
+        let doc = docs.remove(0).unwrap();
+        assert_eq!(doc.meta.published_raw.as_deref(), Some("soon"));
+        assert_eq!(doc.meta.published_at, None);
+        assert!(doc.warnings[0].contains("not a date claimex reads"));
     }
 
     #[test]

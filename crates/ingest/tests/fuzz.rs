@@ -793,11 +793,8 @@ fn document(id: &str, text: String) -> Document {
     Document {
         id: id.into(),
         text,
-        title: None,
+        meta: Default::default(),
         source: memory_source(),
-        url: None,
-        published_at: None,
-        publisher: None,
         warnings: vec![],
     }
 }
@@ -1167,6 +1164,7 @@ fn check_prepared(raw: &RawDocument) -> Result<(), TestCaseError> {
         RawFormat::Text => HtmlText {
             text: raw.text.clone(),
             headline: None,
+            meta: Default::default(),
             dropped_tags: 0,
         },
         RawFormat::Html => html_to_text(&raw.text),
@@ -1180,8 +1178,13 @@ fn check_prepared(raw: &RawDocument) -> Result<(), TestCaseError> {
             let id = raw.id.clone().unwrap_or_else(|| content_doc_id(&doc.text));
             prop_assert_eq!(&doc.id, &id);
             prop_assert_eq!(&doc.source, &raw.source);
-            let title = raw.title.clone().or(extracted.headline);
-            prop_assert_eq!(&doc.title, &title);
+            // The input's title, else the page's metadata, else its headline.
+            let title = raw
+                .title
+                .clone()
+                .or(extracted.meta.title.clone())
+                .or(extracted.headline);
+            prop_assert_eq!(&doc.meta.title, &title);
             prop_assert!(
                 doc.warnings.starts_with(&raw.warnings),
                 "reading's warnings lost: {:?} then {:?}",
