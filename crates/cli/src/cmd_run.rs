@@ -122,11 +122,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .ledger
         .clone()
         .unwrap_or_else(|| claimex::default_ledger_path(&args.outs, args.shard));
-    let mut outputs: Vec<&Path> = args
+    // Every file the run writes, companions of CSV and Parquet outputs included.
+    let files: Vec<PathBuf> = args
         .outs
         .iter()
-        .filter_map(|t| claimex_export::target_file(t))
+        .flat_map(|t| claimex_export::flat_files(t))
         .collect();
+    let mut outputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     outputs.push(&ledger_path);
     let reader = args.reader.reader(&outputs)?;
     let (read, total) = (reader.bytes_read(), reader.total_bytes().filter(|&t| t > 0));

@@ -14,8 +14,8 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use crate::rows::{self, Cell, Kind, CLAIMS};
-use crate::{ClaimSink, DocumentOutput, Error, Result, RowError};
+use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES};
+use crate::{ClaimSink, DocumentOutput, Error, Result, RowError, RunInfo};
 
 /// How text cells are written (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,14 +48,6 @@ fn unprotect(cell: &str) -> &str {
     }
 }
 
-/// Writes claims as CSV with a header row.
-pub struct CsvSink {
-    path: PathBuf,
-    partial: crate::atomic::PartialFile,
-    out: ::csv::Writer<BufWriter<File>>,
-    cells: CsvCells,
-}
-
 fn csv_error(path: &Path, source: ::csv::Error) -> Error {
     Error::Csv {
         path: path.to_path_buf(),
@@ -63,49 +55,88 @@ fn csv_error(path: &Path, source: ::csv::Error) -> Error {
     }
 }
 
-impl CsvSink {
-    /// Starts writing to `path` (replaced when the run finishes), spreadsheet-safe.
-    pub fn create(path: &Path) -> Result<CsvSink> {
-        CsvSink::create_with(path, CsvCells::default())
-    }
+/// One table written as a CSV file with a header row.
+struct TableCsv {
+    partial: crate::atomic::PartialFile,
+    out: ::csv::Writer<BufWriter<File>>,
+}
 
-    /// [`CsvSink::create`] with text cells written as `cells` says.
-    pub fn create_with(path: &Path, cells: CsvCells) -> Result<CsvSink> {
+impl TableCsv {
+    fn create(path: &Path, table: &Table) -> Result<TableCsv> {
         let (partial, file) = crate::atomic::PartialFile::create(path)?;
         let mut out = ::csv::Writer::from_writer(BufWriter::new(file));
-        out.write_record(CLAIMS.columns.iter().map(|c| c.name))
+        out.write_record(table.columns.iter().map(|c| c.name))
             .map_err(|e| csv_error(partial.partial(), e))?;
+        Ok(TableCsv { partial, out })
+    }
+
+    fn write(&mut self, row: &[Cell], cells: CsvCells) -> Result<()> {
+        let texts = row.iter().map(|cell| match (cell, cells) {
+            (Cell::Text(Some(text)), CsvCells::SpreadsheetSafe) => protect(text).into_owned(),
+            _ => cell.to_text(),
+        });
+        self.out
+            .write_record(texts)
+            .map_err(|e| csv_error(self.partial.partial(), e))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.out.flush().map_err(|source| Error::Io {
+            path: self.partial.partial().to_path_buf(),
+            source,
+        })?;
+        self.partial.finish()
+    }
+}
+
+/// Writes claims as CSV with a header row, `PATH.csv`, with the mentions and the documents (the
+/// ledger, with metadata and text) beside it as `PATH.mentions.csv` and `PATH.documents.csv`
+/// ([`crate::flat_files`]).
+pub struct CsvSink {
+    path: PathBuf,
+    run: RunInfo,
+    claims: TableCsv,
+    mentions: TableCsv,
+    documents: TableCsv,
+}
+
+impl CsvSink {
+    /// Starts writing to `path` and its two companions (replaced when the run finishes), text
+    /// cells written as `run.csv_cells` says.
+    pub fn create(path: &Path, run: &RunInfo) -> Result<CsvSink> {
         Ok(CsvSink {
             path: path.to_path_buf(),
-            partial,
-            out,
-            cells,
+            run: run.clone(),
+            claims: TableCsv::create(path, &CLAIMS)?,
+            mentions: TableCsv::create(&crate::companion(path, "mentions"), &ENTITIES)?,
+            documents: TableCsv::create(&crate::companion(path, "documents"), &DOCUMENTS)?,
         })
     }
 }
 
 impl ClaimSink for CsvSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
-        for claim in doc.claims {
-            let row = rows::claim_row(claim, &doc.record.source.key);
-            let cells = self.cells;
-            let texts = row.iter().map(|cell| match (cell, cells) {
-                (Cell::Text(Some(text)), CsvCells::SpreadsheetSafe) => protect(text).into_owned(),
-                _ => cell.to_text(),
-            });
-            self.out
-                .write_record(texts)
-                .map_err(|e| csv_error(self.partial.partial(), e))?;
+        let rows = rows::document_rows(doc, &self.run);
+        let cells = self.run.csv_cells;
+        for row in &rows.claims {
+            self.claims.write(row, cells)?;
         }
-        Ok(())
+        for row in &rows.entities {
+            self.mentions.write(row, cells)?;
+        }
+        self.documents.write(&rows.document, cells)
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
-        self.out.flush().map_err(|source| Error::Io {
-            path: self.partial.partial().to_path_buf(),
-            source,
-        })?;
-        self.partial.finish()
+    fn finish(self: Box<Self>) -> Result<()> {
+        let CsvSink {
+            claims,
+            mentions,
+            documents,
+            ..
+        } = *self;
+        documents.finish()?;
+        mentions.finish()?;
+        claims.finish()
     }
 
     fn target(&self) -> String {
@@ -121,6 +152,22 @@ pub fn read_csv(path: &Path) -> Result<Vec<claimex_core::Claim>> {
 
 /// Reads a claims CSV whose text cells were written as `cells` says.
 pub fn read_csv_with(path: &Path, cells: CsvCells) -> Result<Vec<claimex_core::Claim>> {
+    read_csv_table(path, &CLAIMS, cells)?
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            rows::claim_from_row(row).map_err(|source| Error::CsvRow {
+                path: path.to_path_buf(),
+                row: n + 2,
+                source,
+            })
+        })
+        .collect()
+}
+
+/// Reads the rows of a CSV file written for `table` (the claims file or one of its companions),
+/// its text cells written as `cells` says, checking its header.
+pub fn read_csv_table(path: &Path, table: &Table, cells: CsvCells) -> Result<Vec<Vec<Cell>>> {
     let mut reader = ::csv::Reader::from_path(path).map_err(|e| csv_error(path, e))?;
     let header: Vec<String> = reader
         .headers()
@@ -128,14 +175,13 @@ pub fn read_csv_with(path: &Path, cells: CsvCells) -> Result<Vec<claimex_core::C
         .iter()
         .map(String::from)
         .collect();
-    let expected: Vec<&str> = CLAIMS.columns.iter().map(|c| c.name).collect();
-    if header != expected {
+    if !header.iter().eq(table.columns.iter().map(|c| &c.name)) {
         return Err(Error::Corrupt {
             path: path.to_path_buf(),
-            reason: "header is not claimex's claims columns".into(),
+            reason: format!("header is not claimex's {} columns", table.name),
         });
     }
-    let mut claims = Vec::new();
+    let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| csv_error(path, e))?;
         let bad = |source: RowError| Error::CsvRow {
@@ -143,9 +189,9 @@ pub fn read_csv_with(path: &Path, cells: CsvCells) -> Result<Vec<claimex_core::C
             row: n + 2,
             source,
         };
-        let cells = record
+        let row = record
             .iter()
-            .zip(CLAIMS.columns)
+            .zip(table.columns)
             .map(|(field, column)| {
                 let present = !field.is_empty() || !column.nullable;
                 Ok(match column.kind {
@@ -176,9 +222,22 @@ pub fn read_csv_with(path: &Path, cells: CsvCells) -> Result<Vec<claimex_core::C
                 })
             })
             .collect::<Result<Vec<Cell>>>()?;
-        claims.push(rows::claim_from_row(&cells).map_err(bad)?);
+        rows.push(row);
     }
-    Ok(claims)
+    Ok(rows)
+}
+
+/// Reads the claims, mentions and documents a [`CsvSink`] wrote at `path` (spreadsheet-safe
+/// cells) back into documents (each claim with its own sentence only).
+pub fn read_csv_documents(path: &Path) -> Result<Vec<crate::OwnedDocument>> {
+    let cells = CsvCells::default();
+    let documents = read_csv_table(&crate::companion(path, "documents"), &DOCUMENTS, cells)?;
+    let mentions = read_csv_table(&crate::companion(path, "mentions"), &ENTITIES, cells)?;
+    let claims = read_csv_table(path, &CLAIMS, cells)?;
+    rows::assemble(documents, mentions, claims, vec![]).map_err(|source| Error::Row {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -17,8 +17,10 @@ mod read;
 pub mod rows;
 mod sqlite;
 
-pub use crate::csv::{read_csv, read_csv_with, CsvCells, CsvSink};
-pub use crate::parquet::{read_parquet, ParquetSink};
+pub use crate::csv::{
+    read_csv, read_csv_documents, read_csv_table, read_csv_with, CsvCells, CsvSink,
+};
+pub use crate::parquet::{read_parquet, read_parquet_documents, read_parquet_table, ParquetSink};
 pub use atomic::PartialFile;
 pub use error::{Error, Result, RowError};
 pub use jsonl::{JsonlSink, StdoutSink};
@@ -27,7 +29,7 @@ pub use read::{DatabaseReader, PageKey};
 pub use sqlite::{SqliteSink, BUSY_WAIT, SCHEMA_VERSION};
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use claimex_core::{Claim, DocumentMeta, DocumentRecord, EntitySpan, ModelIds, SourceRef};
 
@@ -145,6 +147,32 @@ pub fn target_file(target: &str) -> Option<&Path> {
 /// The target that writes claims as JSONL to standard output.
 pub const STDOUT: &str = "-";
 
+/// A companion file of a flat sink's claims file: `claims.parquet` with `"mentions"` is
+/// `claims.mentions.parquet`.
+pub fn companion(path: &Path, table: &str) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = path.extension().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{stem}.{table}.{extension}"))
+}
+
+/// Every file a target writes: the claims file, and for CSV and Parquet its mentions and
+/// documents companions ([`companion`]); none for a database server or standard output.
+pub fn flat_files(target: &str) -> Vec<PathBuf> {
+    let Some(path) = target_file(target) else {
+        return vec![];
+    };
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let mut files = vec![path.to_path_buf()];
+    if matches!(extension.as_deref(), Some("csv" | "parquet")) && !target.starts_with("sqlite://") {
+        files.push(companion(path, "mentions"));
+        files.push(companion(path, "documents"));
+    }
+    files
+}
+
 /// True for `postgres://` and `postgresql://` URLs.
 pub fn is_postgres(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
@@ -187,8 +215,8 @@ pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
         .as_deref()
     {
         Some("jsonl" | "ndjson") => Ok(Box::new(JsonlSink::create(path)?)),
-        Some("csv") => Ok(Box::new(CsvSink::create_with(path, run.csv_cells)?)),
-        Some("parquet") => Ok(Box::new(ParquetSink::create(path)?)),
+        Some("csv") => Ok(Box::new(CsvSink::create(path, run)?)),
+        Some("parquet") => Ok(Box::new(ParquetSink::create(path, run)?)),
         Some("db" | "sqlite" | "sqlite3") => Ok(Box::new(SqliteSink::open(path, run)?)),
         _ => Err(Error::UnknownTarget(target.to_string())),
     }

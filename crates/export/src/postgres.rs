@@ -360,20 +360,12 @@ impl PostgresSink {
 
 impl ClaimSink for PostgresSink {
     fn write_document(&mut self, doc: &DocumentOutput) -> Result<()> {
+        let rows = rows::document_rows(doc, &self.run);
         let b = &mut self.batch;
-        b.documents.push(rows::document_row(doc, &self.run));
-        if let Some(doc_id) = &doc.record.doc_id {
-            b.entities.extend(
-                doc.entities.iter().map(|e| {
-                    rows::entity_row(&doc.record.source.key, doc_id, &self.run.ner_model, e)
-                }),
-            );
-        }
-        for c in doc.claims {
-            b.claims.push(rows::claim_row(c, &doc.record.source.key));
-            b.evidence
-                .extend(rows::evidence_rows(c, &doc.record.source.key));
-        }
+        b.documents.push(rows.document);
+        b.entities.extend(rows.entities);
+        b.claims.extend(rows.claims);
+        b.evidence.extend(rows.evidence);
         b.docs += 1;
         self.documents += 1;
         self.claims += doc.claims.len() as i64;

@@ -516,6 +516,41 @@ pub fn evidence_from_row(row: &[Cell]) -> Result<(EvidenceKey, Evidence), RowErr
     ))
 }
 
+/// One document's rows for every table.
+pub struct DocumentRows {
+    /// Its row of [`DOCUMENTS`].
+    pub document: Vec<Cell>,
+    /// Its mentions, rows of [`ENTITIES`].
+    pub entities: Vec<Vec<Cell>>,
+    /// Its claims, rows of [`CLAIMS`].
+    pub claims: Vec<Vec<Cell>>,
+    /// Where its claims are stated, rows of [`EVIDENCE`].
+    pub evidence: Vec<Vec<Cell>>,
+}
+
+/// A document's output as rows of every table, as every table sink stores it.
+pub fn document_rows(doc: &crate::DocumentOutput, run: &RunInfo) -> DocumentRows {
+    let key = &doc.record.source.key;
+    let entities = match &doc.record.doc_id {
+        Some(doc_id) => doc
+            .entities
+            .iter()
+            .map(|e| entity_row(key, doc_id, &run.ner_model, e))
+            .collect(),
+        None => vec![],
+    };
+    DocumentRows {
+        document: document_row(doc, run),
+        entities,
+        claims: doc.claims.iter().map(|c| claim_row(c, key)).collect(),
+        evidence: doc
+            .claims
+            .iter()
+            .flat_map(|c| evidence_rows(c, key))
+            .collect(),
+    }
+}
+
 /// A document's ledger record, metadata and cleaned text as a row of [`DOCUMENTS`].
 pub fn document_row(doc: &crate::DocumentOutput, run: &RunInfo) -> Vec<Cell> {
     let r = doc.record;

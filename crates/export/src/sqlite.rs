@@ -272,21 +272,16 @@ impl SqliteSink {
 
     fn insert(&mut self, doc: &DocumentOutput) -> rusqlite::Result<()> {
         let sql = &self.inserts;
-        self.insert_row(&sql.documents, &rows::document_row(doc, &self.run))?;
-        if let Some(doc_id) = &doc.record.doc_id {
-            for e in doc.entities {
-                self.insert_row(
-                    &sql.entities,
-                    &rows::entity_row(&doc.record.source.key, doc_id, &self.run.ner_model, e),
-                )?;
-            }
+        let rows = rows::document_rows(doc, &self.run);
+        self.insert_row(&sql.documents, &rows.document)?;
+        for row in &rows.entities {
+            self.insert_row(&sql.entities, row)?;
         }
-        for c in doc.claims {
-            let key = &doc.record.source.key;
-            self.insert_row(&sql.claims, &rows::claim_row(c, key))?;
-            for row in rows::evidence_rows(c, key) {
-                self.insert_row(&sql.evidence, &row)?;
-            }
+        for row in &rows.claims {
+            self.insert_row(&sql.claims, row)?;
+        }
+        for row in &rows.evidence {
+            self.insert_row(&sql.evidence, row)?;
         }
         Ok(())
     }

@@ -604,3 +604,42 @@ fn check_version_2_migration(docs: Vec<OwnedDocument>, runs: Vec<(String, Option
     let statuses: Vec<String> = runs.into_iter().map(|r| r.0).collect();
     assert_eq!(statuses, ["finished", "failed", "finished"]);
 }
+
+/// CSV and Parquet write every table a user needs without a database: the mentions and the
+/// documents (ledger, metadata, text) beside the claims, read back whole (each claim with its own
+/// sentence only), and a failed run leaves none of the three.
+#[test]
+fn csv_and_parquet_hold_the_mentions_and_documents_beside_the_claims() {
+    for extension in ["parquet", "csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("claims.{extension}"));
+        write(path.to_str().unwrap(), &corpus("ner@1"), &run("ner@1"));
+        let files = claimex_export::flat_files(path.to_str().unwrap());
+        assert_eq!(files.len(), 3);
+        assert!(files.iter().all(|f| f.exists()), "{files:?}");
+        assert!(files[1].ends_with(format!("claims.mentions.{extension}")));
+        let back = match extension {
+            "parquet" => claimex_export::read_parquet_documents(&path),
+            _ => claimex_export::read_csv_documents(&path),
+        }
+        .unwrap();
+        let mut want = corpus("ner@1");
+        for doc in &mut want {
+            for claim in &mut doc.claims {
+                claim.also_stated.clear();
+            }
+        }
+        assert_eq!(sorted(back), sorted(want), "{extension}");
+
+        let failed = dir.path().join(format!("failed.{extension}"));
+        let mut sink = open_sink(failed.to_str().unwrap(), &run("ner@1")).unwrap();
+        sink.write_document(&corpus("ner@1")[0].output()).unwrap();
+        sink.abort("stopped");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("failed"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
