@@ -3,6 +3,7 @@
 
 mod cli;
 mod hostile;
+mod install;
 mod resume;
 mod run;
 mod seed;

@@ -63,7 +63,8 @@ impl Default for Config {
 }
 
 /// The model a command uses: `flag` when given, else `$CLAIMEX_MODEL`, else `models/default`
-/// when that folder exists. The one place every command resolves its model argument.
+/// when that folder exists, else the default model installed beside the running program
+/// ([`installed_model_dir`]). The one place every command resolves its model argument.
 pub fn resolve_model(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = flag {
         return Ok(dir.to_path_buf());
@@ -75,7 +76,23 @@ pub fn resolve_model(flag: Option<&Path>) -> Result<PathBuf> {
     if default.is_dir() {
         return Ok(default);
     }
-    Err(Error::NoModel { default })
+    let installed = installed_model_dir();
+    match installed {
+        Some(dir) if dir.is_dir() => Ok(dir),
+        _ => Err(Error::NoModel {
+            default,
+            installed: installed
+                .map_or_else(|| "no installed model".into(), |d| d.display().to_string()),
+        }),
+    }
+}
+
+/// Where `make install` puts the default model for the program running now:
+/// `PREFIX/share/claimex/models/default` for a program at `PREFIX/bin/claimex`.
+pub fn installed_model_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let prefix = exe.parent()?.parent()?;
+    Some(prefix.join("share/claimex").join(DEFAULT_MODEL_DIR))
 }
 
 /// Loads the model `spec` names (a directory, or an `hf:` id fetched into the cache by a build

@@ -4,14 +4,16 @@ use std::path::PathBuf;
 /// documents are not errors: they become `skipped` records in the ledger.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No model was named and the default model directory does not exist.
+    /// No model was named and neither the default model directory nor an installed one exists.
     #[error(
-        "no model given and {default} does not exist: pass --model DIR (Config::model) or set CLAIMEX_MODEL \
-         (`claimex models init-random --out models/tiny-random` makes an untrained test model)"
+        "no model given, and neither {default} nor {installed} exists: pass --model DIR \
+         (Config::model), set CLAIMEX_MODEL, or install claimex with its model (`make install`)"
     )]
     NoModel {
         /// The default directory that was looked for.
         default: PathBuf,
+        /// The installed model's directory that was looked for.
+        installed: String,
     },
     /// The model could not be resolved, loaded or run.
     #[error("model {spec}: {source}")]

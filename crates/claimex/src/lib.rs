@@ -44,7 +44,10 @@ mod result;
 mod run;
 mod typing;
 
-pub use config::{load_model, resolve_model, ClaimStyle, Config, DEFAULT_MODEL_DIR, MODEL_ENV};
+pub use config::{
+    installed_model_dir, load_model, resolve_model, ClaimStyle, Config, DEFAULT_MODEL_DIR,
+    MODEL_ENV,
+};
 pub use error::{Error, Result};
 pub use ledger::{default_ledger_path, Ledger, Tally};
 pub use pipeline::{claims_model_id, Pipeline, StageTimes};
