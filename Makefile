@@ -67,8 +67,6 @@ default-model: build
 	$(BIN) eval claims --model models/default --data tests/fixtures/claims-heldout.jsonl --threads 2 \
 	  --fit-calibration models/default/claims-calibration.json
 
-# Benchmarks, one at a time (two heavy jobs on two cores would measure each other). compare.sh
-# sets up its Python peers and trains the plain comparison model on its first run (see bench/README.md).
 # Installs the release binary, libtorch and the default model into PREFIX, so that claimex runs
 # from any folder without this checkout (scripts/install.sh; the release build took 6 minutes on
 # 2 cores, and the prefix holds 791 MB).
@@ -77,11 +75,13 @@ install: setup
 	bash scripts/install.sh "$(PREFIX)" release
 
 # Long runs of the property tests over reading, HTML, cleaning, sentence splitting and offsets
-# (crates/ingest/tests/fuzz.rs): FUZZ_CASES cases per property (make test runs a few hundred).
+# (crates/ingest/tests/fuzz.rs): FUZZ_CASES cases per property (make test runs 32 to 256).
 FUZZ_CASES ?= 20000
 fuzz: setup
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p claimex-ingest --test fuzz
 
+# Benchmarks, one at a time (two heavy jobs on two cores would measure each other). compare.sh
+# sets up its Python peers and trains the plain comparison model on its first run (see bench/README.md).
 bench: build
 	bash bench/compare.sh
 	bash bench/ner.sh

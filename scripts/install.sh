@@ -5,7 +5,8 @@
 #   PREFIX/share/claimex/models/default       the default model
 # Usage: scripts/install.sh PREFIX [release|debug]. `make install` builds the release binary; the
 # test suite installs the debug binary it has already built, to check the layout quickly. Each
-# part is copied to a .partial folder and renamed, so a failed install leaves the old one whole.
+# part is copied to a .partial folder before it replaces the installed one, so an interrupted
+# copy never leaves a half-copied part in place (the parts are replaced one after another).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -384,8 +384,7 @@ fn a_ledger_among_the_inputs_is_refused_by_run_and_ingest_and_the_input_kept() {
     ]);
 }
 
-/// 5,000 and 200,000 blank lines between two JSONL records (5,000 overflowed the stack when blank
-/// lines were skipped by recursion) are layout, not documents: the run exits 0 and both records
+/// 5,000 and 200,000 blank lines between two JSONL records are layout, not documents: the run exits 0 and both records
 /// around them are processed, at their line numbers.
 #[test]
 fn thousands_of_blank_lines_between_jsonl_records_are_skipped_and_the_records_processed() {
@@ -786,8 +785,8 @@ fn a_symbolic_link_loop_in_an_input_folder_reads_each_file_once() {
 }
 
 /// `claimex ingest in/` on a case whose one input is an HTML page nested deeper than the cap,
-/// [`checked`]: under 10 s (the generous bound; about half a second is usual), the page
-/// processed with the nesting cap named in its ledger reason, its sentences slicing back.
+/// [`checked`]: the page processed with the nesting cap named in its ledger reason, its
+/// sentences slicing back.
 /// Returns the stored document.
 fn ingest_deep_html(case: &Case) -> Value {
     let input = case.input();

@@ -817,7 +817,18 @@ fn summary_json_and_claims_on_standard_output_for_orchestrators() {
     assert!(claimed > 0);
     assert_eq!(summary["models"]["trained"], true);
     assert_eq!(summary["outputs"][0], claims.to_str().unwrap());
-    assert!(summary["stage_seconds"]["ner"].as_f64().unwrap() >= 0.0);
+    for stage in [
+        "clean_and_split",
+        "ner",
+        "claims",
+        "relation_typing",
+        "write",
+    ] {
+        assert!(
+            summary["stage_seconds"][stage].is_f64(),
+            "{stage}: {summary}"
+        );
+    }
 
     let summary_file = dir.path().join("summary.json");
     let mut args = base.to_vec();
@@ -1105,4 +1116,39 @@ fn document_metadata_reaches_the_claims_and_the_documents_table() {
             sentence["text"].as_str().unwrap()
         );
     }
+}
+
+/// `--resume` tries again the documents an earlier run skipped: a run with the wrong
+/// `--text-field` skips every line, and resuming with the right one processes them.
+#[test]
+fn resuming_retries_documents_an_earlier_run_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = three_documents(dir.path());
+    let db = dir.path().join("claims.db");
+    let ledger = dir.path().join("ledger.jsonl");
+    let model = model_dir().to_str().unwrap().to_string();
+    let run_with = |field: &str, extra: &[&str]| -> Vec<Value> {
+        let mut args = vec![
+            "run",
+            corpus.as_str(),
+            "--out",
+            db.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--model",
+            &model,
+            "--threads",
+            "1",
+            "--text-field",
+            field,
+        ];
+        args.extend(extra);
+        run_ok(&args);
+        read_jsonl(&ledger)
+    };
+    let first = run_with("body", &[]);
+    assert!(first.iter().all(|r| r["status"] == "skipped"), "{first:?}");
+    let second = run_with("text", &["--resume"]);
+    let processed = second.iter().filter(|r| r["status"] == "processed").count();
+    assert_eq!(processed, 2, "{second:?}");
 }

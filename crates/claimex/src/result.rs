@@ -41,6 +41,7 @@ impl DocumentResult {
             claims: &self.claims,
             meta: self.document.as_ref().map(|d| &d.meta),
             text: self.document.as_ref().map(|d| d.text.as_str()),
+            models: None,
         }
     }
 }

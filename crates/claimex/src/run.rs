@@ -88,6 +88,9 @@ impl Pipeline {
             }
         };
         let clock = Instant::now();
+        // Files first: a database then records its run as finished only when every file is in
+        // place.
+        sinks.sort_by_key(|sink| claimex_export::is_database(&sink.target()));
         let mut sinks = sinks.into_iter();
         while let Some(sink) = sinks.next() {
             if let Err(error) = sink.finish() {
@@ -135,11 +138,13 @@ impl Pipeline {
             .filter(|(k, _)| shard.map_or(true, |s| k % s.count == s.index))
             .map(|(_, item)| item);
         for item in items {
-            let key = match &item {
-                Ok(raw) => doc_key(&raw.source),
-                Err(record) => doc_key(&record.source),
+            let source = match &item {
+                Ok(raw) => &raw.source,
+                Err(record) => &record.source,
             };
-            if done.contains(&key) {
+            // A database migrated from schema version 2 knows its documents by source and line.
+            let legacy = || format!("v2:{}:{}", source.path, source.line.unwrap_or(0));
+            if done.contains(&doc_key(source)) || (!done.is_empty() && done.contains(&legacy())) {
                 if let Ok(raw) = &item {
                     self.mark_seen(raw);
                 }

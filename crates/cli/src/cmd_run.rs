@@ -147,13 +147,33 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             .into());
         }
     }
-    let mut sinks = Vec::new();
+    let mut sinks: Vec<Box<dyn claimex_export::ClaimSink>> = Vec::new();
+    // An output that cannot be opened, or the ledger, fails the run: the outputs already open
+    // are aborted, so a database's run is marked failed rather than left running.
+    let abort_all = |sinks: Vec<Box<dyn claimex_export::ClaimSink>>, error: &anyhow::Error| {
+        let message = format!("{error:#}");
+        for sink in sinks {
+            sink.abort(&message);
+        }
+    };
     for target in &args.outs {
-        create_parent(target)?;
-        sinks.push(open_sink(target, &run_info)?);
+        match create_parent(target).and_then(|()| Ok(open_sink(target, &run_info)?)) {
+            Ok(sink) => sinks.push(sink),
+            Err(error) => {
+                abort_all(sinks, &error);
+                return Err(error);
+            }
+        }
     }
     let targets: Vec<String> = sinks.iter().map(|s| s.target()).collect();
-    let ledger = Ledger::create(&ledger_path)?;
+    let ledger = match Ledger::create(&ledger_path) {
+        Ok(ledger) => ledger,
+        Err(error) => {
+            let error = anyhow::Error::from(error);
+            abort_all(sinks, &error);
+            return Err(error);
+        }
+    };
 
     // A bar with the share of input bytes read and the time left when the input sizes are
     // known; a spinner for standard input.

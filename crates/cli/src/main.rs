@@ -24,7 +24,8 @@ use clap::{Parser, Subcommand};
     long_about = "Extract structured, sourced, confidence-scored claims from news articles.\n\n\
 Inputs are files or folders (.txt, .md, .html, .jsonl, optionally .gz) or - for JSONL on stdin.\n\
 Offsets in every output count Unicode characters into the stored document text. The model is\n\
---model, else $CLAIMEX_MODEL, else models/default.",
+--model, else $CLAIMEX_MODEL, else models/default, else the one `make install` put beside\n\
+the program.",
     after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db"
 )]
 struct Cli {

@@ -1,6 +1,7 @@
-//! CSV sink: one claim per row with the columns of the `claims` table, RFC 4180 quoting (fields
-//! with commas, quotes or newlines are quoted, quotes doubled), written to `PATH.partial` and
-//! renamed when complete. An empty field is null; text is never empty where null is possible,
+//! CSV sink: one claim per row with the columns of the `claims` table, and beside it one mention
+//! per row (`PATH.mentions.csv`) and one document per row (`PATH.documents.csv`); RFC 4180 quoting
+//! (fields with commas, quotes or newlines are quoted, quotes doubled); each file written to its
+//! `.partial` twin and renamed when complete. An empty field is null; text is never empty where null is possible,
 //! except an empty string, which CSV cannot tell from null.
 //!
 //! Text comes from the articles, and a spreadsheet runs a cell that starts with `=`, `+`, `-` or

@@ -65,6 +65,9 @@ pub struct DocumentOutput<'a> {
     pub meta: Option<&'a DocumentMeta>,
     /// The cleaned text every offset points into (processed documents).
     pub text: Option<&'a str>,
+    /// The models that made it, when they are not the run's own (a document copied by
+    /// `claimex export` keeps its models).
+    pub models: Option<&'a ModelIds>,
 }
 
 /// A document's output owned, as read back from a sink.
@@ -93,6 +96,7 @@ impl OwnedDocument {
             claims: &self.claims,
             meta: Some(&self.meta),
             text: self.text.as_deref(),
+            models: Some(&self.models),
         }
     }
 }
@@ -126,8 +130,9 @@ pub trait ClaimSink {
     }
     /// Where the sink writes, for messages.
     fn target(&self) -> String;
-    /// The documents this sink already holds for this run's models, for `--resume`; `None` for
-    /// sinks that are rewritten whole (files).
+    /// The documents this sink already holds for this run's models, processed or marked
+    /// duplicates (a skipped document is tried again), for `--resume`; `None` for sinks that are
+    /// rewritten whole (files).
     fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
         Ok(None)
     }
@@ -193,8 +198,9 @@ pub fn is_database(target: &str) -> bool {
         )
 }
 
-/// Opens the sink for `target` by its form: `*.jsonl` (or `*.ndjson`) a JSONL file, `*.csv` a
-/// CSV file of claims, `*.parquet` a Parquet file of claims, `*.db`,
+/// Opens the sink for `target` by its form: `-` JSONL on standard output, `*.jsonl` (or
+/// `*.ndjson`) a JSONL file, `*.csv` and `*.parquet` a file of claims with its mentions and
+/// documents companions ([`flat_files`]), `*.db`,
 /// `*.sqlite`, `*.sqlite3` or `sqlite://PATH` an SQLite database, `postgres://...` a PostgreSQL
 /// database.
 pub fn open_sink(target: &str, run: &RunInfo) -> Result<Box<dyn ClaimSink>> {
@@ -322,6 +328,7 @@ mod tests {
             claims,
             meta: None,
             text: None,
+            models: None,
         }
     }
 

@@ -18,8 +18,10 @@ use parquet::file::properties::WriterProperties;
 use crate::rows::{self, Cell, Kind, Table, CLAIMS, DOCUMENTS, ENTITIES};
 use crate::{ClaimSink, DocumentOutput, Error, Result, RunInfo};
 
-/// Rows buffered before they are written as one row group.
+/// Rows buffered before they are written as one row group, and the most text they may hold (a
+/// documents file carries each document's text).
 const ROWS_PER_GROUP: usize = 64 * 1024;
+const BYTES_PER_GROUP: usize = 64 << 20;
 
 fn schema(table: &Table) -> SchemaRef {
     Arc::new(Schema::new(
@@ -59,6 +61,7 @@ struct TableFile {
     writer: ArrowWriter<File>,
     schema: SchemaRef,
     pending: Vec<Vec<Cell>>,
+    pending_bytes: usize,
 }
 
 impl TableFile {
@@ -76,12 +79,19 @@ impl TableFile {
             writer,
             schema,
             pending: Vec::new(),
+            pending_bytes: 0,
         })
     }
 
     fn push(&mut self, rows: impl IntoIterator<Item = Vec<Cell>>) -> Result<()> {
-        self.pending.extend(rows);
-        if self.pending.len() >= ROWS_PER_GROUP {
+        for row in rows {
+            self.pending_bytes += row
+                .iter()
+                .map(|c| c.as_text().map_or(8, str::len))
+                .sum::<usize>();
+            self.pending.push(row);
+        }
+        if self.pending.len() >= ROWS_PER_GROUP || self.pending_bytes >= BYTES_PER_GROUP {
             self.write_pending()?;
         }
         Ok(())
@@ -92,6 +102,7 @@ impl TableFile {
             return Ok(());
         }
         let rows = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
         let columns: Vec<ArrayRef> = self
             .table
             .columns

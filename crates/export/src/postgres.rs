@@ -15,10 +15,6 @@ use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 /// SQLite schema it mirrors.
 pub const PG_SCHEMA_VERSION: i32 = 3;
 
-/// The oldest schema version the reader accepts (version 3 added only the runs' `status` and
-/// `error`, which reading does not use).
-const PG_OLDEST_READABLE: i32 = 2;
-
 /// Version 3 records how each run ended, and keys documents and the rows that hang off them by
 /// document key (see the SQLite sink's migration; [`rows::v2_doc_key_sql`] says what rows of
 /// version 2 get).
@@ -419,7 +415,7 @@ impl ClaimSink for PostgresSink {
         let rows = self
             .client
             .query(
-                "SELECT doc_key FROM documents WHERE ner_model = $1 AND relations_model = $2",
+                "SELECT doc_key FROM documents WHERE ner_model = $1 AND relations_model = $2 AND status <> 'skipped'",
                 &[&self.run.ner_model, &self.run.relations_model],
             )
             .map_err(|e| pg_error(&url, e))?;
@@ -440,11 +436,11 @@ impl PgReader {
             .query_opt("SELECT max(version) FROM claimex_schema", &[])
             .map_err(|e| pg_error(url, e))?
             .and_then(|r| r.get(0));
-        if !version.is_some_and(|v| (PG_OLDEST_READABLE..=PG_SCHEMA_VERSION).contains(&v)) {
+        if version != Some(PG_SCHEMA_VERSION) {
             return Err(Error::Corrupt {
                 path: redact(url).into(),
                 reason: format!(
-                    "not a claimex database at schema version {PG_OLDEST_READABLE} to {PG_SCHEMA_VERSION} (found {version:?})"
+                    "not a claimex database at schema version {PG_SCHEMA_VERSION} (found {version:?}): open it once as an output of this claimex (`claimex run ... --out URL`) to migrate it"
                 ),
             });
         }

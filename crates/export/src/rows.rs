@@ -531,11 +531,12 @@ pub struct DocumentRows {
 /// A document's output as rows of every table, as every table sink stores it.
 pub fn document_rows(doc: &crate::DocumentOutput, run: &RunInfo) -> DocumentRows {
     let key = &doc.record.source.key;
+    let ner = doc.models.map_or(&run.ner_model, |m| &m.ner);
     let entities = match &doc.record.doc_id {
         Some(doc_id) => doc
             .entities
             .iter()
-            .map(|e| entity_row(key, doc_id, &run.ner_model, e))
+            .map(|e| entity_row(key, doc_id, ner, e))
             .collect(),
         None => vec![],
     };
@@ -554,11 +555,15 @@ pub fn document_rows(doc: &crate::DocumentOutput, run: &RunInfo) -> DocumentRows
 /// A document's ledger record, metadata and cleaned text as a row of [`DOCUMENTS`].
 pub fn document_row(doc: &crate::DocumentOutput, run: &RunInfo) -> Vec<Cell> {
     let r = doc.record;
+    let (ner, relations) = match doc.models {
+        Some(m) => (&m.ner, &m.relations),
+        None => (&run.ner_model, &run.relations_model),
+    };
     let mut row = vec![
         Cell::text(&r.source.path),
         Cell::Int(Some(r.source.line.unwrap_or(0) as i64)),
-        Cell::text(&run.ner_model),
-        Cell::text(&run.relations_model),
+        Cell::text(ner),
+        Cell::text(relations),
         Cell::opt_text(r.doc_id.as_ref()),
         Cell::text(r.status.as_str()),
         Cell::opt_text(r.reason.as_ref()),

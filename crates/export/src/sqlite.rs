@@ -11,10 +11,6 @@ use crate::{ClaimSink, DocKey, DocumentOutput, Error, Result, RunInfo};
 /// Version of the schema below, kept in SQLite's `user_version`.
 pub const SCHEMA_VERSION: i64 = 3;
 
-/// The oldest schema version [`crate::DatabaseReader`] reads (version 3 added only the runs'
-/// `status` and `error`, which reading does not use).
-const OLDEST_READABLE: i64 = 2;
-
 /// How long a run waits for another writer of the same database to commit before it fails.
 /// Runs hold the write lock only while they store a chunk of documents, so two runs on one
 /// file take turns.
@@ -319,7 +315,11 @@ fn locked_or(conn: &Connection, path: &Path, own: Option<i64>, source: rusqlite:
         holders: if holders.is_empty() {
             "another process".into()
         } else {
-            holders.join(", ")
+            // A killed run cannot mark itself, so these are the candidates, not a certainty.
+            format!(
+                "another writer (runs this database lists as running: {})",
+                holders.join(", ")
+            )
         },
     }
 }
@@ -356,9 +356,9 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
                     )
                 })
                 .collect();
-            let doc_key = "coalesce((SELECT min('v2:' || d.source || ':' || d.line) \
-                 FROM documents_v1 d WHERE d.doc_id = x.doc_id AND d.status = 'processed'), \
-                 'v2:' || x.doc_id)";
+            // From the new documents table, filled first and indexed on doc_id.
+            let doc_key = "coalesce((SELECT min(d.doc_key) FROM documents d \
+                 WHERE d.doc_id = x.doc_id AND d.status = 'processed'), 'v2:' || x.doc_id)";
             let steps = MIGRATE_V1
                 .replace("{NEW_TABLES}", &new_tables)
                 .replace("{DOC_KEY}", doc_key)
@@ -408,15 +408,23 @@ impl ClaimSink for SqliteSink {
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
-        self.commit_open()?;
-        self.conn
-            .execute(
-                "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), status = 'finished',
-                 documents = ?1, claims = ?2 WHERE run_id = ?3",
-                params![self.documents, self.claims, self.run_id],
-            )
-            .map_err(|e| self.db(e))?;
-        Ok(())
+        let done = self.commit_open().and_then(|()| {
+            self.conn
+                .execute(
+                    "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), status = 'finished',
+                     documents = ?1, claims = ?2 WHERE run_id = ?3",
+                    params![self.documents, self.claims, self.run_id],
+                )
+                .map_err(|e| self.db(e))
+        });
+        match done {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let message = error.to_string();
+                self.abort(&message);
+                Err(error)
+            }
+        }
     }
 
     fn abort(mut self: Box<Self>, error: &str) {
@@ -438,7 +446,7 @@ impl ClaimSink for SqliteSink {
     fn committed(&mut self) -> Result<Option<HashSet<DocKey>>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT doc_key FROM documents WHERE ner_model = ?1 AND relations_model = ?2")
+            .prepare("SELECT doc_key FROM documents WHERE ner_model = ?1 AND relations_model = ?2 AND status <> 'skipped'")
             .map_err(|e| self.db(e))?;
         let keys = stmt
             .query_map(params![self.run.ner_model, self.run.relations_model], |r| {
@@ -487,7 +495,7 @@ impl SqliteReader {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)?;
-        if !(OLDEST_READABLE..=SCHEMA_VERSION).contains(&version) {
+        if version != SCHEMA_VERSION {
             return Err(Error::SchemaMismatch {
                 path: path.to_path_buf(),
                 found: version,
