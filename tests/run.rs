@@ -1152,3 +1152,40 @@ fn resuming_retries_documents_an_earlier_run_skipped() {
     let processed = second.iter().filter(|r| r["status"] == "processed").count();
     assert_eq!(processed, 2, "{second:?}");
 }
+
+/// An export into a database that refuses a write fails naming the cause, and the target's run is
+/// marked failed with the error, as a failed `claimex run` leaves it.
+#[test]
+fn a_failed_export_marks_its_run_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    run_corpus_into_jsonl_and_sqlite(dir.path());
+    let source = dir.path().join("source.db");
+    let target = dir.path().join("target.db");
+    let export = || {
+        crate::util::run(&[
+            "export",
+            "--from",
+            source.to_str().unwrap(),
+            "--to",
+            target.to_str().unwrap(),
+        ])
+    };
+    assert!(export().status.success());
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON claims BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;",
+    )
+    .unwrap();
+    let out = export();
+    assert!(!out.status.success());
+    assert!(crate::util::stderr(&out).contains("refused by a trigger"));
+    let (status, error): (String, String) = conn
+        .query_row(
+            "SELECT status, error FROM runs ORDER BY run_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(status, "failed");
+    assert!(error.contains("refused by a trigger"), "{error}");
+}

@@ -60,14 +60,19 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
     let mut copied = Copied::default();
     for (run_models, members) in sinks {
         let mut sink = open(run_models)?;
-        for models in members {
+        let copy = members.iter().try_for_each(|models| {
             copied.pages(
                 &mut reader,
                 models,
                 sink.as_mut(),
                 args.page_docs,
                 &progress,
-            )?;
+            )
+        });
+        if let Err(error) = copy {
+            // A file is removed, a database's run marked failed, as a failed `run` leaves them.
+            sink.abort(&format!("{error:#}"));
+            return Err(error);
         }
         sink.finish()?;
     }
