@@ -70,6 +70,19 @@ impl DocumentMeta {
     pub fn is_empty(&self) -> bool {
         *self == DocumentMeta::default()
     }
+
+    /// These fields, each one this lacks taken from `other`.
+    pub fn or(self, other: DocumentMeta) -> DocumentMeta {
+        DocumentMeta {
+            title: self.title.or(other.title),
+            url: self.url.or(other.url),
+            published_at: self.published_at.or(other.published_at),
+            published_raw: self.published_raw.or(other.published_raw),
+            publisher: self.publisher.or(other.publisher),
+            author: self.author.or(other.author),
+            language: self.language.or(other.language),
+        }
+    }
 }
 
 /// One article after reading and cleaning. All offsets claimex emits point into `text`.

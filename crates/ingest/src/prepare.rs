@@ -109,18 +109,11 @@ pub fn clean_document(raw: RawDocument) -> Result<Document, DocumentRecord> {
                     html.dropped_tags
                 ));
             }
-            let page = html.meta;
-            let fill = |slot: &mut Option<String>, value: Option<String>| {
-                if slot.is_none() {
-                    *slot = value;
-                }
+            let page = DocumentMeta {
+                title: html.meta.title.or(html.headline),
+                ..html.meta
             };
-            fill(&mut meta.title, page.title.or(html.headline));
-            fill(&mut meta.url, page.url);
-            fill(&mut meta.published_raw, page.published_raw);
-            fill(&mut meta.publisher, page.publisher);
-            fill(&mut meta.author, page.author);
-            fill(&mut meta.language, page.language);
+            meta = meta.or(page);
             Some(html.text)
         }
     };
