@@ -18,6 +18,19 @@ if ! command -v "$python" >/dev/null 2>&1; then
   exit 1
 fi
 
+# A fresh checkout needs about 10 GB: libtorch here (2 GB, its 800 MB wheel unpacked through the
+# temporary folder) and the debug build in target/ (about 8 GB). Failing here names the shortage;
+# pip running out of space halfway prints a long traceback instead.
+need_gb="${CLAIMEX_MIN_FREE_GB:-12}"
+for place in "$root" "${TMPDIR:-/tmp}"; do
+  free_kb="$(df -Pk "$place" | awk 'NR == 2 { print $4 }')"
+  if (( free_kb < need_gb * 1024 * 1024 )); then
+    echo "setup: only $((free_kb / 1024 / 1024)) GB free at $place; libtorch and the build need about $need_gb GB." >&2
+    echo "setup: free some space (old checkouts, cargo's target/ folders), or set CLAIMEX_MIN_FREE_GB to go on anyway" >&2
+    exit 1
+  fi
+done
+
 echo "setup: installing libtorch 2.4.0 (CPU) from PyPI into $dest (about 700 MB, one time)" >&2
 rm -rf "$dest.partial"
 mkdir -p "$dest.partial"
