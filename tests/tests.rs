@@ -2,6 +2,7 @@
 //! written by the tests themselves, through a real (tiny, random) model.
 
 mod cli;
+mod examples;
 mod hostile;
 mod install;
 mod resume;

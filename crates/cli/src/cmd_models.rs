@@ -8,6 +8,9 @@ use clap::{Args, Subcommand};
 pub enum ModelsCommand {
     /// Write a small randomly initialised NER model (for tests and for running the pipeline before
     /// a trained model exists; its entities are noise).
+    #[command(
+        after_help = "Example:\n  claimex models init-random --out out/models/tiny --seed 7"
+    )]
     InitRandom(InitRandomArgs),
     /// Turn a pretrained BERT encoder directory (config.json, tokenizer, model.safetensors) into an
     /// untrained NER model directory to fine-tune with `claimex train ner`.
@@ -16,7 +19,8 @@ pub enum ModelsCommand {
     /// model.safetensors, tokenizer files) that `AutoModelForTokenClassification.from_pretrained`
     /// loads: the same weights for Python users. Plain BERT models only (no word-shape features).
     ExportHf {
-        /// Model directory to export [default: $CLAIMEX_MODEL, else models/default].
+        /// Model directory to export [default: $CLAIMEX_MODEL, else models/default, else the
+        /// installed one].
         #[arg(long)]
         model: Option<PathBuf>,
         /// Directory to write.
@@ -24,8 +28,9 @@ pub enum ModelsCommand {
         out: PathBuf,
     },
     /// Load a model and print what it is.
+    #[command(after_help = "Example:\n  claimex models info models/default")]
     Info {
-        /// Model directory [default: $CLAIMEX_MODEL, else models/default].
+        /// Model directory [default: $CLAIMEX_MODEL, else models/default, else the installed one].
         dir: Option<PathBuf>,
     },
 }

@@ -22,11 +22,13 @@ use clap::{Parser, Subcommand};
     version,
     about = "Extract structured, sourced, confidence-scored claims from news articles",
     long_about = "Extract structured, sourced, confidence-scored claims from news articles.\n\n\
-Inputs are files or folders (.txt, .md, .html, .jsonl, optionally .gz) or - for JSONL on stdin.\n\
+Inputs are files or folders (.txt, .md, .html, .jsonl, optionally .gz) or - for JSONL on stdin\n\
+(plain or gzip).\n\
 Offsets in every output count Unicode characters into the stored document text. The model is\n\
 --model, else $CLAIMEX_MODEL, else models/default, else the one `make install` put beside\n\
 the program.",
-    after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db"
+    after_help = "Example:\n  claimex run corpus/ --out out/claims.jsonl --out out/claims.db\n\n\
+Every command's --help has examples; the test suite runs them all (tests/examples.rs)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,8 +38,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole pipeline (read, split, NER, claims) and write claims to one or more sinks.
+    #[command(after_help = "Examples:\n  \
+claimex run corpus/ --out out/claims.jsonl --out out/claims.db\n  \
+claimex run corpus/ --out out/claims.parquet --summary-json out/summary.json --quiet\n  \
+claimex run corpus/ --shard 1/2 --out out/shard-1.jsonl --quiet\n  \
+gzip -c corpus/articles.jsonl | claimex run - --out - --quiet > out/from-stdin.jsonl")]
     Run(cmd_run::RunArgs),
     /// Read and split documents into sentences with offsets (no models); write them as JSONL.
+    #[command(after_help = "Example:\n  claimex ingest corpus/ --out out/sentences.jsonl")]
     Ingest(cmd_ingest::IngestArgs),
     /// Fine-tune a model on labelled data.
     #[command(subcommand)]
@@ -46,12 +54,19 @@ enum Command {
     #[command(subcommand)]
     Eval(EvalCommand),
     /// Copy claims, mentions and the ledger from a claimex database to another sink.
+    #[command(
+        after_help = "Example (after the first example of `claimex run --help`):\n  \
+claimex export --from out/claims.db --to out/exported.csv"
+    )]
     Export(cmd_export::ExportArgs),
     /// Create or inspect model directories.
     #[command(subcommand)]
     Models(cmd_models::ModelsCommand),
-    /// Print a shell completion script: `claimex completions bash > ~/.local/share/bash-completion/completions/claimex`
-    /// (zsh: a file `_claimex` on $fpath; fish: ~/.config/fish/completions/claimex.fish).
+    /// Print a shell completion script (bash: into ~/.local/share/bash-completion/completions/;
+    /// zsh: a file `_claimex` on $fpath; fish: ~/.config/fish/completions/claimex.fish).
+    #[command(after_help = "Example:\n  \
+mkdir -p ~/.local/share/bash-completion/completions && \
+claimex completions bash > ~/.local/share/bash-completion/completions/claimex")]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -72,6 +87,7 @@ enum TrainCommand {
 #[derive(Subcommand)]
 enum EvalCommand {
     /// Strict span precision/recall/F1 of an NER model on a CoNLL column file.
+    #[command(after_help = "Example:\n  claimex eval ner --data tests/fixtures/entities.jsonl")]
     Ner(cmd_ner::EvalNerArgs),
     /// Sentence-boundary precision/recall/F1 of the splitter on a CoNLL file's documents.
     Sentences(cmd_ingest::EvalSentencesArgs),
@@ -82,6 +98,9 @@ enum EvalCommand {
     /// Open IE precision/recall/F1 and AUC of the claims on a CaRB folder (CaRB's matching rules).
     Openie(cmd_claims::EvalOpenieArgs),
     /// Claim precision/recall of the whole pipeline on a claims fixture file.
+    #[command(
+        after_help = "Example:\n  claimex eval claims --data tests/fixtures/claims-heldout.jsonl --errors 3"
+    )]
     Claims(cmd_claims::EvalClaimsArgs),
 }
 

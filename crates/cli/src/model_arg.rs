@@ -8,7 +8,7 @@ use clap::Args;
 #[derive(Args, Debug, Clone)]
 pub struct ModelArg {
     /// Model directory, or hf:ORG/NAME[@REVISION] in a build with the `remote` feature
-    /// [default: $CLAIMEX_MODEL, else models/default].
+    /// [default: $CLAIMEX_MODEL, else ./models/default, else the one `make install` installed].
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
 }

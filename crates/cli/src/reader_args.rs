@@ -6,7 +6,7 @@ use clap::Args;
 /// Input options shared by `run` and `ingest`.
 #[derive(Args, Debug)]
 pub struct ReaderArgs {
-    /// Input files or folders (.txt .md .html .jsonl .ndjson, optionally .gz), or - for JSONL on stdin.
+    /// Input files or folders (.txt .md .html .jsonl .ndjson, optionally .gz), or - for JSONL (plain or gzip) on stdin.
     #[arg(required = true, value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
     /// JSONL field holding the article text.

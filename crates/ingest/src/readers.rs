@@ -247,15 +247,24 @@ impl DocumentReader {
         self.total
     }
 
+    /// Opens `file`, decompressing it when its name ends in `.gz`, or for standard input when
+    /// its first bytes are gzip's magic number (no JSON text starts with them).
     fn open(&self, file: &InputFile) -> std::io::Result<Box<dyn BufRead + Send>> {
-        let raw: Box<dyn Read + Send> = if file.is_stdin() {
-            Box::new(std::io::stdin())
-        } else {
-            Box::new(Counted {
-                inner: File::open(&file.path)?,
-                read: Arc::clone(&self.read),
-            })
-        };
+        if file.is_stdin() {
+            let mut stdin = BufReader::with_capacity(1 << 16, std::io::stdin());
+            return Ok(if stdin.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+                Box::new(BufReader::with_capacity(
+                    1 << 16,
+                    MultiGzDecoder::new(stdin),
+                ))
+            } else {
+                Box::new(stdin)
+            });
+        }
+        let raw: Box<dyn Read + Send> = Box::new(Counted {
+            inner: File::open(&file.path)?,
+            read: Arc::clone(&self.read),
+        });
         let raw: Box<dyn Read + Send> = if file.gzipped() {
             Box::new(MultiGzDecoder::new(raw))
         } else {
