@@ -1,11 +1,13 @@
 //! Ingest throughput (clean + split) in MB/s on the sample corpus replicated to about 50 MB, in one
-//! thread and in all threads. Run: `cargo bench -p claimex-ingest --bench ingest`.
+//! thread and in all threads, and of article pages (tests/fixtures/pages: Readability, chrome
+//! removal, then the same cleaning and splitting) in one thread, to set against the text.
+//! Run: `cargo bench -p claimex-ingest --bench ingest`.
 
 use std::path::Path;
 
 use claimex_core::SourceRef;
 use claimex_ingest::{
-    expand_inputs, prepare, prepare_all, DocumentReader, RawDocument, ReaderConfig,
+    expand_inputs, prepare, prepare_all, DocumentReader, RawDocument, RawFormat, ReaderConfig,
 };
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -36,6 +38,48 @@ fn corpus() -> Vec<RawDocument> {
     out
 }
 
+/// The article pages of tests/fixtures/pages, repeated until they hold about 10 MB.
+fn pages() -> Vec<RawDocument> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/pages");
+    let base: Vec<String> = std::fs::read_dir(dir)
+        .expect("tests/fixtures/pages exists")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| std::fs::read_to_string(p).expect("a page"))
+        .collect();
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    while bytes < TARGET_BYTES / 5 {
+        for page in &base {
+            bytes += page.len();
+            out.push(RawDocument {
+                format: RawFormat::Html,
+                ..RawDocument::new(SourceRef::new("bench", None), page.clone())
+            });
+        }
+    }
+    out
+}
+
+fn html(c: &mut Criterion) {
+    let docs = pages();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let mut group = c.benchmark_group("ingest");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("html_pages_1_thread", |b| {
+        b.iter(|| {
+            docs.iter()
+                .cloned()
+                .map(prepare)
+                .filter(Result::is_ok)
+                .count()
+        })
+    });
+    group.finish();
+}
+
 fn ingest(c: &mut Criterion) {
     let docs = corpus();
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
@@ -63,5 +107,5 @@ fn ingest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest);
+criterion_group!(benches, ingest, html);
 criterion_main!(benches);

@@ -4,9 +4,34 @@ use scraper::{Html, Node};
 
 /// Elements whose content is never article text.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "button", "select", "option", "iframe", "svg", "canvas", "figure",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "option",
+    "iframe",
+    "svg",
+    "canvas",
+    "figure",
+    "figcaption",
 ];
+
+/// Elements whose content a browser never shows as text.
+const NOT_RENDERED: &[&str] = &["script", "style", "noscript", "template"];
+
+/// Whether a text node is the content of a script, style or other element never shown.
+pub(crate) fn in_script(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.parent()
+        .and_then(|p| p.value().as_element().map(|el| el.name()))
+        .is_some_and(|name| NOT_RENDERED.contains(&name))
+}
 
 /// Elements that start a new paragraph (line) in the extracted text.
 const BLOCKS: &[&str] = &[
@@ -34,7 +59,6 @@ const BLOCKS: &[&str] = &[
     "br",
     "hr",
     "address",
-    "figcaption",
 ];
 
 /// Deepest element nesting kept when reading HTML. html5ever checks the stack of open elements
@@ -53,26 +77,91 @@ pub struct HtmlText {
     pub meta: DocumentMeta,
     /// Tags dropped because they were nested deeper than [`MAX_HTML_DEPTH`].
     pub dropped_tags: usize,
+    /// Which of the two ways of finding the article gave `text`.
+    pub extractor: Extractor,
 }
 
-/// Text of an HTML page, parsed with html5ever (through `scraper`): scripts, styles, navigation,
-/// headers, footers, asides and forms dropped; block elements become line breaks; runs of spaces
-/// inside a block folded. Also returns the `<title>` (else the first `<h1>` with text) as the
-/// headline. Time stays linear in the page's size: nesting is capped at [`MAX_HTML_DEPTH`]
-/// before parsing ([`cap_nesting`]), and one pass over the tree gathers the headline while
-/// passing through it, however headings nest.
+/// How [`html_to_text`] found a page's article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extractor {
+    /// Readability's scoring (`dom_smoothie`, a port of Mozilla's Readability) picked the
+    /// article's container and removed the ads, share bars and link lists inside it; the text
+    /// is then read from that container by the rules.
+    Readability,
+    /// The whole page, read by the rules alone: pages Readability does not judge to be an
+    /// article (too little text in paragraphs), or where it finds nothing.
+    Rules,
+}
+
+/// Pages with more elements than this skip Readability (its scoring walks the tree several
+/// times and copies it per attempt) and are read by the rules alone.
+pub const MAX_READABILITY_ELEMENTS: usize = 100_000;
+
+/// Text of an HTML page. When Readability judges the page to be an article, its container is
+/// found by Readability's scoring, which also strips the ads, cookie notices, share bars and
+/// link lists inside it ([`Extractor::Readability`]); otherwise the whole page is read
+/// ([`Extractor::Rules`]). Either way the text is then read by the same rules, through html5ever
+/// (`scraper`): scripts, styles, navigation, headers, footers, asides and forms dropped; block
+/// elements become line breaks; runs of spaces inside a block folded. Also returns the page's
+/// `<title>` (else its first `<h1>` with text) as the headline, and its metadata. Nesting is
+/// capped at [`MAX_HTML_DEPTH`] before parsing ([`cap_nesting`]), which keeps parsing linear,
+/// and one pass over the tree gathers the headline however headings nest.
 pub fn html_to_text(html: &str) -> HtmlText {
     let capped = cap_nesting(html, MAX_HTML_DEPTH);
-    let (text, headline, meta) = match &capped {
-        Some((page, _)) => extract(page),
-        None => extract(html),
+    let page = capped.as_ref().map_or(html, |(page, _)| page.as_str());
+    let mut doc = Html::parse_document(page);
+    let meta = crate::meta::html_meta(&doc);
+    // Chrome is found on the page as written, class names and all, and taken out before
+    // Readability sees the page: Readability rewrites the elements it keeps and drops their
+    // classes, and it leaves ads, bylines and bios inside the article's container.
+    let chrome = crate::chrome::chrome_nodes(&doc);
+    let (whole, headline) = read_text(&doc, &chrome);
+    // The page's <h1> is its headline, which the document keeps as its title; Readability would
+    // keep it in the article as an <h2>.
+    let headings: Vec<_> = doc
+        .tree
+        .nodes()
+        .filter(|n| n.value().as_element().is_some_and(|el| el.name() == "h1"))
+        .map(|n| n.id())
+        .collect();
+    for id in chrome.iter().chain(&headings) {
+        if let Some(mut node) = doc.tree.get_mut(*id) {
+            node.detach();
+        }
+    }
+    let article = readable_article(&doc.html())
+        .map(|content| {
+            let article = Html::parse_document(&content);
+            read_text(&article, &crate::chrome::chrome_nodes(&article)).0
+        })
+        .filter(|text| !text.is_empty());
+    let (text, extractor) = match article {
+        Some(text) => (text, Extractor::Readability),
+        None => (whole, Extractor::Rules),
     };
     HtmlText {
         text,
         headline,
         meta,
         dropped_tags: capped.map_or(0, |(_, dropped)| dropped),
+        extractor,
     }
+}
+
+/// The HTML of `page`'s article as Readability finds it, or `None` when the page does not look
+/// like an article to it (`is_probably_readable`: too little text in paragraphs), has more than
+/// [`MAX_READABILITY_ELEMENTS`] elements, or yields nothing.
+fn readable_article(page: &str) -> Option<String> {
+    let config = dom_smoothie::Config {
+        max_elements_to_parse: MAX_READABILITY_ELEMENTS,
+        ..Default::default()
+    };
+    let mut readability = dom_smoothie::Readability::new(page, None, Some(config)).ok()?;
+    if !readability.is_probably_readable() {
+        return None;
+    }
+    let article = readability.parse().ok()?;
+    Some(article.content.to_string())
 }
 
 /// Elements that never have content, so never deepen the nesting.
@@ -263,10 +352,12 @@ fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
     bytes.len()
 }
 
-/// [`html_to_text`] on a page within the nesting cap.
-fn extract(html: &str) -> (String, Option<String>, DocumentMeta) {
-    let doc = Html::parse_document(html);
-    let meta = crate::meta::html_meta(&doc);
+/// The text of a parsed page without the elements in `chrome` (and their content), and its
+/// headline.
+fn read_text(
+    doc: &Html,
+    chrome: &std::collections::HashSet<ego_tree::NodeId>,
+) -> (String, Option<String>) {
     let mut out = String::new();
     let mut skipping: Option<ego_tree::NodeId> = None;
     let mut title: Option<String> = None;
@@ -277,11 +368,12 @@ fn extract(html: &str) -> (String, Option<String>, DocumentMeta) {
         match edge {
             Edge::Open(node) => {
                 // Text inside the heading, but not inside a script or other skipped element
-                // within it (a <title> is skipped itself, and gathered).
+                // within it (a <title>, or a heading that is page chrome, is skipped itself,
+                // and gathered; never the text of a script right inside it).
                 if let (Node::Text(text), Some((id, _, gathered))) =
                     (node.value(), heading.as_mut())
                 {
-                    if skipping.is_none() || skipping == Some(*id) {
+                    if !in_script(node) && (skipping.is_none() || skipping == Some(*id)) {
                         gathered.push_str(text);
                     }
                 }
@@ -299,7 +391,8 @@ fn extract(html: &str) -> (String, Option<String>, DocumentMeta) {
                         if wanted && heading.is_none() {
                             heading = Some((node.id(), name == "title", String::new()));
                         }
-                        if SKIPPED.contains(&name) || name == "title" {
+                        if SKIPPED.contains(&name) || name == "title" || chrome.contains(&node.id())
+                        {
                             skipping = Some(node.id());
                         } else if BLOCKS.contains(&name) {
                             out.push('\n');
@@ -335,7 +428,7 @@ fn extract(html: &str) -> (String, Option<String>, DocumentMeta) {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    (text, title.or(h1), meta)
+    (text, title.or(h1))
 }
 
 fn collapse(s: &str) -> String {

@@ -7,6 +7,7 @@
 //! splitting) is CPU work that runs in parallel. Anything that cannot become a document comes out
 //! as a [`claimex_core::DocumentRecord`] saying where it was and why.
 
+mod chrome;
 mod clean;
 mod dedup;
 mod error;
@@ -19,7 +20,9 @@ mod sentences;
 pub use clean::clean_text;
 pub use dedup::DuplicateFilter;
 pub use error::{Error, Result};
-pub use html::{cap_nesting, html_to_text, HtmlText, MAX_HTML_DEPTH};
+pub use html::{
+    cap_nesting, html_to_text, Extractor, HtmlText, MAX_HTML_DEPTH, MAX_READABILITY_ELEMENTS,
+};
 pub use meta::{html_meta, normalize_published};
 pub use prepare::{
     clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,

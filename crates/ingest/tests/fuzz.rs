@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use claimex_core::{content_doc_id, DocStatus, Document, SourceRef, Span, TextIndex};
 use claimex_ingest::{
     cap_nesting, cap_sentence_spans, clean_text, html_to_text, prepare, sentences_of,
-    split_sentences, DocumentReader, DuplicateFilter, HtmlText, InputFile, RawDocument, RawFormat,
-    ReadItem, ReaderConfig, MAX_HTML_DEPTH, MAX_SENTENCE_CHARS,
+    split_sentences, DocumentReader, DuplicateFilter, Extractor, HtmlText, InputFile, RawDocument,
+    RawFormat, ReadItem, ReaderConfig, MAX_HTML_DEPTH, MAX_SENTENCE_CHARS,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -1166,6 +1166,7 @@ fn check_prepared(raw: &RawDocument) -> Result<(), TestCaseError> {
             headline: None,
             meta: Default::default(),
             dropped_tags: 0,
+            extractor: Extractor::Rules,
         },
         RawFormat::Html => html_to_text(&raw.text),
     };
