@@ -2,10 +2,14 @@
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
-# `make test` runs the tests beside a PostgreSQL server of its own (scripts/with-postgres.sh), so
-# its PostgreSQL tests are compiled to run, not ignored; set for every target so that one build
-# serves them all (build/test_services.rs).
-export CLAIMEX_TEST_SERVICES := postgres
+# `make test` runs the tests beside a PostgreSQL server of its own (scripts/with-postgres.sh) and
+# with DuckDB's command-line tool, so those tests are compiled to run, not ignored; set for every
+# target so that one build serves them all (build/test_services.rs).
+# DuckDB's command-line tool (from PyPI's duckdb-cli wheel) queries the Parquet output in a test.
+export CLAIMEX_TEST_SERVICES := postgres,duckdb
+DUCKDB_VERSION := 1.5.6
+DUCKDB_STAMP := .tools/duckdb/.installed-$(DUCKDB_VERSION)
+export CLAIMEX_DUCKDB := $(CURDIR)/.tools/duckdb/duckdb_cli/duckdb
 
 LIBTORCH_STAMP := .libtorch/.installed-torch-2.4.0
 BIN := target/debug/claimex
@@ -44,9 +48,16 @@ lint: setup
 # The tests run beside a throwaway PostgreSQL server (scripts/with-postgres.sh installs Debian's
 # postgresql package if needed). The last line builds the optional hub-download feature (`remote`)
 # and checks its offline error.
-test: lint
+test: lint $(DUCKDB_STAMP)
 	scripts/with-postgres.sh cargo test --workspace
 	cargo test -p claimex-model --features remote --lib hub
+
+$(DUCKDB_STAMP):
+	rm -rf .tools/duckdb .tools/duckdb.partial
+	python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  --target .tools/duckdb.partial duckdb-cli==$(DUCKDB_VERSION)
+	mv .tools/duckdb.partial .tools/duckdb
+	touch $@
 
 # Rebuilds models/default from the all-MiniLM-L6-v2 encoder (PyPI) and CoNLL-2003 train+dev.
 # About 17 minutes on 2 cores; see models/default/README.md.

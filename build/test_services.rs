@@ -5,7 +5,8 @@
 //! machine lacks is compiled as ignored instead, carrying
 //! `#[cfg_attr(claimex_no_postgres, ignore = "...")]`. `claimex_no_postgres` is set unless
 //! CLAIMEX_TEST_SERVICES names `postgres` (the Makefile says so for all its targets, because `make
-//! test` runs the tests beside a server of its own); `claimex_no_shared` is set when the `../shared`
+//! test` runs the tests beside a server of its own), `claimex_no_duckdb` unless it names `duckdb`
+//! (`make test` installs DuckDB's command-line tool first); `claimex_no_shared` is set when the `../shared`
 //! folder beside the checkout is missing. Under `CI=true` neither is ever set: there a missing
 //! service makes its tests fail, naming what is missing. The server's URL
 //! (CLAIMEX_TEST_POSTGRES, a new port every time) is read by the tests when they run, never here,
@@ -18,19 +19,24 @@ fn main() {
     emit();
 }
 
-/// Prints the `claimex_no_postgres` and `claimex_no_shared` cfgs (and their check-cfg lines) for
-/// the package being built.
+/// Prints the `claimex_no_postgres`, `claimex_no_duckdb` and `claimex_no_shared` cfgs (and their
+/// check-cfg lines) for the package being built.
 pub fn emit() {
     println!("cargo:rustc-check-cfg=cfg(claimex_no_postgres)");
+    println!("cargo:rustc-check-cfg=cfg(claimex_no_duckdb)");
     println!("cargo:rustc-check-cfg=cfg(claimex_no_shared)");
     println!("cargo:rerun-if-env-changed=CLAIMEX_TEST_SERVICES");
     println!("cargo:rerun-if-env-changed=CI");
 
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let postgres = std::env::var("CLAIMEX_TEST_SERVICES")
-        .is_ok_and(|v| v.split(',').any(|s| s.trim() == "postgres"));
-    if !postgres && !ci {
-        println!("cargo:rustc-cfg=claimex_no_postgres");
+    let services = std::env::var("CLAIMEX_TEST_SERVICES").unwrap_or_default();
+    for (service, cfg) in [
+        ("postgres", "claimex_no_postgres"),
+        ("duckdb", "claimex_no_duckdb"),
+    ] {
+        if !ci && !services.split(',').any(|s| s.trim() == service) {
+            println!("cargo:rustc-cfg={cfg}");
+        }
     }
 
     // Every package using this lives in crates/<name>: the workspace root is two levels up.

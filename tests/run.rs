@@ -938,50 +938,7 @@ fn document_metadata_reaches_the_claims_and_the_documents_table() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    let records = [
-        (
-            "a",
-            "Wire A",
-            "2026-11-02T09:30:00+01:00",
-            "Acme Corp. hired Zed Okafor in Lagos on Monday.",
-        ),
-        (
-            "b",
-            "Wire A",
-            "2026-11-02",
-            "Beta Ltd. bought Gamma Inc. in Paris last year.",
-        ),
-        (
-            "c",
-            "Wire B",
-            "Tue, 03 Nov 2026 10:00:00 GMT",
-            "Delta Bank fired Ann Mbeki in Nairobi on Friday.",
-        ),
-        (
-            "d",
-            "Wire B",
-            "2026-11-03T23:30:00-05:00",
-            "Omega Corp. sued Sigma Ltd. in Berlin on Tuesday.",
-        ),
-    ];
-    let lines: Vec<String> = records
-        .iter()
-        .map(|(id, source, time, text)| {
-            serde_json::json!({"id": id, "source": source, "published_at": time, "text": text})
-                .to_string()
-        })
-        .collect();
-    std::fs::write(input.join("dump.jsonl"), lines.join("\n") + "\n").unwrap();
-    std::fs::write(
-        input.join("page.html"),
-        r#"<html lang="en"><head><title>Talks | Planet</title>
-<meta property="og:site_name" content="The Daily Planet">
-<meta name="author" content="Ann Mbeki">
-<script type="application/ld+json">{"@type":"NewsArticle","headline":"Astana talks end",
-"datePublished":"2026-11-04T12:00:00Z","url":"https://planet.example/talks"}</script></head>
-<body><article><p>Kazakhstan signed a trade accord with Israel in Astana on Monday.</p></article></body></html>"#,
-    )
-    .unwrap();
+    write_sourced_inputs(&input);
     let db = dir.path().join("claims.db");
     let jsonl = dir.path().join("claims.jsonl");
     let model = workspace_root().join("models/default");
@@ -998,16 +955,7 @@ fn document_metadata_reaches_the_claims_and_the_documents_table() {
         "1",
     ]);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let per_day: Vec<(Option<String>, Option<String>, i64)> = conn
-        .prepare(
-            "SELECT doc_source, substr(doc_published_at, 1, 10) AS day, count(*) FROM claims
-             GROUP BY doc_source, day ORDER BY doc_source, day",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let per_day = claims_per_source_per_day(&conn);
     // The same counts from the ledger and the inputs: each document's day in UTC.
     let ledger = read_jsonl(&dir.path().join("documents.jsonl"));
     let claims_of = |id: &str| -> i64 {
@@ -1118,6 +1066,129 @@ fn document_metadata_reaches_the_claims_and_the_documents_table() {
     }
 }
 
+/// Four JSONL articles from two wires on three days (in three time notations, one of them
+/// crossing midnight in UTC) and an HTML page whose JSON-LD and meta tags say where and when.
+fn write_sourced_inputs(input: &Path) {
+    let records = [
+        (
+            "a",
+            "Wire A",
+            "2026-11-02T09:30:00+01:00",
+            "Acme Corp. hired Zed Okafor in Lagos on Monday.",
+        ),
+        (
+            "b",
+            "Wire A",
+            "2026-11-02",
+            "Beta Ltd. bought Gamma Inc. in Paris last year.",
+        ),
+        (
+            "c",
+            "Wire B",
+            "Tue, 03 Nov 2026 10:00:00 GMT",
+            "Delta Bank fired Ann Mbeki in Nairobi on Friday.",
+        ),
+        (
+            "d",
+            "Wire B",
+            "2026-11-03T23:30:00-05:00",
+            "Omega Corp. sued Sigma Ltd. in Berlin on Tuesday.",
+        ),
+    ];
+    let lines: Vec<String> = records
+        .iter()
+        .map(|(id, source, time, text)| {
+            serde_json::json!({"id": id, "source": source, "published_at": time, "text": text})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(input.join("dump.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        input.join("page.html"),
+        r#"<html lang="en"><head><title>Talks | Planet</title>
+<meta property="og:site_name" content="The Daily Planet">
+<meta name="author" content="Ann Mbeki">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Astana talks end",
+"datePublished":"2026-11-04T12:00:00Z","url":"https://planet.example/talks"}</script></head>
+<body><article><p>Kazakhstan signed a trade accord with Israel in Astana on Monday.</p></article></body></html>"#,
+    )
+    .unwrap();
+}
+
+/// Claims per source per day: the analyst's query over the SQLite claims table.
+fn claims_per_source_per_day(
+    conn: &rusqlite::Connection,
+) -> Vec<(Option<String>, Option<String>, i64)> {
+    conn.prepare(
+        "SELECT doc_source, substr(doc_published_at, 1, 10) AS day, count(*) FROM claims
+         GROUP BY doc_source, day ORDER BY doc_source, day",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// The same question asked of the Parquet output with DuckDB's command-line tool (`make test`
+/// installs it from PyPI into .tools/duckdb and names it in CLAIMEX_DUCKDB) gives the same answer
+/// as the SQL query over the SQLite claims table written by the same run.
+#[test]
+#[cfg_attr(
+    claimex_no_duckdb,
+    ignore = "needs DuckDB's command-line tool: CLAIMEX_DUCKDB is not set (make test installs it)"
+)]
+fn duckdb_counts_claims_per_source_per_day_over_the_parquet_output() {
+    let duckdb = std::env::var("CLAIMEX_DUCKDB")
+        .ok()
+        .filter(|p| Path::new(p).is_file())
+        .expect("needs DuckDB's command-line tool: CLAIMEX_DUCKDB does not name it (make test installs it)");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write_sourced_inputs(&input);
+    let db = dir.path().join("claims.db");
+    let parquet = dir.path().join("claims.parquet");
+    let model = workspace_root().join("models/default");
+    run_ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--out",
+        db.to_str().unwrap(),
+        "--out",
+        parquet.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    let query = format!(
+        "SELECT doc_source AS source, substr(CAST(doc_published_at AS VARCHAR), 1, 10) AS day,
+         count(*) AS claims FROM '{}' GROUP BY source, day ORDER BY source, day",
+        parquet.display()
+    );
+    let out = std::process::Command::new(&duckdb)
+        .args(["-json", "-c", &query])
+        .output()
+        .expect("duckdb runs");
+    assert!(
+        out.status.success(),
+        "duckdb failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(Option<String>, Option<String>, i64)> = rows
+        .iter()
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().map(str::to_string);
+            (text("source"), text("day"), r["claims"].as_i64().unwrap())
+        })
+        .collect();
+    let want = claims_per_source_per_day(&rusqlite::Connection::open(&db).unwrap());
+    assert_eq!(got, want);
+    assert!(got.len() >= 3, "{got:?}");
+}
+
 /// `--resume` tries again the documents an earlier run skipped: a run with the wrong
 /// `--text-field` skips every line, and resuming with the right one processes them.
 #[test]
@@ -1188,4 +1259,76 @@ fn a_failed_export_marks_its_run_failed() {
         .unwrap();
     assert_eq!(status, "failed");
     assert!(error.contains("refused by a trigger"), "{error}");
+}
+
+/// The article pages of tests/fixtures/pages carry ads, cookie notices, share bars, bylines,
+/// bios, comment counts and related-link lists with claim-like sentences, around and inside
+/// their articles: every claim `claimex run` finds in them comes from an article paragraph, and
+/// each page's publication time and author are on its row of the documents table.
+#[test]
+fn claims_from_chrome_heavy_pages_come_only_from_their_articles() {
+    let mut pages: Vec<String> = std::fs::read_dir(workspace_root().join("tests/fixtures/pages"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    pages.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claims.db");
+    let jsonl = dir.path().join("claims.jsonl");
+    let model = workspace_root().join("models/default");
+    let mut args: Vec<&str> = vec!["run"];
+    args.extend(pages.iter().map(String::as_str));
+    args.extend([
+        "--out",
+        db.to_str().unwrap(),
+        "--out",
+        jsonl.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    run_ok(&args);
+    let ledger = read_jsonl(&dir.path().join("documents.jsonl"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let claims = read_jsonl(&jsonl);
+    let mut pages_seen = 0;
+    for record in &ledger {
+        let path = Path::new(record["source"]["path"].as_str().unwrap());
+        assert_eq!(record["status"], "processed", "{record}");
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let body: Vec<&str> = expected["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let doc_id = record["doc_id"].as_str().unwrap();
+        let mine: Vec<&Value> = claims.iter().filter(|c| c["doc_id"] == doc_id).collect();
+        assert!(mine.len() >= 5, "{}: {} claims", path.display(), mine.len());
+        for claim in mine {
+            let sentence = claim["sentence"]["text"].as_str().unwrap();
+            assert!(
+                body.iter().any(|p| p.contains(sentence)),
+                "{}: a claim from outside the article: {sentence:?}",
+                path.display()
+            );
+        }
+        let (published, author): (String, String) = conn
+            .query_row(
+                "SELECT published_at, author FROM documents WHERE doc_id = ?1",
+                [doc_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(published, expected["published_at"].as_str().unwrap());
+        assert_eq!(author, expected["author"].as_str().unwrap());
+        pages_seen += 1;
+    }
+    assert_eq!(pages_seen, 6);
 }
