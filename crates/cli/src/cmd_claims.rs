@@ -8,8 +8,8 @@ use claimex::{ClaimStyle, Config, Pipeline, SourceRef};
 use claimex_claims::{reliability, Calibration};
 use claimex_ingest::RawDocument;
 use claimex_train::{
-    correct_claims, read_carb, read_claim_fixtures, score_carb, score_claims, ClaimExample,
-    GoldClaim, OpenTuple, PredictedClaim, ScoredTuple,
+    correct_claims, read_carb, read_claim_fixtures, read_news_claims, score_carb, score_claims,
+    ClaimExample, GoldClaim, NewsSplit, OpenTuple, PredictedClaim, ScoredTuple,
 };
 use clap::Args;
 
@@ -18,8 +18,23 @@ use crate::model_arg::ModelArg;
 #[derive(Args)]
 pub struct EvalClaimsArgs {
     /// Claims fixture JSONL (text plus gold claims; see tests/fixtures/claims.jsonl).
-    #[arg(long)]
-    data: PathBuf,
+    #[arg(long, required_unless_present = "news", conflicts_with = "news")]
+    data: Option<PathBuf>,
+    /// A claims set that names CoNLL-2003 sentences instead of holding text
+    /// (tests/fixtures/news-claims: selection.jsonl and labels.jsonl).
+    #[arg(long, value_name = "DIR")]
+    news: Option<PathBuf>,
+    /// Which sentences of the --news set to score.
+    #[arg(long, value_enum, default_value_t = Split::Develop, requires = "news")]
+    split: Split,
+    /// The CoNLL-2003 folder (dev.txt, test.txt) the --news set's sentences are rebuilt from.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "../shared/data/conll2003",
+        requires = "news"
+    )]
+    conll: PathBuf,
     #[command(flatten)]
     model: ModelArg,
     /// Print one JSON object instead of text.
@@ -37,6 +52,17 @@ pub struct EvalClaimsArgs {
     /// fitted without it).
     #[arg(long, value_name = "PATH")]
     fit_calibration: Option<PathBuf>,
+}
+
+/// Which sentences of a `--news` set to score.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Split {
+    /// The sentences looked at while developing.
+    Develop,
+    /// The held-out sentences, scored only when a change is done.
+    Test,
+    /// Both.
+    All,
 }
 
 /// The claims the pipeline finds in each fixture text, each with its confidence. Every text is
@@ -149,7 +175,19 @@ fn print_reliability(title: &str, pairs: &[(f32, bool)]) {
 /// Claim precision/recall of the whole pipeline on a claims fixture file.
 pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     // The data first: a wrong path should not wait for a model to load.
-    let examples = read_claim_fixtures(&args.data)?;
+    let (examples, data) = match (&args.data, &args.news) {
+        (Some(path), _) => (read_claim_fixtures(path)?, path.display().to_string()),
+        (None, Some(dir)) => {
+            let split = match args.split {
+                Split::Develop => NewsSplit::Develop,
+                Split::Test => NewsSplit::Test,
+                Split::All => NewsSplit::All,
+            };
+            let examples = read_news_claims(dir, &args.conll, split)?;
+            (examples, dir.display().to_string())
+        }
+        (None, None) => unreachable!("clap requires --data or --news"),
+    };
     let pipeline = Pipeline::new(Config {
         model: Some(args.model.resolve()?),
         threads: args.threads,
@@ -192,13 +230,9 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         ),
     };
     if let Some(path) = &args.fit_calibration {
-        let fitted = Calibration::fit(&flat, &method, &args.data.display().to_string())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}: no predicted claims to fit a calibration on",
-                    args.data.display()
-                )
-            })?;
+        let fitted = Calibration::fit(&flat, &method, &data).ok_or_else(|| {
+            anyhow::anyhow!("{data}: no predicted claims to fit a calibration on")
+        })?;
         std::fs::write(path, serde_json::to_string_pretty(&fitted)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
     }
@@ -210,18 +244,13 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         value["model"] = models.ner.clone().into();
         value["relations"] = models.relations.clone().into();
         value["method"] = method.clone().into();
-        value["data"] = args.data.display().to_string().into();
+        value["data"] = data.clone().into();
         println!("{value}");
         return Ok(());
     }
     println!(
         "claims of {} + {} on {} ({} texts, {} gold claims, {} predicted)",
-        models.ner,
-        models.relations,
-        args.data.display(),
-        report.texts,
-        report.gold,
-        report.predicted
+        models.ner, models.relations, data, report.texts, report.gold, report.predicted
     );
     println!(
         "(subject, predicate, object): P {:.3} R {:.3} F1 {:.3}; with modality F1 {:.3}",

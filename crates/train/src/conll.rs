@@ -83,6 +83,8 @@ pub struct RebuiltDocument {
     pub text: String,
     /// Character offset where each sentence ends (exclusive), in order.
     pub sentence_ends: Vec<usize>,
+    /// Each token's character span in `text`, all sentences' tokens in order.
+    pub token_spans: Vec<Span>,
 }
 
 /// Tokens that attach to the previous token without a space.
@@ -105,6 +107,7 @@ fn rebuild(sentences: &[ConllSentence], layout: Layout) -> RebuiltDocument {
     let mut text = String::new();
     let mut len = 0;
     let mut ends = Vec::new();
+    let mut token_spans = Vec::new();
     // Quotes often span sentences, so their pairing is tracked over the whole document.
     let mut open_quote = false;
     for (k, sentence) in sentences.iter().enumerate() {
@@ -126,7 +129,9 @@ fn rebuild(sentences: &[ConllSentence], layout: Layout) -> RebuiltDocument {
                 len += 1;
             }
             text.push_str(token);
+            let start = len;
             len += token.chars().count();
+            token_spans.push(Span::new(start, len));
             glue_next = NO_SPACE_AFTER.contains(&token) || (quote && !open_quote);
             if quote {
                 open_quote = !open_quote;
@@ -137,6 +142,7 @@ fn rebuild(sentences: &[ConllSentence], layout: Layout) -> RebuiltDocument {
     RebuiltDocument {
         text,
         sentence_ends: ends,
+        token_spans,
     }
 }
 
