@@ -242,7 +242,8 @@ fn every_example_in_the_help_texts_and_the_readme_runs() {
         .contains("claimex"));
 }
 
-/// The README's claim record example is what its command prints, field for field.
+/// The examples that read `../shared` run, and the README's claim record example is what its
+/// command prints, field for field.
 #[test]
 #[cfg_attr(
     claimex_no_shared,
@@ -259,7 +260,12 @@ fn the_readme_claim_record_is_the_first_line_its_command_writes() {
     assert_eq!(lang, "json", "the command's output follows it");
     let shown: Value = serde_json::from_str(shown).expect("the README's record is JSON");
     let scratch = scratch();
-    let examples: Vec<Example> = readme_examples().into_iter().filter(needs_shared).collect();
+    // Examples that read ../shared, the README's and any a help text shows.
+    let examples: Vec<Example> = readme_examples()
+        .into_iter()
+        .chain(help_examples())
+        .filter(needs_shared)
+        .collect();
     assert!(!examples.is_empty());
     for example in &examples {
         run_example(&scratch, example);

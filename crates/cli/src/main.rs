@@ -5,6 +5,7 @@ mod cmd_export;
 mod cmd_ingest;
 mod cmd_models;
 mod cmd_ner;
+mod cmd_parser;
 mod cmd_relations;
 mod cmd_run;
 mod cmd_syntax;
@@ -82,6 +83,8 @@ enum TrainCommand {
     Relations(cmd_relations::TrainRelationsArgs),
     /// Train the part-of-speech and chunk head on a model's frozen encoder (CoNLL-2003 columns).
     Syntax(cmd_syntax::TrainSyntaxArgs),
+    /// Train the dependency parser head on a model's frozen encoder (a CoNLL-U treebank).
+    Parser(cmd_parser::TrainParserArgs),
 }
 
 #[derive(Subcommand)]
@@ -93,6 +96,8 @@ enum EvalCommand {
     Sentences(cmd_ingest::EvalSentencesArgs),
     /// Part-of-speech accuracy and chunk F1 of a model's syntax head on a CoNLL-2003-style file.
     Syntax(cmd_syntax::EvalSyntaxArgs),
+    /// Attachment scores (UAS, LAS) of a model's parser head on a CoNLL-U treebank.
+    Parser(cmd_parser::EvalParserArgs),
     /// Strict relation precision/recall/F1 on CoNLL04 JSON (spans, types and relation right).
     Relations(cmd_relations::EvalRelationsArgs),
     /// Open IE precision/recall/F1 and AUC of the claims on a CaRB folder (CaRB's matching rules).
@@ -129,6 +134,8 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd_ingest::run(args),
         Command::Train(TrainCommand::Ner(args)) => cmd_ner::train(args),
         Command::Train(TrainCommand::Syntax(args)) => cmd_syntax::train(args),
+        Command::Train(TrainCommand::Parser(args)) => cmd_parser::train(args),
+        Command::Eval(EvalCommand::Parser(args)) => cmd_parser::eval(args),
         Command::Eval(EvalCommand::Syntax(args)) => cmd_syntax::eval(args),
         Command::Eval(EvalCommand::Ner(args)) => cmd_ner::eval(args),
         Command::Eval(EvalCommand::Sentences(args)) => cmd_ingest::sentences(args),

@@ -2,8 +2,8 @@
 //! tokenised by Hugging Face `tokenizers` (whose offset mapping gives exact character spans), and
 //! the heads that read its one forward pass per batch: token classification for entities (sub-word
 //! aggregation to whole words, BIO/BILOU decoding, entity scores that are the mean and minimum of
-//! their words' label probabilities), the syntax head and the relation head (`heads.rs` holds what
-//! they share).
+//! their words' label probabilities), the syntax head, the dependency parser head and the relation
+//! head (`heads.rs` holds what they share).
 //!
 //! A model directory holds `config.json` (with `id2label`), `tokenizer.json` or `vocab.txt`, and
 //! weights as `model.safetensors` or `rust_model.ot`; an optional `claimex-model.json` names it.
@@ -17,8 +17,10 @@ mod heads;
 mod hub;
 mod import;
 mod model;
+mod mst;
 mod network;
 mod pairs;
+mod parser;
 mod random;
 mod shape;
 mod syntax;
@@ -32,11 +34,13 @@ pub use heads::{select_layers, PieceStates, Precision};
 pub use hub::{hub_cache_dir, resolve_model, HubId, HUB_PREFIX};
 pub use import::import_encoder;
 pub use model::{ModelInfo, NerConfig, NerModel, PieceRow, SentenceAnalysis};
+pub use mst::{best_tree, EXACT_ROOT_SEARCH};
 pub use network::SHAPE_FEATURES_FIELD;
 pub use pairs::{
     find_relations_in, mean_of_pieces, pair_batch, pair_candidates, FoundRelation, Mention,
     PairBatch, PairCandidate, RelationConfig, RelationHead, RELATION_CONFIG, RELATION_WEIGHTS,
 };
+pub use parser::{Parse, ParserConfig, ParserHead, ParserStates, PARSER_CONFIG, PARSER_WEIGHTS};
 pub use random::{write_random_model, RandomModelSpec, CONLL_LABELS};
 pub use shape::{piece_shapes, shape_of, SHAPE_CLASSES};
 pub use syntax::{SyntaxConfig, SyntaxHead, SYNTAX_CONFIG, SYNTAX_WEIGHTS};

@@ -10,11 +10,15 @@ mod carb;
 mod claims;
 mod conll;
 mod conll04;
+mod conllu;
 mod error;
+mod features;
 mod finetune;
 mod fixtures;
 mod joint;
 mod metrics;
+mod news;
+mod parser;
 mod relations;
 mod syntax;
 
@@ -29,6 +33,7 @@ pub use conll::{
     read_conll, read_conll_documents, rebuild_documents, ConllSentence, Layout, RebuiltDocument,
 };
 pub use conll04::{entity_types, read_conll04, Relation, RelationSentence};
+pub use conllu::{read_conllu, TreeSentence};
 pub use error::{Error, Result};
 pub use finetune::{
     evaluate, finetune, has_checkpoint, predict, remove_checkpoint, FinetuneSummary, StepReport,
@@ -40,6 +45,8 @@ pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,
 };
+pub use news::{read_news_claims, NewsSplit};
+pub use parser::{evaluate_parser, train_parser, ParserReport, ParserTrainConfig};
 pub use relations::{
     gold_relations, predict_entities, predict_relations, score_relations, train_relations,
     tune_threshold, RelationReport, RelationTrainConfig, TypedRelation,

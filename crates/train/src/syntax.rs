@@ -3,13 +3,14 @@
 //! token, and only the small head learns, so training takes minutes and the NER output is
 //! untouched.
 
-use claimex_core::{Sentence, TextIndex};
+use claimex_core::Sentence;
 use claimex_model::{piece_shapes, NerModel, PieceRow, SyntaxConfig, SyntaxHead};
 use serde::Serialize;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Tensor};
 
 use crate::conll::ConllSentence;
+use crate::features::first_piece_features;
 use crate::metrics::{score_spans, EvalReport, TypedSpan};
 use crate::{Error, Result};
 
@@ -165,11 +166,11 @@ fn probe(model: &NerModel) -> Result<Vec<Tensor>> {
     Ok(layers)
 }
 
-fn layer_count(model: &NerModel) -> Result<usize> {
+pub(crate) fn layer_count(model: &NerModel) -> Result<usize> {
     Ok(probe(model)?.len())
 }
 
-fn encoder_width(model: &NerModel) -> Result<i64> {
+pub(crate) fn encoder_width(model: &NerModel) -> Result<i64> {
     probe(model)?
         .last()
         .map(|t| t.size()[2])
@@ -183,69 +184,17 @@ fn token_table(
     pos_labels: &[String],
     chunk_labels: &[String],
 ) -> Result<TokenTable> {
-    struct Item {
-        ids: Vec<u32>,
-        shapes: Vec<i64>,
-        firsts: Vec<usize>,
-        pos: Vec<i64>,
-        chunk: Vec<i64>,
-    }
     let class =
         |labels: &[String], l: &String| labels.iter().position(|x| x == l).unwrap_or(0) as i64;
-    let mut items = Vec::new();
-    for s in sentences {
-        let (text, spans) = s.text();
-        let enc = model.encode(&text).map_err(Error::Ner)?;
-        if enc.len() > model.window() {
-            continue;
-        }
-        let index = TextIndex::new(&text);
-        let offsets = enc.get_offsets();
-        let mut firsts = Vec::with_capacity(spans.len());
-        for span in &spans {
-            let start = index.byte_of_char(span.start).unwrap_or(text.len());
-            match offsets.iter().position(|o| o.1 > start) {
-                Some(p) => firsts.push(p),
-                None => break,
-            }
-        }
-        if firsts.len() != spans.len() {
-            continue;
-        }
-        items.push(Item {
-            shapes: piece_shapes(&text, &enc),
-            ids: enc.get_ids().to_vec(),
-            firsts,
-            pos: s.pos.iter().map(|p| class(pos_labels, p)).collect(),
-            chunk: s.chunks.iter().map(|c| class(chunk_labels, c)).collect(),
-        });
-    }
-    items.sort_by_key(|i| i.ids.len());
+    let words: Vec<&[String]> = sentences.iter().map(|s| s.tokens.as_slice()).collect();
+    let table = first_piece_features(model, &words, |layers| head.features(layers))?;
     let mut features = Vec::new();
     let (mut pos, mut chunk): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
-    for batch in items.chunks(32) {
-        let rows: Vec<PieceRow> = batch
-            .iter()
-            .map(|i| PieceRow {
-                ids: &i.ids,
-                shapes: &i.shapes,
-            })
-            .collect();
-        let feats = tch::no_grad(|| -> Result<Tensor> {
-            let (_, layers) = model.forward_rows(&rows, false).map_err(Error::Ner)?;
-            head.features(&layers).map_err(Error::Ner)
-        })?;
-        for (row, item) in batch.iter().enumerate() {
-            // Position 0 is [CLS], so piece k is at k + 1.
-            let at: Vec<i64> = item.firsts.iter().map(|&p| p as i64 + 1).collect();
-            features.push(
-                feats
-                    .get(row as i64)
-                    .index_select(0, &Tensor::from_slice(&at)),
-            );
-            pos.extend(&item.pos);
-            chunk.extend(&item.chunk);
-        }
+    for (s, f) in sentences.iter().zip(table) {
+        let Some(f) = f else { continue };
+        features.push(f);
+        pos.extend(s.pos.iter().map(|p| class(pos_labels, p)));
+        chunk.extend(s.chunks.iter().map(|c| class(chunk_labels, c)));
     }
     Ok(TokenTable {
         features: Tensor::cat(&features, 0),
