@@ -29,6 +29,8 @@ fn tagged(items: &str, label: &str) -> Tagged {
             end: start + word.chars().count(),
             pos: tag.trim_end_matches('*').to_string(),
             chunk: "O".to_string(),
+            head: None,
+            relation: None,
         });
         marked.push(tag.ends_with('*'));
     }

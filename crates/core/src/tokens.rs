@@ -20,6 +20,13 @@ pub struct TaggedToken {
     pub pos: String,
     /// Chunk tag.
     pub chunk: String,
+    /// Dependency head, when the model has a parser head: 0 for the sentence's root, else the
+    /// 1-based index of the head among the sentence's tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<usize>,
+    /// Dependency relation to the head (Universal Dependencies: `nsubj`, `obj`, `obl:tmod`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
 }
 
 /// Abbreviations that keep their final period (lower case, without it).

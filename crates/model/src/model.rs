@@ -10,6 +10,7 @@ use crate::decode::{constrained_labels, decode_words, Tag};
 use crate::heads::{select_layers, write_weights, PieceStates, Precision};
 use crate::network::{summary_of, Network};
 use crate::pairs::{find_relations_in, FoundRelation, Mention, RelationHead, RELATION_WEIGHTS};
+use crate::parser::{ParserHead, PARSER_WEIGHTS};
 use crate::shape::piece_shapes;
 use crate::syntax::{SyntaxHead, SYNTAX_WEIGHTS};
 use crate::tokenizer::{copy_tokenizer_files, load_tokenizer, LoadedTokenizer};
@@ -59,6 +60,8 @@ pub struct ModelInfo {
     pub syntax_id: Option<String>,
     /// `relations@` and a hash of the relation head's weights, when the model has one.
     pub relations_id: Option<String>,
+    /// `parser@` and a hash of the parser head's weights, when the model has one.
+    pub parser_id: Option<String>,
 }
 
 /// What one sentence holds: its entities, its tokens with part-of-speech and chunk tags (empty
@@ -103,6 +106,8 @@ pub struct NerModel {
     syntax: Option<SyntaxHead>,
     /// Typed relations between mentions, if the directory has the head.
     relations: Option<RelationHead>,
+    /// Dependency trees over the tagged tokens, if the directory has the head.
+    parser: Option<ParserHead>,
 }
 
 /// One row of model input: word-piece ids and their word shapes (same length).
@@ -201,6 +206,14 @@ impl NerModel {
         let hash = file_sha256_prefix(&weights)?;
         let syntax = SyntaxHead::load(dir)?;
         let relations = RelationHead::load(dir)?;
+        let parser = ParserHead::load(dir)?;
+        let parser_id = match &parser {
+            Some(_) => Some(format!(
+                "parser@{}",
+                file_sha256_prefix(&dir.join(PARSER_WEIGHTS))?
+            )),
+            None => None,
+        };
         let syntax_id = match &syntax {
             Some(_) => Some(format!(
                 "syntax@{}",
@@ -226,6 +239,7 @@ impl NerModel {
                 dir: dir.to_path_buf(),
                 syntax_id,
                 relations_id,
+                parser_id,
             },
             tokenizer,
             model,
@@ -235,6 +249,7 @@ impl NerModel {
             config_json: value,
             syntax,
             relations,
+            parser,
         })
     }
 
@@ -365,25 +380,42 @@ impl NerModel {
             .map(|e| vec![Prediction::default(); e.len()])
             .collect();
         let mut states: Vec<Option<Tensor>> = sentences.iter().map(|_| None).collect();
+        let mut parser_states: Vec<Option<Tensor>> = sentences.iter().map(|_| None).collect();
         for batch in batches(&windows, self.config.batch_size) {
-            self.predict_batch(batch, &encodings, &shapes, &mut predictions, &mut states)?;
+            self.predict_batch(
+                batch,
+                &encodings,
+                &shapes,
+                &mut predictions,
+                &mut states,
+                &mut parser_states,
+            )?;
         }
 
-        Ok(sentences
+        let mut analyses: Vec<SentenceAnalysis> = Vec::with_capacity(sentences.len());
+        let mut firsts_of = Vec::with_capacity(sentences.len());
+        for (((sentence, enc), preds), states) in sentences
             .iter()
             .zip(encodings)
             .zip(&predictions)
             .zip(states)
-            .map(|(((sentence, enc), preds), states)| SentenceAnalysis {
+        {
+            let (tokens, firsts) = self.tokens_of(sentence, &enc, preds);
+            firsts_of.push(firsts);
+            analyses.push(SentenceAnalysis {
                 entities: self.entities_of(sentence, &enc, preds),
-                tokens: self.tokens_of(sentence, &enc, preds),
+                tokens,
                 pieces: states.map(|states| {
                     let mut encoding = enc;
                     encoding.truncate(self.window, 0, tokenizers::TruncationDirection::Right);
                     PieceStates { encoding, states }
                 }),
-            })
-            .collect())
+            });
+        }
+        if let Some(parser) = &self.parser {
+            parse_tokens(parser, &mut analyses, &firsts_of, &parser_states);
+        }
+        Ok(analyses)
     }
 
     fn predict_batch(
@@ -393,6 +425,7 @@ impl NerModel {
         shapes: &[Vec<i64>],
         predictions: &mut [Vec<Prediction>],
         states: &mut [Option<Tensor>],
+        parser_states: &mut [Option<Tensor>],
     ) -> Result<()> {
         let rows: Vec<PieceRow> = batch
             .iter()
@@ -411,6 +444,14 @@ impl NerModel {
                     // Position 0 is [CLS]: piece k is at k + 1.
                     let n = (w.end - w.start) as i64;
                     states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
+                }
+            }
+            if let Some(head) = &self.parser {
+                // The parser reads the first window of each sentence, from this pass.
+                let picked = head.features(&layers)?;
+                for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {
+                    let n = (w.end - w.start) as i64;
+                    parser_states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
                 }
             }
             let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
@@ -693,14 +734,16 @@ impl NerModel {
 impl NerModel {
     /// Treebank tokens of the sentence with the tags predicted at each token's first word piece;
     /// chunk tags are decoded under IOB2 constraints. Empty without a syntax head.
+    /// The sentence's tagged tokens, and each one's first word piece (`None` for a token of
+    /// characters the tokenizer drops).
     fn tokens_of(
         &self,
         sentence: &Sentence,
         enc: &Encoding,
         preds: &[Prediction],
-    ) -> Vec<TaggedToken> {
+    ) -> (Vec<TaggedToken>, Vec<Option<usize>>) {
         let Some(head) = &self.syntax else {
-            return vec![];
+            return (vec![], vec![]);
         };
         let text = sentence.text.as_str();
         let index = TextIndex::new(text);
@@ -731,7 +774,7 @@ impl NerModel {
         for (k, &i) in tagged.iter().enumerate() {
             chunk_of[i] = Some(chunks[k]);
         }
-        spans
+        let tokens = spans
             .iter()
             .enumerate()
             .map(|(i, span)| {
@@ -752,9 +795,62 @@ impl NerModel {
                     end: sentence.start + span.end,
                     pos,
                     chunk,
+                    head: None,
+                    relation: None,
                 }
             })
-            .collect()
+            .collect();
+        (tokens, firsts)
+    }
+}
+
+/// Sentences parsed per batch.
+const PARSE_BATCH: usize = 64;
+
+/// Adds each token's head and relation from `parser`, for the sentences whose tokens all have a
+/// first word piece inside the sentence's first window (`states`: the parser's input there);
+/// the tokens of other sentences keep no tree.
+fn parse_tokens(
+    parser: &ParserHead,
+    analyses: &mut [SentenceAnalysis],
+    firsts: &[Vec<Option<usize>>],
+    states: &[Option<Tensor>],
+) {
+    let mut ready: Vec<(usize, Tensor)> = Vec::new();
+    for (i, (pieces, state)) in firsts.iter().zip(states).enumerate() {
+        let Some(state) = state else { continue };
+        let window = state.size()[0] as usize;
+        let at: Option<Vec<i64>> = pieces
+            .iter()
+            .map(|p| p.filter(|&p| p < window).map(|p| p as i64))
+            .collect();
+        match at {
+            Some(at) if !at.is_empty() => {
+                ready.push((i, state.index_select(0, &Tensor::from_slice(&at))));
+            }
+            _ => {}
+        }
+    }
+    ready.sort_by_key(|(_, f)| f.size()[0]);
+    for group in ready.chunks(PARSE_BATCH) {
+        let lengths: Vec<i64> = group.iter().map(|(_, f)| f.size()[0]).collect();
+        let longest = lengths.iter().copied().max().unwrap_or(0);
+        let padded: Vec<Tensor> = group
+            .iter()
+            .map(|(_, f)| f.constant_pad_nd([0, 0, 0, longest - f.size()[0]]))
+            .collect();
+        let parses = parser.parse(&Tensor::stack(&padded, 0), &lengths);
+        let labels = &parser.config().labels;
+        for ((i, _), parse) in group.iter().zip(parses) {
+            for (token, (head, label)) in analyses[*i]
+                .tokens
+                .iter_mut()
+                .zip(parse.heads.iter().zip(&parse.labels))
+            {
+                token.head = Some(*head);
+                token.relation = labels.get(*label).cloned();
+            }
+        }
     }
 }
 

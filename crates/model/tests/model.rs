@@ -603,3 +603,57 @@ fn a_model_without_a_relation_head_keeps_no_states() {
     let analyses = model.analyze(&sentences(MULTILINGUAL)).unwrap();
     assert!(analyses.iter().all(|a| a.pieces.is_none()));
 }
+
+/// With syntax and parser heads beside the weights, one `analyze` pass gives every token of a
+/// sentence that fits the window a head and a relation, and the heads form one rooted tree; a
+/// sentence longer than the window keeps its tags and gets no tree.
+#[test]
+fn a_parser_head_gives_the_tokens_of_a_sentence_one_tree() {
+    use claimex_model::{ParserConfig, ParserHead, SyntaxConfig, SyntaxHead};
+    let dir = tempfile::tempdir().unwrap();
+    model_dir(dir.path());
+    let spec = RandomModelSpec::default();
+    tch::manual_seed(3);
+    let syntax = SyntaxHead::new(SyntaxConfig {
+        layers: vec![0],
+        hidden_size: spec.hidden_size,
+        head_size: 8,
+        pos_labels: vec!["NN".into(), "VBD".into()],
+        chunk_labels: vec!["B-NP".into(), "O".into()],
+    })
+    .unwrap();
+    syntax.save(dir.path()).unwrap();
+    let parser = ParserHead::new(ParserConfig {
+        layers: vec![0],
+        hidden_size: spec.hidden_size,
+        word_size: 16,
+        arc_size: 8,
+        label_size: 4,
+        labels: vec!["root".into(), "nsubj".into(), "obj".into()],
+        trained_on: "nothing: random".into(),
+    })
+    .unwrap();
+    parser.save(dir.path()).unwrap();
+    let model = load(dir.path(), 4, 16);
+    assert!(model.info().parser_id.as_deref().unwrap().starts_with("parser@"));
+    let text = "ab cd ef gh.\nab cd ef gh ab cd ef gh ab cd ef gh ab cd ef gh ab cd.";
+    let analyses = model.analyze(&sentences(text)).unwrap();
+    let tokens = &analyses[0].tokens;
+    assert_eq!(tokens.len(), 5);
+    let heads: Vec<usize> = tokens.iter().map(|t| t.head.unwrap()).collect();
+    assert_eq!(heads.iter().filter(|&&h| h == 0).count(), 1, "{heads:?}");
+    for start in 1..=heads.len() {
+        // Following heads from any token reaches the root without a cycle.
+        let (mut at, mut steps) = (start, 0);
+        while at != 0 {
+            at = heads[at - 1];
+            steps += 1;
+            assert!(steps <= heads.len(), "a cycle in {heads:?}");
+        }
+    }
+    assert!(tokens
+        .iter()
+        .all(|t| ["root", "nsubj", "obj"].contains(&t.relation.as_deref().unwrap())));
+    let long = &analyses[1].tokens;
+    assert!(!long.is_empty() && long.iter().all(|t| t.head.is_none()));
+}
