@@ -45,6 +45,8 @@ pub struct Config {
     pub calibrate: bool,
     /// Claims, or Open IE tuples.
     pub style: ClaimStyle,
+    /// How claims are built: from tags (the default) or from the parser head's trees.
+    pub method: claimex_claims::ClaimMethod,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             skip_duplicates: true,
             calibrate: true,
             style: ClaimStyle::Claims,
+            method: claimex_claims::ClaimMethod::Rules,
         }
     }
 }

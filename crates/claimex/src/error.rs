@@ -24,6 +24,15 @@ pub enum Error {
         #[source]
         source: claimex_model::Error,
     },
+    /// Claims from trees were asked for, and the model has no parser head.
+    #[error(
+        "model {dir} has no parser head, which claims read from trees need: train one with \
+         `claimex train parser`, or build claims from tags"
+    )]
+    NoParser {
+        /// The model directory.
+        dir: PathBuf,
+    },
     /// The model directory's confidence calibration cannot be read.
     #[error("model {dir}: {source}")]
     Calibration {

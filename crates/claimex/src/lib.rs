@@ -44,13 +44,14 @@ mod result;
 mod run;
 mod typing;
 
+pub use claimex_claims::ClaimMethod;
 pub use config::{
     installed_model_dir, load_model, resolve_model, ClaimStyle, Config, DEFAULT_MODEL_DIR,
     MODEL_ENV,
 };
 pub use error::{Error, Result};
 pub use ledger::{default_ledger_path, Ledger, Tally};
-pub use pipeline::{claims_model_id, Pipeline, StageTimes};
+pub use pipeline::{claims_model_id, method_id, Pipeline, StageTimes};
 pub use result::DocumentResult;
 pub use run::{refuse_outputs_among_inputs, RunSettings, RunSummary, Shard};
 

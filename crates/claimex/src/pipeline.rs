@@ -1,7 +1,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use claimex_claims::{Calibration, SentenceInput};
+use claimex_claims::{Calibration, ClaimMethod, SentenceInput};
 use claimex_core::{
     document_key, link_entities, DocumentRecord, EntitySpan, ModelIds, Sentence, SourceRef,
 };
@@ -71,11 +71,16 @@ impl Pipeline {
                 info.id
             ));
         }
+        if config.method == ClaimMethod::Tree && info.parser_id.is_none() {
+            return Err(Error::NoParser {
+                dir: info.dir.clone(),
+            });
+        }
         let ids = ModelIds {
             ner: info.id.clone(),
-            relations: claims_model_id(info),
+            relations: claims_model_id(info, config.method),
         };
-        let method = claimex_claims::method_id(info.syntax_id.as_deref());
+        let method = method_id(info, config.method);
         let calibration = match Calibration::of_model(&info.dir).map_err(|source| {
             Error::Calibration {
                 dir: info.dir.clone(),
@@ -229,6 +234,7 @@ impl Pipeline {
             ids: &self.ids,
             calibration: self.calibration.as_ref(),
             style: self.config.style,
+            method: self.config.method,
         };
         let mut results: Vec<(DocumentResult, Vec<Option<PieceStates>>)> =
             self.pool.install(|| {
@@ -316,6 +322,7 @@ struct ClaimSettings<'a> {
     ids: &'a ModelIds,
     calibration: Option<&'a Calibration>,
     style: ClaimStyle,
+    method: ClaimMethod,
 }
 
 impl ClaimSettings<'_> {
@@ -344,6 +351,7 @@ impl ClaimSettings<'_> {
                     &inputs,
                     self.ids,
                     self.calibration,
+                    self.method,
                 );
                 // Every claim says where and when its document appeared.
                 for claim in &mut claims {
@@ -373,9 +381,16 @@ impl ClaimSettings<'_> {
     }
 }
 
-/// The relations model id of the claims a model makes (method, syntax head, relation head).
-pub fn claims_model_id(info: &ModelInfo) -> String {
-    claimex_claims::claims_model_id(info.syntax_id.as_deref(), info.relations_id.as_deref())
+/// The claim-building method's id for a model (the method and the heads it reads): what a
+/// calibration is fitted for.
+pub fn method_id(info: &ModelInfo, method: ClaimMethod) -> String {
+    claimex_claims::method_id(method, info.syntax_id.as_deref(), info.parser_id.as_deref())
+}
+
+/// The relations model id of the claims a model makes (method, syntax head, parser head when
+/// trees are read, relation head).
+pub fn claims_model_id(info: &ModelInfo, method: ClaimMethod) -> String {
+    claimex_claims::claims_model_id(&method_id(info, method), info.relations_id.as_deref())
 }
 
 /// A lock that a panicking holder did not leave unusable (the guarded values stay consistent:

@@ -62,7 +62,7 @@ impl<'a> SentenceInput<'a> {
 }
 
 /// Verbs that report speech or thought: their clause complement is a claim of its subject.
-const REPORTING: &[&str] = &[
+pub(crate) const REPORTING: &[&str] = &[
     "say",
     "announce",
     "tell",
@@ -281,14 +281,19 @@ pub fn claims_of_document(
     sentences: &[SentenceInput],
     models: &ModelIds,
     calibration: Option<&Calibration>,
+    method: crate::ClaimMethod,
 ) -> Vec<Claim> {
     let mut linker = EntityLinker::new(doc_id);
     let mut seen: Vec<EntitySpan> = Vec::new();
     let mut claims = Vec::new();
     for input in sentences {
-        claims.extend(sentence_claims(
-            doc_id, input, models, &linker, &seen, false,
-        ));
+        if method == crate::ClaimMethod::Tree && crate::tree::has_tree(input.tokens) {
+            claims.extend(crate::tree::tree_claims_of_sentence(doc_id, input, models));
+        } else {
+            claims.extend(sentence_claims(
+                doc_id, input, models, &linker, &seen, false,
+            ));
+        }
         for e in input.entities {
             linker.link(e);
             seen.push(e.clone());
@@ -606,7 +611,7 @@ fn sentence_claims(
 
 /// A claim of `sentence` from its parts; the id hashes the document, sentence, spans and triple.
 #[allow(clippy::too_many_arguments)]
-fn make_claim(
+pub(crate) fn make_claim(
     doc_id: &str,
     sentence: &Sentence,
     subject: Argument,

@@ -18,6 +18,7 @@ mod lexicon;
 mod modality;
 mod open;
 mod phrases;
+mod tree;
 
 pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
@@ -27,24 +28,41 @@ pub use implied::{implied_relations, ImpliedRelation};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
 pub use open::{leading_adverbial, open_extractions, OpenExtraction};
+pub use tree::{has_tree, tree_claims_of_sentence, TREE_METHOD};
 
-/// Name of this claim-building method.
+/// Name of the rule-based claim-building method.
 pub const METHOD: &str = "rules-v1";
 
+/// How claims are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClaimMethod {
+    /// `rules-v1`: from part-of-speech and chunk tags.
+    #[default]
+    Rules,
+    /// `tree-v0`: from the parser head's dependency trees; sentences without a tree (longer
+    /// than the encoder window) fall back to the rules. Experimental: not yet as good as the
+    /// rules on the fixtures.
+    Tree,
+}
+
 /// The identifier stored with every claim: the method and where its tags came from (the syntax
-/// head's id, or `guessed-tags` for a model without one).
-pub fn method_id(syntax_id: Option<&str>) -> String {
-    format!("{METHOD}+{}", syntax_id.unwrap_or("guessed-tags"))
+/// head's id, or `guessed-tags` for a model without one; for trees, the parser head's id too).
+pub fn method_id(method: ClaimMethod, syntax_id: Option<&str>, parser_id: Option<&str>) -> String {
+    let rules = format!("{METHOD}+{}", syntax_id.unwrap_or("guessed-tags"));
+    match method {
+        ClaimMethod::Rules => rules,
+        ClaimMethod::Tree => format!("{TREE_METHOD}+{}+{rules}", parser_id.unwrap_or("no-parser")),
+    }
 }
 
 /// The identifier stored with every claim as its relations model: the claim-building method
 /// ([`method_id`]) and, when relations are typed, the relation head's id, so that a retrained head
 /// writes rows of its own instead of being taken for the old one. Calibration is keyed by the
 /// method alone (typing does not change a claim's confidence).
-pub fn claims_model_id(syntax_id: Option<&str>, relations_id: Option<&str>) -> String {
+pub fn claims_model_id(method: &str, relations_id: Option<&str>) -> String {
     match relations_id {
-        Some(head) => format!("{}+{head}", method_id(syntax_id)),
-        None => method_id(syntax_id),
+        Some(head) => format!("{method}+{head}"),
+        None => method.to_string(),
     }
 }
 
@@ -108,9 +126,9 @@ mod tests {
             .collect();
         let models = ModelIds {
             ner: "ner".into(),
-            relations: method_id(None),
+            relations: method_id(ClaimMethod::Rules, None, None),
         };
-        let found = claims_of_document("d", &inputs, &models, None);
+        let found = claims_of_document("d", &inputs, &models, None, ClaimMethod::Rules);
         for c in &found {
             let slice = |start, end| {
                 index
@@ -316,16 +334,28 @@ mod tests {
     }
 
     #[test]
-    fn method_id_names_where_tags_came_from() {
+    fn method_id_names_where_tags_and_trees_came_from() {
+        let rules = ClaimMethod::Rules;
         assert_eq!(
-            method_id(Some("syntax@ab12cd34")),
+            method_id(rules, Some("syntax@ab12cd34"), Some("parser@99")),
             "rules-v1+syntax@ab12cd34"
         );
-        assert_eq!(method_id(None), "rules-v1+guessed-tags");
+        assert_eq!(method_id(rules, None, None), "rules-v1+guessed-tags");
         assert_eq!(
-            claims_model_id(Some("syntax@ab12cd34"), Some("relations@0011aabb")),
+            method_id(
+                ClaimMethod::Tree,
+                Some("syntax@ab12cd34"),
+                Some("parser@99")
+            ),
+            "tree-v0+parser@99+rules-v1+syntax@ab12cd34"
+        );
+        assert_eq!(
+            claims_model_id("rules-v1+syntax@ab12cd34", Some("relations@0011aabb")),
             "rules-v1+syntax@ab12cd34+relations@0011aabb"
         );
-        assert_eq!(claims_model_id(None, None), "rules-v1+guessed-tags");
+        assert_eq!(
+            claims_model_id("rules-v1+guessed-tags", None),
+            "rules-v1+guessed-tags"
+        );
     }
 }

@@ -354,16 +354,22 @@ fn claims_of(s: &Tagged) -> Vec<(String, String, String)> {
     let entities = [s.entities.clone()];
     let tokens = [s.tokens.clone()];
     let inputs = SentenceInput::zip(&sentences, &entities, &tokens);
-    claimex_claims::claims_of_document("d", &inputs, &models, None)
-        .into_iter()
-        .map(|c| {
-            (
-                c.subject.text,
-                c.predicate.lemma,
-                c.object.map(|o| o.text).unwrap_or_default(),
-            )
-        })
-        .collect()
+    claimex_claims::claims_of_document(
+        "d",
+        &inputs,
+        &models,
+        None,
+        claimex_claims::ClaimMethod::Rules,
+    )
+    .into_iter()
+    .map(|c| {
+        (
+            c.subject.text,
+            c.predicate.lemma,
+            c.object.map(|o| o.text).unwrap_or_default(),
+        )
+    })
+    .collect()
 }
 
 #[test]

@@ -27,6 +27,10 @@ pub struct EvalClaimsArgs {
     /// Which sentences of the --news set to score.
     #[arg(long, value_enum, default_value_t = Split::Develop, requires = "news")]
     split: Split,
+    /// How claims are built: from part-of-speech and chunk tags, or (experimental) from the
+    /// parser head's dependency trees.
+    #[arg(long, value_enum, default_value_t = Method::Rules)]
+    method: Method,
     /// The CoNLL-2003 folder (dev.txt, test.txt) the --news set's sentences are rebuilt from.
     #[arg(
         long,
@@ -52,6 +56,24 @@ pub struct EvalClaimsArgs {
     /// fitted without it).
     #[arg(long, value_name = "PATH")]
     fit_calibration: Option<PathBuf>,
+}
+
+/// How claims are built (`Config::method`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Method {
+    /// `rules-v1`: from part-of-speech and chunk tags.
+    Rules,
+    /// `tree-v0`: from dependency trees (needs a parser head).
+    Tree,
+}
+
+impl From<Method> for claimex::ClaimMethod {
+    fn from(m: Method) -> Self {
+        match m {
+            Method::Rules => claimex::ClaimMethod::Rules,
+            Method::Tree => claimex::ClaimMethod::Tree,
+        }
+    }
 }
 
 /// Which sentences of a `--news` set to score.
@@ -195,6 +217,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         skip_duplicates: false,
         // Fitting needs the raw scores.
         calibrate: args.fit_calibration.is_none(),
+        method: args.method.into(),
         ..Config::default()
     })?;
     for warning in pipeline.take_warnings() {
@@ -202,7 +225,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     }
     let models = pipeline.model_ids().clone();
     // Calibration is keyed by the claim-building method, not by the relation head.
-    let method = claimex_claims::method_id(pipeline.model_info().syntax_id.as_deref());
+    let method = claimex::method_id(pipeline.model_info(), args.method.into());
     let calibrated = pipeline.is_calibrated();
     let (predicted, confidences): (Vec<Vec<PredictedClaim>>, Vec<Vec<f32>>) =
         pipeline_claims(&pipeline, &examples)?

@@ -1,0 +1,607 @@
+//! Method `tree-v0`: claims read from dependency trees (the model's parser head fills each
+//! token's `head` and `relation`, Universal Dependencies labels). A clause is a verb, or a noun
+//! or adjective with a copula; its subject is its `nsubj`/`nsubj:pass` (else the subject of the
+//! clause it is conjoined to or depends on, or the noun a relative clause or participle
+//! modifies); its object its `obj`, else its agent or first prepositional argument, else the
+//! copula's complement. An open complement joins the chain ("agreed to buy X": buy X); the clause
+//! complement of a reporting verb, or a clause that a reporting verb interrupts ("..., officials
+//! said"), is attributed to the reporter instead of being a claim of the reporting verb.
+//! Conjoined subjects and objects give one claim each.
+
+use claimex_core::{
+    Argument, Attribution, Claim, EntitySpan, ModelIds, Predicate, Sentence, TaggedToken,
+};
+
+use crate::build::{make_claim, SentenceInput, REPORTING};
+use crate::confidence::{raw_confidence, ObjectKind};
+use crate::lexicon::lemma_of_tagged_verb;
+use crate::modality::modality_of;
+
+/// Name of this claim-building method.
+pub const TREE_METHOD: &str = "tree-v0";
+
+/// Whether every token of a sentence has a head: the sentences `tree-v0` can read.
+pub fn has_tree(tokens: &[TaggedToken]) -> bool {
+    !tokens.is_empty() && tokens.iter().all(|t| t.head.is_some())
+}
+
+/// A sentence's tokens with their tree: children lists and relations, 0-based.
+struct Tree<'a> {
+    tokens: &'a [TaggedToken],
+    heads: Vec<Option<usize>>,
+    children: Vec<Vec<usize>>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(tokens: &'a [TaggedToken]) -> Tree<'a> {
+        let heads: Vec<Option<usize>> = tokens
+            .iter()
+            .map(|t| t.head.and_then(|h| h.checked_sub(1)))
+            .collect();
+        let mut children = vec![Vec::new(); tokens.len()];
+        for (i, h) in heads.iter().enumerate() {
+            if let Some(h) = *h {
+                if h < tokens.len() {
+                    children[h].push(i);
+                }
+            }
+        }
+        Tree {
+            tokens,
+            heads,
+            children,
+        }
+    }
+
+    fn rel(&self, i: usize) -> &str {
+        self.tokens[i].relation.as_deref().unwrap_or("dep")
+    }
+
+    /// The universal part of `i`'s relation (`nsubj` of `nsubj:pass`).
+    fn base(&self, i: usize) -> &str {
+        self.rel(i).split(':').next().unwrap_or_default()
+    }
+
+    fn child(&self, i: usize, rels: &[&str]) -> Option<usize> {
+        self.children[i]
+            .iter()
+            .copied()
+            .find(|&c| rels.contains(&self.rel(c)))
+    }
+
+    fn is_verb(&self, i: usize) -> bool {
+        self.tokens[i].pos.starts_with("VB") && !matches!(self.base(i), "aux" | "cop" | "amod")
+    }
+
+    fn word(&self, i: usize) -> String {
+        self.tokens[i].text.to_lowercase()
+    }
+
+    /// The phrase headed by `i`: its subtree without relative clauses, participles, appositions,
+    /// conjuncts, clauses and punctuation, and without a leading preposition (`case`) when
+    /// `drop_case`; as the first and last token.
+    fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
+        let (mut first, mut last) = (i, i);
+        let mut stack = vec![i];
+        while let Some(k) = stack.pop() {
+            first = first.min(k);
+            last = last.max(k);
+            for &c in &self.children[k] {
+                let skip = matches!(
+                    self.base(c),
+                    "acl"
+                        | "appos"
+                        | "conj"
+                        | "cc"
+                        | "punct"
+                        | "parataxis"
+                        | "advcl"
+                        | "ccomp"
+                        | "dep"
+                ) || (drop_case && k == i && self.base(c) == "case" && c < i)
+                    || (k == i && self.base(c) == "cop");
+                if !skip {
+                    stack.push(c);
+                }
+            }
+        }
+        (first, last)
+    }
+
+    /// `i` and the heads of its conjuncts (`X, Y and Z`).
+    fn conjuncts(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        for &c in &self.children[i] {
+            if self.base(c) == "conj" && !self.is_verb(c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// The claims `tree-v0` reads from one sentence (its tokens must have heads, [`has_tree`]).
+pub fn tree_claims_of_sentence(
+    doc_id: &str,
+    input: &SentenceInput,
+    models: &ModelIds,
+) -> Vec<Claim> {
+    let tree = Tree::new(input.tokens);
+    let n = input.tokens.len();
+    let chars: Vec<char> = input.sentence.text.chars().collect();
+    let arg = |first: usize, last: usize| argument(input, first, last);
+    let mut claims = Vec::new();
+    for anchor in 0..n {
+        let copular = tree.child(anchor, &["cop"]).is_some();
+        if !(tree.is_verb(anchor) || copular) {
+            continue;
+        }
+        // An open complement is part of its governor's claim; a reporting verb with a clause
+        // complement is its clause's attribution, not a claim.
+        if tree.base(anchor) == "xcomp" && tree.heads[anchor].is_some_and(|h| tree.is_verb(h)) {
+            continue;
+        }
+        if reports(&tree, anchor).is_some() || light_copula_verb(&tree, anchor).is_some() {
+            continue;
+        }
+        // "is in the final stages of joining X", "is close to signing X": the verb is the claim.
+        let light = light_copula_complement(&tree, anchor);
+        let copular = copular && light.is_none();
+        let mut content = light.unwrap_or(anchor);
+        while let Some(next) = tree.child(content, &["xcomp"]).filter(|&c| tree.is_verb(c)) {
+            content = next;
+        }
+        let Some(subject_head) = subject_of(&tree, anchor) else {
+            continue;
+        };
+        let subjects: Vec<usize> = tree.conjuncts(subject_head);
+        let (objects, kind, case): (Vec<usize>, ObjectKind, Option<usize>) = if copular {
+            (tree.conjuncts(anchor), ObjectKind::Adjective, None)
+        } else if let Some(o) = tree.child(content, &["obj", "iobj"]) {
+            (tree.conjuncts(o), ObjectKind::Direct, None)
+        } else if let Some(o) = tree.child(content, &["obl:agent", "obl", "obl:npmod"]) {
+            let case = tree.child(o, &["case"]);
+            (tree.conjuncts(o), ObjectKind::Prepositional, case)
+        } else {
+            (vec![], ObjectKind::None, None)
+        };
+        // The predicate: from the first auxiliary, negation or the anchor to the content verb
+        // (and its preposition), its lemma the content verb's, `be` for a copula.
+        let lemma_of = |i: usize| {
+            if copular && i == anchor {
+                "be".to_string()
+            } else {
+                lemma_of_tagged_verb(&input.tokens[i].text)
+            }
+        };
+        let mut lemma = lemma_of(content);
+        if let Some(c) = case {
+            lemma = format!("{lemma} {}", tree.word(c));
+        }
+        let pred_first = tree.children[anchor]
+            .iter()
+            .copied()
+            .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod" | "cop") && c < anchor)
+            .min()
+            .unwrap_or(anchor)
+            .min(anchor);
+        let pred_last = if copular {
+            anchor.saturating_sub(1).max(pred_first)
+        } else {
+            content
+        };
+        let predicate_span = (pred_first, pred_last.max(pred_first));
+        let modality = {
+            let start = input.tokens[predicate_span.0].start - input.sentence.start;
+            let end = input.tokens[content].end - input.sentence.start;
+            let mut m = modality_of(&chars, start, end.min(chars.len()));
+            if objects
+                .first()
+                .and_then(|&o| tree.child(o, &["det"]))
+                .is_some_and(|d| tree.word(d) == "no")
+            {
+                m = claimex_core::Modality::Negated;
+            }
+            m
+        };
+        let attribution = attribution_of(&tree, anchor, input);
+        let predicate = span_predicate(input, predicate_span, lemma);
+        for &s in &subjects {
+            let (sf, sl) = tree.phrase(resolve_relative(&tree, s), false);
+            let subject = arg(sf, sl);
+            if objects.is_empty() {
+                let confidence = raw_confidence(&subject, None, kind);
+                claims.push(make_claim(
+                    doc_id,
+                    input.sentence,
+                    subject,
+                    predicate.clone(),
+                    None,
+                    modality,
+                    attribution.clone(),
+                    confidence,
+                    models,
+                ));
+                continue;
+            }
+            for &o in &objects {
+                let (of, ol) = tree.phrase(o, true);
+                let object = arg(of, ol);
+                let confidence = raw_confidence(&subject, Some(&object), kind);
+                claims.push(make_claim(
+                    doc_id,
+                    input.sentence,
+                    subject.clone(),
+                    predicate.clone(),
+                    Some(object),
+                    modality,
+                    attribution.clone(),
+                    confidence,
+                    models,
+                ));
+            }
+        }
+    }
+    claims
+}
+
+/// For a copula's nominal ("stages" in "is in the final stages of joining"): its verb
+/// complement introduced by "of" or "to", which carries the claim.
+fn light_copula_complement(tree: &Tree, anchor: usize) -> Option<usize> {
+    tree.child(anchor, &["cop"])?;
+    tree.children[anchor].iter().copied().find(|&c| {
+        matches!(tree.base(c), "acl" | "advcl")
+            && tree.is_verb(c)
+            && tree
+                .child(c, &["mark"])
+                .is_some_and(|m| matches!(tree.word(m).as_str(), "of" | "to"))
+    })
+}
+
+/// Whether `verb` is such a complement (and so part of its copula's claim).
+fn light_copula_verb(tree: &Tree, verb: usize) -> Option<usize> {
+    let head = tree.heads[verb]?;
+    (light_copula_complement(tree, head) == Some(verb)).then_some(head)
+}
+
+/// The subject of the clause at `anchor`: its own, else that of the clause it is conjoined to or
+/// an adverbial clause of, else the noun a relative clause or participle modifies.
+fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
+    let mut at = anchor;
+    for _ in 0..tree.tokens.len() {
+        if let Some(s) = tree.child(at, &["nsubj", "nsubj:pass", "csubj"]) {
+            return Some(s);
+        }
+        let head = tree.heads[at]?;
+        match tree.rel(at) {
+            "conj" | "advcl" | "xcomp" => at = head,
+            "acl" | "acl:relcl" => return Some(head),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A relative pronoun stands for the noun its clause modifies.
+fn resolve_relative(tree: &Tree, s: usize) -> usize {
+    let relative = matches!(tree.word(s).as_str(), "who" | "which" | "that" | "whom");
+    let mut at = s;
+    if relative {
+        while let Some(h) = tree.heads[at] {
+            if tree.rel(at) == "acl:relcl" {
+                return h;
+            }
+            at = h;
+        }
+    }
+    s
+}
+
+/// For a reporting verb: the clause it reports (its clause complement, or the clause it
+/// interrupts as a parenthetical).
+fn reports(tree: &Tree, verb: usize) -> Option<usize> {
+    if !tree.is_verb(verb)
+        || !REPORTING.contains(&lemma_of_tagged_verb(&tree.tokens[verb].text).as_str())
+    {
+        return None;
+    }
+    if let Some(c) = tree.child(verb, &["ccomp"]) {
+        return Some(c);
+    }
+    match tree.rel(verb) {
+        "parataxis" => tree.heads[verb],
+        _ => None,
+    }
+}
+
+/// Who the clause at `anchor` is attributed to: the subject of a reporting verb whose clause
+/// complement holds it, or which interrupts it, or an `according to X` phrase.
+fn attribution_of(tree: &Tree, anchor: usize, input: &SentenceInput) -> Option<Attribution> {
+    // A reporting verb among the clause's own children (parenthetical "..., he said").
+    for &c in &tree.children[anchor] {
+        if reports(tree, c) == Some(anchor) {
+            return source(tree, c, input);
+        }
+        if tree.base(c) == "obl"
+            && tree
+                .child(c, &["case"])
+                .is_some_and(|k| tree.word(k) == "according")
+        {
+            let (f, l) = tree.phrase(c, true);
+            let a = argument(input, f, l);
+            return Some(Attribution {
+                text: a.text.trim_start_matches("to ").to_string(),
+                label: a.label,
+                cue: "according to".into(),
+            });
+        }
+    }
+    // Up the tree through clause links to a reporting verb.
+    let mut at = anchor;
+    while let Some(h) = tree.heads[at] {
+        if reports(tree, h) == Some(at) {
+            return source(tree, h, input);
+        }
+        if !matches!(tree.base(at), "conj" | "xcomp" | "advcl") {
+            break;
+        }
+        at = h;
+    }
+    None
+}
+
+fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution> {
+    let s = tree.child(verb, &["nsubj", "nsubj:pass"])?;
+    let (f, l) = tree.phrase(s, false);
+    let a = argument(input, f, l);
+    Some(Attribution {
+        text: a.text,
+        label: a.label,
+        cue: input.tokens[verb].text.clone(),
+    })
+}
+
+/// The argument over tokens `first..=last`, typed by the entity mention it holds (the first
+/// one overlapping its last token, the phrase's usual head), scored 0.75 when it is no entity.
+fn argument(input: &SentenceInput, first: usize, last: usize) -> Argument {
+    let (start, end) = (input.tokens[first].start, input.tokens[last].end);
+    let text = slice(input.sentence, start, end);
+    let head = &input.tokens[last];
+    let entity: Option<&EntitySpan> = input
+        .entities
+        .iter()
+        .find(|e| e.start < head.end && head.start < e.end)
+        .or_else(|| {
+            input
+                .entities
+                .iter()
+                .find(|e| e.start >= start && e.end <= end)
+        });
+    Argument {
+        text,
+        label: entity.map(|e| e.label.clone()),
+        start,
+        end,
+        score: entity.map_or(0.75, |e| e.score),
+        entity: entity.and_then(|e| e.entity.clone()),
+    }
+}
+
+fn span_predicate(
+    input: &SentenceInput,
+    (first, last): (usize, usize),
+    lemma: String,
+) -> Predicate {
+    let (start, end) = (input.tokens[first].start, input.tokens[last].end);
+    Predicate {
+        text: slice(input.sentence, start, end),
+        lemma,
+        start,
+        end,
+    }
+}
+
+/// Document characters `start..end` of a sentence.
+fn slice(sentence: &Sentence, start: usize, end: usize) -> String {
+    sentence
+        .text
+        .chars()
+        .skip(start - sentence.start)
+        .take(end - start)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claimex_core::Modality;
+
+    /// A sentence from (word, tag, head, relation) rows, words joined by single spaces, and its
+    /// claims with `names` marked as entities.
+    fn claims(rows: &[(&str, &str, usize, &str)], names: &[(&str, &str)]) -> Vec<Claim> {
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        for &(word, pos, head, rel) in rows {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.chars().count();
+            text.push_str(word);
+            tokens.push(TaggedToken {
+                text: word.into(),
+                start,
+                end: start + word.chars().count(),
+                pos: pos.into(),
+                chunk: "O".into(),
+                head: Some(head),
+                relation: Some(rel.into()),
+            });
+        }
+        let entities: Vec<EntitySpan> = names
+            .iter()
+            .map(|&(name, label)| {
+                let at = text.find(name).unwrap();
+                let start = text[..at].chars().count();
+                EntitySpan {
+                    text: name.into(),
+                    label: label.into(),
+                    start,
+                    end: start + name.chars().count(),
+                    score: 0.99,
+                    min_score: 0.99,
+                    entity: None,
+                }
+            })
+            .collect();
+        let sentence = Sentence {
+            start: 0,
+            end: text.chars().count(),
+            text: text.clone(),
+        };
+        let input = SentenceInput {
+            sentence: &sentence,
+            entities: &entities,
+            tokens: &tokens,
+        };
+        let models = ModelIds {
+            ner: "n".into(),
+            relations: TREE_METHOD.into(),
+        };
+        let found = tree_claims_of_sentence("d", &input, &models);
+        for c in &found {
+            for (span, part) in [
+                (c.subject.span(), &c.subject.text),
+                (c.predicate.span(), &c.predicate.text),
+            ] {
+                let sliced: String = text
+                    .chars()
+                    .skip(span.start)
+                    .take(span.end - span.start)
+                    .collect();
+                assert_eq!(&sliced, part);
+            }
+        }
+        found
+    }
+
+    fn triples(claims: &[Claim]) -> Vec<(String, String, Option<String>, Modality)> {
+        claims
+            .iter()
+            .map(|c| {
+                (
+                    c.subject.text.clone(),
+                    c.predicate.lemma.clone(),
+                    c.object.as_ref().map(|o| o.text.clone()),
+                    c.modality,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_seed_sentence_gives_kazakhstan_join_abraham_accords_in_the_future() {
+        let rows = [
+            ("Kazakhstan", "NNP", 6, "nsubj"),
+            ("is", "VBZ", 6, "cop"),
+            ("in", "IN", 6, "case"),
+            ("the", "DT", 6, "det"),
+            ("final", "JJ", 6, "amod"),
+            ("stages", "NNS", 0, "root"),
+            ("of", "IN", 8, "mark"),
+            ("joining", "VBG", 6, "acl"),
+            ("the", "DT", 11, "det"),
+            ("Abraham", "NNP", 11, "compound"),
+            ("Accords", "NNPS", 8, "obj"),
+            (".", ".", 6, "punct"),
+        ];
+        let found = claims(&rows, &[("Kazakhstan", "LOC"), ("Abraham Accords", "MISC")]);
+        assert_eq!(
+            triples(&found),
+            [(
+                "Kazakhstan".into(),
+                "join".into(),
+                Some("the Abraham Accords".into()),
+                Modality::Future
+            )]
+        );
+        assert_eq!(found[0].predicate.text, "is in the final stages of joining");
+        assert_eq!(found[0].subject.label.as_deref(), Some("LOC"));
+        assert_eq!(
+            found[0].object.as_ref().unwrap().label.as_deref(),
+            Some("MISC")
+        );
+    }
+
+    #[test]
+    fn a_control_verb_keeps_its_complement_and_a_final_report_is_the_attribution() {
+        // "Acme decided to sell its stake in Beta , a spokeswoman said ."
+        let rows = [
+            ("Acme", "NNP", 2, "nsubj"),
+            ("decided", "VBD", 0, "root"),
+            ("to", "TO", 4, "mark"),
+            ("sell", "VB", 2, "xcomp"),
+            ("its", "PRP$", 6, "nmod:poss"),
+            ("stake", "NN", 4, "obj"),
+            ("in", "IN", 8, "case"),
+            ("Beta", "NNP", 6, "nmod"),
+            (",", ",", 12, "punct"),
+            ("a", "DT", 11, "det"),
+            ("spokeswoman", "NN", 12, "nsubj"),
+            ("said", "VBD", 2, "parataxis"),
+            (".", ".", 2, "punct"),
+        ];
+        let found = claims(&rows, &[("Acme", "ORG"), ("Beta", "ORG")]);
+        assert_eq!(
+            triples(&found),
+            [(
+                "Acme".into(),
+                "sell".into(),
+                Some("its stake in Beta".into()),
+                Modality::Asserted
+            )]
+        );
+        let attribution = found[0].attribution.as_ref().unwrap();
+        assert_eq!(
+            (attribution.text.as_str(), attribution.cue.as_str()),
+            ("a spokeswoman", "said")
+        );
+    }
+
+    #[test]
+    fn conjoined_objects_and_a_relative_clause_give_claims_of_their_own() {
+        // "Oslo , which hosts the talks , signed deals with Rome and Paris ."
+        let rows = [
+            ("Oslo", "NNP", 7, "nsubj"),
+            (",", ",", 4, "punct"),
+            ("which", "WDT", 4, "nsubj"),
+            ("hosts", "VBZ", 1, "acl:relcl"),
+            ("the", "DT", 6, "det"),
+            ("talks", "NNS", 4, "obj"),
+            ("signed", "VBD", 0, "root"),
+            ("deals", "NNS", 7, "obj"),
+            ("with", "IN", 10, "case"),
+            ("Rome", "NNP", 8, "nmod"),
+            ("and", "CC", 12, "cc"),
+            ("Paris", "NNP", 10, "conj"),
+            (".", ".", 7, "punct"),
+        ];
+        let found = claims(&rows, &[("Oslo", "LOC"), ("Rome", "LOC"), ("Paris", "LOC")]);
+        assert_eq!(
+            triples(&found),
+            [
+                (
+                    "Oslo".into(),
+                    "host".into(),
+                    Some("the talks".into()),
+                    Modality::Asserted
+                ),
+                (
+                    "Oslo".into(),
+                    "sign".into(),
+                    Some("deals with Rome".into()),
+                    Modality::Asserted
+                ),
+            ]
+        );
+    }
+}
