@@ -202,15 +202,23 @@ impl ParserHead {
                 -1,
             )
         };
-        Tensor::einsum(
-            "bni,lij,bnj->bnl",
-            &[
-                ones(&states.label_dep),
-                self.label_weight.shallow_clone(),
-                ones(&head),
-            ],
-            None::<&[i64]>,
-        )
+        // dep_i W_lij head_j for every word and label, as one matrix product (head by W, all
+        // labels at once) and a row-wise dot with dep.
+        let (dep, head) = (ones(&states.label_dep), ones(&head));
+        let (b, n, width) = dep.size3().unwrap_or((0, 0, 0));
+        let labels = self.label_weight.size()[0];
+        // [labels, i, j] -> [j, labels * i]
+        let weight = self
+            .label_weight
+            .permute([2, 0, 1])
+            .reshape([width, labels * width]);
+        let head_w = head
+            .reshape([b * n, width])
+            .matmul(&weight)
+            .view([b * n, labels, width]);
+        (head_w * dep.reshape([b * n, 1, width]))
+            .sum_dim_intlist(-1, false, Kind::Float)
+            .view([b, n, labels])
     }
 
     /// Training loss of a padded batch: cross-entropy of each real word's gold head among its
@@ -250,17 +258,30 @@ impl ParserHead {
     pub fn parse(&self, features: &Tensor, lengths: &[i64]) -> Vec<Parse> {
         let states = tch::no_grad(|| self.states(features, false));
         let mut heads_all = Vec::with_capacity(lengths.len());
-        let words = states.arcs.size()[1];
+        let (_, words, nodes) = states.arcs.size3().unwrap_or((0, 0, 0));
         let mut padded = vec![0i64; lengths.len() * words as usize];
+        // Log probabilities of each word's heads among its sentence's nodes, for the whole batch
+        // in one conversion.
+        let batch = lengths.len() as i64;
+        let lengths_t = Tensor::from_slice(lengths).view([batch, 1, 1]);
+        let outside = Tensor::arange(nodes, (Kind::Int64, Device::Cpu))
+            .view([1, 1, nodes])
+            .gt_tensor(&lengths_t);
+        let log_probs = states
+            .arcs
+            .masked_fill(&outside, -1e9)
+            .log_softmax(-1, Kind::Float);
+        let flat = Vec::<f32>::try_from(log_probs.flatten(0, -1)).unwrap_or_default();
+        let (words_u, nodes_u) = (words as usize, nodes as usize);
         for (b, &n) in lengths.iter().enumerate() {
-            let scores = states
-                .arcs
-                .get(b as i64)
-                .narrow(0, 0, n)
-                .narrow(1, 0, n + 1)
-                .log_softmax(-1, Kind::Float);
+            let n = n as usize;
             let rows: Vec<Vec<f32>> = (0..n)
-                .map(|i| Vec::<f32>::try_from(scores.get(i)).unwrap_or_default())
+                .map(|i| {
+                    let at = (b * words_u + i) * nodes_u;
+                    flat.get(at..at + n + 1)
+                        .map(<[f32]>::to_vec)
+                        .unwrap_or_default()
+                })
                 .collect();
             let heads = crate::mst::best_tree(&rows);
             for (i, &h) in heads.iter().enumerate() {

@@ -635,7 +635,12 @@ fn a_parser_head_gives_the_tokens_of_a_sentence_one_tree() {
     .unwrap();
     parser.save(dir.path()).unwrap();
     let model = load(dir.path(), 4, 16);
-    assert!(model.info().parser_id.as_deref().unwrap().starts_with("parser@"));
+    assert!(model
+        .info()
+        .parser_id
+        .as_deref()
+        .unwrap()
+        .starts_with("parser@"));
     let text = "ab cd ef gh.\nab cd ef gh ab cd ef gh ab cd ef gh ab cd ef gh ab cd.";
     let analyses = model.analyze(&sentences(text)).unwrap();
     let tokens = &analyses[0].tokens;
