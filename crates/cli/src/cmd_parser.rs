@@ -45,10 +45,6 @@ pub struct TrainParserArgs {
 }
 
 #[derive(Args)]
-#[command(
-    after_help = "Example (needs a model with a parser head and the UD treebank):\n  \
-claimex eval parser --model models/default --data ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu"
-)]
 pub struct EvalParserArgs {
     /// Model with a parser head.
     #[command(flatten)]
