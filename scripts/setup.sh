@@ -19,13 +19,21 @@ if ! command -v "$python" >/dev/null 2>&1; then
 fi
 
 # A fresh checkout needs about 10 GB: libtorch here (2 GB, its 800 MB wheel unpacked through the
-# temporary folder) and the debug build in target/ (about 8 GB). Failing here names the shortage;
+# temporary folder, which needs 3 GB) and the debug build in target/ (about 8 GB). Failing here names the shortage;
 # pip running out of space halfway prints a long traceback instead.
 need_gb="${CLAIMEX_MIN_FREE_GB:-12}"
-for place in "$root" "${TMPDIR:-/tmp}"; do
+if [[ ! "$need_gb" =~ ^[0-9]+$ ]]; then
+  echo "setup: CLAIMEX_MIN_FREE_GB must be a whole number of gigabytes, not '$need_gb'" >&2
+  exit 1
+fi
+# The checkout needs it all; the temporary folder only holds the wheel being unpacked (3 GB).
+tmp_gb=$(( need_gb < 3 ? need_gb : 3 ))
+for place_need in "$root:$need_gb" "${TMPDIR:-/tmp}:$tmp_gb"; do
+  place="${place_need%:*}"
+  need="${place_need##*:}"
   free_kb="$(df -Pk "$place" | awk 'NR == 2 { print $4 }')"
-  if (( free_kb < need_gb * 1024 * 1024 )); then
-    echo "setup: only $((free_kb / 1024 / 1024)) GB free at $place; libtorch and the build need about $need_gb GB." >&2
+  if (( free_kb < need * 1024 * 1024 )); then
+    echo "setup: only $((free_kb / 1024 / 1024)) GB free at $place; it needs about $need GB (libtorch and the build)." >&2
     echo "setup: free some space (old checkouts, cargo's target/ folders), or set CLAIMEX_MIN_FREE_GB to go on anyway" >&2
     exit 1
   fi

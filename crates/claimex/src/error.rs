@@ -24,10 +24,11 @@ pub enum Error {
         #[source]
         source: claimex_model::Error,
     },
-    /// Claims from trees were asked for, and the model has no parser head.
+    /// Claims from trees were asked for, and the model lacks the parser or the syntax head.
     #[error(
-        "model {dir} has no parser head, which claims read from trees need: train one with \
-         `claimex train parser`, or build claims from tags"
+        "model {dir} lacks a parser head or a syntax head, which claims read from trees need \
+         (the tree is over the syntax head's tokens): train them with `claimex train parser` \
+         and `claimex train syntax`, or build claims from tags"
     )]
     NoParser {
         /// The model directory.

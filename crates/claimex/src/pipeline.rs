@@ -60,6 +60,7 @@ impl Pipeline {
             NerConfig {
                 batch_size: config.batch_size,
                 int8: config.int8,
+                parse: config.method == ClaimMethod::Tree,
                 ..NerConfig::default()
             },
         )?;
@@ -71,7 +72,9 @@ impl Pipeline {
                 info.id
             ));
         }
-        if config.method == ClaimMethod::Tree && info.parser_id.is_none() {
+        if config.method == ClaimMethod::Tree
+            && (info.parser_id.is_none() || info.syntax_id.is_none())
+        {
             return Err(Error::NoParser {
                 dir: info.dir.clone(),
             });

@@ -62,11 +62,14 @@ impl<'a> Tree<'a> {
         self.rel(i).split(':').next().unwrap_or_default()
     }
 
+    /// The first child of `i` with the first of `rels` that it has.
     fn child(&self, i: usize, rels: &[&str]) -> Option<usize> {
-        self.children[i]
-            .iter()
-            .copied()
-            .find(|&c| rels.contains(&self.rel(c)))
+        rels.iter().find_map(|rel| {
+            self.children[i]
+                .iter()
+                .copied()
+                .find(|&c| self.rel(c) == *rel)
+        })
     }
 
     fn is_verb(&self, i: usize) -> bool {
@@ -99,7 +102,10 @@ impl<'a> Tree<'a> {
                         | "ccomp"
                         | "dep"
                 ) || (drop_case && k == i && self.base(c) == "case" && c < i)
-                    || (k == i && self.base(c) == "cop");
+                    // A copula's nominal as an object: without the clause's subject, copula,
+                    // auxiliaries and subordinator.
+                    || (k == i
+                        && matches!(self.base(c), "cop" | "nsubj" | "csubj" | "aux" | "mark"));
                 if !skip {
                     stack.push(c);
                 }
@@ -109,10 +115,12 @@ impl<'a> Tree<'a> {
     }
 
     /// `i` and the heads of its conjuncts (`X, Y and Z`).
+    /// (A conjunct with a subject or copula of its own is a clause of its own.)
     fn conjuncts(&self, i: usize) -> Vec<usize> {
         let mut out = vec![i];
         for &c in &self.children[i] {
-            if self.base(c) == "conj" && !self.is_verb(c) {
+            let clause = self.child(c, &["nsubj", "nsubj:pass", "cop"]).is_some();
+            if self.base(c) == "conj" && !self.is_verb(c) && !clause {
                 out.push(c);
             }
         }
@@ -145,12 +153,16 @@ pub fn tree_claims_of_sentence(
             continue;
         }
         // "is in the final stages of joining X", "is close to signing X": the verb is the claim.
-        let light = light_copula_complement(&tree, anchor);
-        let copular = copular && light.is_none();
-        let mut content = light.unwrap_or(anchor);
-        while let Some(next) = tree.child(content, &["xcomp"]).filter(|&c| tree.is_verb(c)) {
+        // The chain's content verb: a light copula's complement, then open complements, each
+        // after the word before it (a complement to the left is a clause of its own).
+        let mut content = light_copula_complement(&tree, anchor).unwrap_or(anchor);
+        while let Some(next) = tree
+            .child(content, &["xcomp"])
+            .filter(|&c| tree.is_verb(c) && c > content)
+        {
             content = next;
         }
+        let copular = copular && content == anchor;
         let Some(subject_head) = subject_of(&tree, anchor) else {
             continue;
         };
@@ -185,16 +197,24 @@ pub fn tree_claims_of_sentence(
             .min()
             .unwrap_or(anchor)
             .min(anchor);
+        // A copular predicate ends at its copula (or the last auxiliary before the nominal).
         let pred_last = if copular {
-            anchor.saturating_sub(1).max(pred_first)
+            tree.children[anchor]
+                .iter()
+                .copied()
+                .filter(|&c| matches!(tree.rel(c), "cop" | "aux" | "aux:pass") && c < anchor)
+                .max()
+                .unwrap_or(anchor)
         } else {
             content
         };
         let predicate_span = (pred_first, pred_last.max(pred_first));
         let modality = {
             let start = input.tokens[predicate_span.0].start - input.sentence.start;
-            let end = input.tokens[content].end - input.sentence.start;
-            let mut m = modality_of(&chars, start, end.min(chars.len()));
+            let end = (input.tokens[content].end - input.sentence.start)
+                .min(chars.len())
+                .max(start);
+            let mut m = modality_of(&chars, start, end);
             if objects
                 .first()
                 .and_then(|&o| tree.child(o, &["det"]))
@@ -250,7 +270,8 @@ pub fn tree_claims_of_sentence(
 fn light_copula_complement(tree: &Tree, anchor: usize) -> Option<usize> {
     tree.child(anchor, &["cop"])?;
     tree.children[anchor].iter().copied().find(|&c| {
-        matches!(tree.base(c), "acl" | "advcl")
+        c > anchor
+            && matches!(tree.base(c), "acl" | "advcl")
             && tree.is_verb(c)
             && tree
                 .child(c, &["mark"])
@@ -564,6 +585,76 @@ mod tests {
         assert_eq!(
             (attribution.text.as_str(), attribution.cue.as_str()),
             ("a spokeswoman", "said")
+        );
+    }
+
+    #[test]
+    fn a_copular_clause_has_the_nominal_alone_as_object_and_the_copula_as_predicate() {
+        // "Kazakhstan is a member of the WTO ."
+        let rows = [
+            ("Kazakhstan", "NNP", 4, "nsubj"),
+            ("is", "VBZ", 4, "cop"),
+            ("a", "DT", 4, "det"),
+            ("member", "NN", 0, "root"),
+            ("of", "IN", 7, "case"),
+            ("the", "DT", 7, "det"),
+            ("WTO", "NNP", 4, "nmod"),
+            (".", ".", 4, "punct"),
+        ];
+        let found = claims(&rows, &[("Kazakhstan", "LOC"), ("WTO", "ORG")]);
+        assert_eq!(
+            triples(&found),
+            [(
+                "Kazakhstan".into(),
+                "be".into(),
+                Some("a member of the WTO".into()),
+                Modality::Asserted
+            )]
+        );
+        assert_eq!(found[0].predicate.text, "is");
+    }
+
+    #[test]
+    fn a_clause_before_its_copula_and_conjoined_copular_clauses_stay_apart() {
+        // "To win the title , Oslo is ready and Rome is keen ."
+        let rows = [
+            ("To", "TO", 2, "mark"),
+            ("win", "VB", 8, "advcl"),
+            ("the", "DT", 4, "det"),
+            ("title", "NN", 2, "obj"),
+            (",", ",", 8, "punct"),
+            ("Oslo", "NNP", 8, "nsubj"),
+            ("is", "VBZ", 8, "cop"),
+            ("ready", "JJ", 0, "root"),
+            ("and", "CC", 12, "cc"),
+            ("Rome", "NNP", 12, "nsubj"),
+            ("is", "VBZ", 12, "cop"),
+            ("keen", "JJ", 8, "conj"),
+            (".", ".", 8, "punct"),
+        ];
+        let found = claims(&rows, &[("Oslo", "LOC"), ("Rome", "LOC")]);
+        assert_eq!(
+            triples(&found),
+            [
+                (
+                    "Oslo".into(),
+                    "win".into(),
+                    Some("the title".into()),
+                    Modality::Asserted
+                ),
+                (
+                    "Oslo".into(),
+                    "be".into(),
+                    Some("ready".into()),
+                    Modality::Asserted
+                ),
+                (
+                    "Rome".into(),
+                    "be".into(),
+                    Some("keen".into()),
+                    Modality::Asserted
+                ),
+            ]
         );
     }
 

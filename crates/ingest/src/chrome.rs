@@ -65,7 +65,6 @@ const CHROME_WORDS: &[&str] = &[
     "outbrain",
     "taboola",
     "disqus",
-    "hidden",
 ];
 
 /// What ads and paid content are labelled with, alone on their line.
@@ -108,58 +107,121 @@ const INLINE: &[&str] = &[
     "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
-/// Text held by an element: all of it and the part inside links.
+/// What an element holds, in non-space characters (markup whitespace weighs nothing; script and
+/// style text is not counted).
 #[derive(Default, Clone, Copy)]
 struct Held {
+    /// All its text.
+    text: usize,
+    /// Its text inside paragraphs (`<p>`).
+    para: usize,
+    /// Whether it is or holds an `<article>` or `<main>`.
+    article: bool,
+}
+
+/// An element's text outside the chrome already found inside it.
+#[derive(Default, Clone, Copy)]
+struct Live {
     text: usize,
     links: usize,
+    /// Sentence ends (`.`, `!`, `?`) outside links: prose has them, link lists do not.
+    ends: usize,
 }
 
 /// The elements of `page` that are page chrome, outermost ones included (the walk skips their
-/// whole subtree). An element holding half the page's text or more is never chrome by its name,
-/// so a `<body class="author-page">` or a `<div class="content-with-sidebar">` around the article
-/// is read. Linear in the page's size.
+/// whole subtree). Decided from the innermost elements out, so that a block's link share counts
+/// only the text its chrome leaves. Never chrome by name, link share or a label: an element that
+/// is or holds an `<article>` or `<main>`, or holds half the page's paragraph text, or half its
+/// text. Hidden elements are chrome whatever they hold. Linear in the page's size.
 pub(crate) fn chrome_nodes(page: &Html) -> HashSet<NodeId> {
     let held = text_held(page);
-    let total = held.get(&page.tree.root().id()).map_or(0, |h| h.text);
+    let page_held = held
+        .get(&page.tree.root().id())
+        .copied()
+        .unwrap_or_default();
+    let protected = |id: NodeId| {
+        held.get(&id)
+            .is_some_and(|h| h.article || (page_held.para > 0 && 2 * h.para >= page_held.para))
+    };
     let hidden_classes = classes_hidden_by_styles(page);
+    // Boxes an ad label or a call-to-action link inside marks, decided when the box closes.
+    let mut boxes = HashSet::new();
     let mut chrome = HashSet::new();
-    for node in page.tree.root().descendants() {
-        let Node::Element(el) = node.value() else {
-            if let Node::Text(text) = node.value() {
-                if let Some(ad) = ad_box(node, text, &held) {
-                    chrome.insert(ad);
+    let mut stack: Vec<(Live, bool)> = vec![(Live::default(), false)];
+    let mut links_open = 0usize;
+    for edge in page.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let link = el.name() == "a";
+                    links_open += usize::from(link);
+                    stack.push((Live::default(), link));
+                    boxes.extend(call_box(node, &held));
+                }
+                Node::Text(_) if in_script(node) => {}
+                Node::Text(text) => {
+                    boxes.extend(ad_box(node, text, &held));
+                    if let Some((top, _)) = stack.last_mut() {
+                        top.text += text.chars().filter(|c| !c.is_whitespace()).count();
+                        if links_open > 0 {
+                            top.links += text.chars().filter(|c| !c.is_whitespace()).count();
+                        } else {
+                            top.ends += text.matches(['.', '!', '?']).count();
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Node::Element(el) = node.value() else {
+                    continue;
+                };
+                let (live, link) = stack.pop().unwrap_or_default();
+                links_open -= usize::from(link);
+                let id = node.id();
+                let hidden = el.attr("hidden").is_some()
+                    || el.attr("aria-hidden") == Some("true")
+                    || el.attr("style").is_some_and(hides)
+                    || el.classes().any(|c| hidden_classes.contains(c));
+                let is_chrome = hidden
+                    || (!protected(id) && {
+                        let full = held.get(&id).copied().unwrap_or_default();
+                        let named = class_words(el).any(|w| CHROME_WORDS.contains(&w.as_str()));
+                        let linky = !INLINE.contains(&el.name())
+                            && live.text > 0
+                            && live.ends == 0
+                            && live.links as f64 > MAX_LINK_SHARE * live.text as f64;
+                        // What is left of a box of chrome is its label ("More on this story"
+                        // over a list of links): a few words without a sentence end.
+                        let leftover = !INLINE.contains(&el.name())
+                            && live.ends == 0
+                            && full.text > live.text
+                            && full.text - live.text >= 2 * live.text;
+                        // Half the page's text or more is the page, whatever it looks like.
+                        let small = 2 * full.text < page_held.text;
+                        small && (named || linky || leftover || boxes.contains(&id))
+                    });
+                if is_chrome {
+                    chrome.insert(id);
+                } else if let Some((parent, _)) = stack.last_mut() {
+                    parent.text += live.text;
+                    parent.links += live.links;
+                    parent.ends += live.ends;
                 }
             }
-            continue;
-        };
-        let h = held.get(&node.id()).copied().unwrap_or_default();
-        let name = el.name();
-        let words = || {
-            el.attr("class")
-                .into_iter()
-                .chain(el.attr("id"))
-                .flat_map(|v| v.split(|c: char| c == '-' || c == '_' || c.is_whitespace()))
-                .filter(|w| !w.is_empty())
-                .map(str::to_ascii_lowercase)
-        };
-        let named = words().any(|w| CHROME_WORDS.contains(&w.as_str()));
-        let hidden = el.attr("hidden").is_some()
-            || el.attr("aria-hidden") == Some("true")
-            || el.attr("style").is_some_and(hides)
-            || el.classes().any(|c| hidden_classes.contains(c));
-        let small = 2 * h.text < total;
-        let linky = !INLINE.contains(&name)
-            && h.text > 0
-            && h.links as f64 > MAX_LINK_SHARE * h.text as f64;
-        if (named && small) || hidden || (linky && small) {
-            chrome.insert(node.id());
-        }
-        if let Some(the_box) = call_box(node, &held) {
-            chrome.insert(the_box);
         }
     }
     chrome
+}
+
+/// The words of an element's class and id, split at `-`, `_` and spaces, lower-cased.
+fn class_words(el: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
+    el.attr("class")
+        .into_iter()
+        .chain(el.attr("id"))
+        .flat_map(|v| v.split(|c: char| c == '-' || c == '_' || c.is_whitespace()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
 }
 
 /// Whether an inline `style` hides its element.
@@ -187,7 +249,7 @@ fn classes_hidden_by_styles(page: &Html) -> HashSet<String> {
             .children()
             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
             .collect();
-        for rule in css.split('}') {
+        for rule in without_at_rules(&css).split('}') {
             let Some((selectors, body)) = rule.split_once('{') else {
                 continue;
             };
@@ -209,6 +271,43 @@ fn classes_hidden_by_styles(page: &Html) -> HashSet<String> {
         }
     }
     hidden
+}
+
+/// A style sheet without its at-rule blocks (`@media (...) { ... }`, `@supports`): what they
+/// hide, they hide only sometimes.
+fn without_at_rules(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        // The block from the at-rule's first `{` to its matching `}`; one without a block
+        // (`@import ...;`) ends at its semicolon.
+        let open = after.find('{');
+        let semi = after.find(';');
+        if open.is_none() || semi.is_some_and(|s| Some(s) < open) {
+            rest = semi.map_or("", |s| &after[s + 1..]);
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (i, c) in after.char_indices().skip(open.unwrap_or(0)) {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The ad box a label such as "Advertisement" marks: the label's parent element when the label
@@ -243,33 +342,44 @@ fn call_box(node: ego_tree::NodeRef<'_, Node>, held: &HashMap<NodeId, Held>) -> 
     let calls = path
         .split(['/', '-', '_', '.', '?', '=', '&', '#'])
         .any(|w| CALL_WORDS.contains(&w.to_ascii_lowercase().as_str()));
-    let the_box = node.parent().filter(|p| p.value().is_element())?;
+    // A paragraph or list item linking to a registration page is prose, not a box.
+    let the_box = node.parent().filter(|p| {
+        p.value()
+            .as_element()
+            .is_some_and(|e| !matches!(e.name(), "p" | "li" | "td" | "blockquote"))
+    })?;
     let text = held.get(&the_box.id()).map_or(usize::MAX, |h| h.text);
     (calls && text <= MAX_AD_CHARS).then_some(the_box.id())
 }
 
-/// [`Held`] for every element (and the root), in one pass. Text is counted in non-space
-/// characters, so markup whitespace weighs nothing; script and style text is not counted.
+/// [`Held`] for every element (and the root), in one pass.
 fn text_held(page: &Html) -> HashMap<NodeId, Held> {
     let mut held = HashMap::new();
-    // Open elements with what they hold so far, and whether each is a link.
+    // Open elements with what they hold so far, and whether each is a paragraph.
     let mut stack: Vec<(Held, bool)> = vec![(Held::default(), false)];
-    let mut links_open = 0usize;
+    let mut paras_open = 0usize;
     for edge in page.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(el) => {
-                    let link = el.name() == "a";
-                    links_open += usize::from(link);
-                    stack.push((Held::default(), link));
+                    let para = el.name() == "p";
+                    paras_open += usize::from(para);
+                    let article = matches!(el.name(), "article" | "main");
+                    stack.push((
+                        Held {
+                            article,
+                            ..Held::default()
+                        },
+                        para,
+                    ));
                 }
                 Node::Text(_) if in_script(node) => {}
                 Node::Text(text) => {
                     let n = text.chars().filter(|c| !c.is_whitespace()).count();
                     if let Some((top, _)) = stack.last_mut() {
                         top.text += n;
-                        if links_open > 0 {
-                            top.links += n;
+                        if paras_open > 0 {
+                            top.para += n;
                         }
                     }
                 }
@@ -279,12 +389,13 @@ fn text_held(page: &Html) -> HashMap<NodeId, Held> {
                 if !node.value().is_element() {
                     continue;
                 }
-                let (mine, link) = stack.pop().unwrap_or_default();
-                links_open -= usize::from(link);
+                let (mine, para) = stack.pop().unwrap_or_default();
+                paras_open -= usize::from(para);
                 held.insert(node.id(), mine);
                 if let Some((parent, _)) = stack.last_mut() {
                     parent.text += mine.text;
-                    parent.links += mine.links;
+                    parent.para += mine.para;
+                    parent.article |= mine.article;
                 }
             }
         }
@@ -359,6 +470,44 @@ mod tests {
         assert_eq!(
             chrome_texts(&html),
             ["Readers keep us going.\n            Join"]
+        );
+    }
+
+    #[test]
+    fn an_article_among_much_chrome_keeps_its_container_and_its_linked_prose() {
+        let nav = "<a href='/x'>Section name here</a>".repeat(40);
+        let related = "<li><a href='/r'>Another related headline here</a></li>".repeat(30);
+        let html = format!(
+            r#"<nav>{nav}</nav><div class="main-rail">{PROSE}
+            <p>The <a href="/imf">International Monetary Fund</a> and the <a href="/wb">World Bank</a> agreed.</p>
+            <p>Voters have until Monday to <a href="https://www.gov.uk/register-to-vote">register</a>, the commission said.</p>
+            <ul class="x">{related}</ul></div><div>{nav}</div>"#
+        );
+        let texts = chrome_texts(&html);
+        assert!(
+            texts.iter().all(|t| !t.contains("Kazakhstan")
+                && !t.contains("World Bank")
+                && !t.contains("Voters")),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Another related headline")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn a_utility_class_and_a_media_query_do_not_hide_text() {
+        let html = format!(
+            r#"<style>@media (max-width: 600px) {{ .wide {{ display: none }} }} .gone {{ display: none }}</style>
+            <div class="hidden md:block">{PROSE}</div><p class="wide">Wide.</p><p class="gone">Gone.</p>"#
+        );
+        assert_eq!(chrome_texts(&html), ["Gone."]);
+        assert_eq!(
+            without_at_rules("@import url(x.css); .a{b:c} @media x {.d{e:f}} .g{h:i}"),
+            " .a{b:c}  .g{h:i}"
         );
     }
 

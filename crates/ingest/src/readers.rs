@@ -251,14 +251,19 @@ impl DocumentReader {
     /// its first bytes are gzip's magic number (no JSON text starts with them).
     fn open(&self, file: &InputFile) -> std::io::Result<Box<dyn BufRead + Send>> {
         if file.is_stdin() {
-            let mut stdin = BufReader::with_capacity(1 << 16, std::io::stdin());
-            return Ok(if stdin.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+            // The first two bytes, however the pipe delivers them, then the rest.
+            let mut stdin = std::io::stdin();
+            let mut magic = Vec::with_capacity(2);
+            (&mut stdin).take(2).read_to_end(&mut magic)?;
+            let gzipped = magic == [0x1f, 0x8b];
+            let whole = std::io::Cursor::new(magic).chain(stdin);
+            return Ok(if gzipped {
                 Box::new(BufReader::with_capacity(
                     1 << 16,
-                    MultiGzDecoder::new(stdin),
+                    MultiGzDecoder::new(whole),
                 ))
             } else {
-                Box::new(stdin)
+                Box::new(BufReader::with_capacity(1 << 16, whole))
             });
         }
         let raw: Box<dyn Read + Send> = Box::new(Counted {

@@ -31,6 +31,10 @@ pub struct NerConfig {
     /// inference: the int8 weights are a snapshot of the loaded ones, which training would not
     /// update. The model id gets `+int8`.
     pub int8: bool,
+    /// Give tokens dependency trees in [`NerModel::analyze`] when the model has a parser head.
+    /// Off by default: the head adds about a third to the encoder's time, and only claims read
+    /// from trees use them.
+    pub parse: bool,
 }
 
 impl Default for NerConfig {
@@ -39,6 +43,7 @@ impl Default for NerConfig {
             batch_size: 32,
             max_tokens: 256,
             int8: false,
+            parse: false,
         }
     }
 }
@@ -412,7 +417,7 @@ impl NerModel {
                 }),
             });
         }
-        if let Some(parser) = &self.parser {
+        if let Some(parser) = self.parser.as_ref().filter(|_| self.config.parse) {
             parse_tokens(parser, &mut analyses, &firsts_of, &parser_states);
         }
         Ok(analyses)
@@ -446,7 +451,7 @@ impl NerModel {
                     states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
                 }
             }
-            if let Some(head) = &self.parser {
+            if let Some(head) = self.parser.as_ref().filter(|_| self.config.parse) {
                 // The parser reads the first window of each sentence, from this pass.
                 let picked = head.features(&layers)?;
                 for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {

@@ -154,7 +154,7 @@ impl ParserHead {
     }
 
     /// Arc scores and label states of a batch of word features `[batch, words, input]`
-    /// (padding anywhere after a sentence's words; mask it with [`ParserHead::arc_loss`]).
+    /// (padding anywhere after a sentence's words; masked by [`ParserHead::loss`] and [`ParserHead::parse`]).
     pub fn states(&self, features: &Tensor, train: bool) -> ParserStates {
         let (batch, _, _) = features.size3().unwrap_or((1, 0, 0));
         let words = self

@@ -604,9 +604,10 @@ fn a_model_without_a_relation_head_keeps_no_states() {
     assert!(analyses.iter().all(|a| a.pieces.is_none()));
 }
 
-/// With syntax and parser heads beside the weights, one `analyze` pass gives every token of a
-/// sentence that fits the window a head and a relation, and the heads form one rooted tree; a
-/// sentence longer than the window keeps its tags and gets no tree.
+/// With syntax and parser heads beside the weights and parsing asked for, one `analyze` pass
+/// gives every token of a sentence that fits the window a head and a relation, and the heads
+/// form one rooted tree; a sentence longer than the window keeps its tags and gets no tree.
+/// Without `parse`, no token gets a tree.
 #[test]
 fn a_parser_head_gives_the_tokens_of_a_sentence_one_tree() {
     use claimex_model::{ParserConfig, ParserHead, SyntaxConfig, SyntaxHead};
@@ -634,14 +635,25 @@ fn a_parser_head_gives_the_tokens_of_a_sentence_one_tree() {
     })
     .unwrap();
     parser.save(dir.path()).unwrap();
-    let model = load(dir.path(), 4, 16);
+    let config = NerConfig {
+        batch_size: 4,
+        max_tokens: 16,
+        parse: true,
+        ..NerConfig::default()
+    };
+    let unparsed = load(dir.path(), 4, 16);
+    let text = "ab cd ef gh.\nab cd ef gh ab cd ef gh ab cd ef gh ab cd ef gh ab cd.";
+    assert!(unparsed.analyze(&sentences(text)).unwrap()[0]
+        .tokens
+        .iter()
+        .all(|t| t.head.is_none()));
+    let model = NerModel::load(dir.path(), config).unwrap();
     assert!(model
         .info()
         .parser_id
         .as_deref()
         .unwrap()
         .starts_with("parser@"));
-    let text = "ab cd ef gh.\nab cd ef gh ab cd ef gh ab cd ef gh ab cd ef gh ab cd.";
     let analyses = model.analyze(&sentences(text)).unwrap();
     let tokens = &analyses[0].tokens;
     assert_eq!(tokens.len(), 5);

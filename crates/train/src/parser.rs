@@ -182,9 +182,17 @@ pub fn train_parser(
         "computing encoder features of {} training sentences (layers {layers:?})",
         train.len()
     ));
-    let (table, _) = table(model, &head, train)?;
+    let (table, _) = self::table(model, &head, train)?;
     let n = table.features.len();
+    if n == 0 {
+        return Err(Error::Training(format!(
+            "none of the {} training sentences fits the encoder's window",
+            train.len()
+        )));
+    }
     progress(&format!("{n} training sentences read whole by the encoder"));
+    // The dev features are computed once too: the encoder is frozen.
+    let dev_table = self::table(model, &head, dev)?;
     let mut opt = tch::nn::Adam {
         beta2: 0.9,
         ..Default::default()
@@ -216,7 +224,7 @@ pub fn train_parser(
             opt.backward_step_clip_norm(&loss, 5.0);
             loss_sum += loss.double_value(&[]);
         }
-        let report = evaluate_parser(model, &head, dev)?;
+        let report = score(&head, &dev_table, dev);
         progress(&format!(
             "epoch {}/{}: mean loss {:.4}; dev UAS {:.4} LAS {:.4}",
             epoch + 1,
@@ -253,21 +261,29 @@ pub fn evaluate_parser(
     head: &ParserHead,
     data: &[TreeSentence],
 ) -> Result<ParserReport> {
-    let (table, read) = table(model, head, data)?;
+    Ok(score(head, &table(model, head, data)?, data))
+}
+
+/// Scores `head` on `data` given its features (the table and which sentences it holds).
+fn score(
+    head: &ParserHead,
+    (table, read): &(Table, Vec<bool>),
+    data: &[TreeSentence],
+) -> ParserReport {
     let labels = &head.config().labels;
     let universal = |l: &str| l.split(':').next().unwrap_or(l).to_string();
     let mut order: Vec<usize> = (0..table.features.len()).collect();
     order.sort_by_key(|&i| table.heads[i].len());
     let mut parses: Vec<Option<Parse>> = (0..table.features.len()).map(|_| None).collect();
     for picked in order.chunks(64) {
-        let (features, lengths, _, _) = batch(&table, picked);
+        let (features, lengths, _, _) = batch(table, picked);
         for (&i, parse) in picked.iter().zip(head.parse(&features, &lengths)) {
             parses[i] = Some(parse);
         }
     }
     let (mut words, mut unread, mut uas, mut las, mut las_full) = (0, 0, 0, 0, 0);
     let mut parsed = parses.into_iter().flatten();
-    for (sentence, was_read) in data.iter().zip(read) {
+    for (sentence, &was_read) in data.iter().zip(read) {
         words += sentence.words.len();
         if !was_read {
             unread += sentence.words.len();
@@ -293,12 +309,12 @@ pub fn evaluate_parser(
             k as f64 / words as f64
         }
     };
-    Ok(ParserReport {
+    ParserReport {
         sentences: data.len(),
         words,
         unread_words: unread,
         uas: share(uas),
         las: share(las),
         las_full: share(las_full),
-    })
+    }
 }
