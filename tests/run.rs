@@ -936,24 +936,11 @@ fn shards_in_one_folder_write_their_own_ledgers() {
 #[test]
 fn document_metadata_reaches_the_claims_and_the_documents_table() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    write_sourced_inputs(&input);
-    let db = dir.path().join("claims.db");
-    let jsonl = dir.path().join("claims.jsonl");
-    let model = workspace_root().join("models/default");
-    run_ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--out",
-        db.to_str().unwrap(),
-        "--out",
-        jsonl.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-    ]);
+    let (db, jsonl) = (
+        dir.path().join("claims.db"),
+        dir.path().join("claims.jsonl"),
+    );
+    run_sourced(dir.path(), &[&db, &jsonl]);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let per_day = claims_per_source_per_day(&conn);
     // The same counts from the ledger and the inputs: each document's day in UTC.
@@ -1115,6 +1102,21 @@ fn write_sourced_inputs(input: &Path) {
     .unwrap();
 }
 
+/// `claimex run` with models/default over [`write_sourced_inputs`] (written into `dir/in`),
+/// into `outs`.
+fn run_sourced(dir: &Path, outs: &[&Path]) {
+    let input = dir.join("in");
+    std::fs::create_dir(&input).unwrap();
+    write_sourced_inputs(&input);
+    let model = workspace_root().join("models/default");
+    let mut args = vec!["run", input.to_str().unwrap()];
+    for out in outs {
+        args.extend(["--out", out.to_str().unwrap()]);
+    }
+    args.extend(["--model", model.to_str().unwrap(), "--threads", "1"]);
+    run_ok(&args);
+}
+
 /// Claims per source per day: the analyst's query over the SQLite claims table.
 fn claims_per_source_per_day(
     conn: &rusqlite::Connection,
@@ -1144,24 +1146,11 @@ fn duckdb_counts_claims_per_source_per_day_over_the_parquet_output() {
         .filter(|p| Path::new(p).is_file())
         .expect("needs DuckDB's command-line tool: CLAIMEX_DUCKDB does not name it (make test installs it)");
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    write_sourced_inputs(&input);
-    let db = dir.path().join("claims.db");
-    let parquet = dir.path().join("claims.parquet");
-    let model = workspace_root().join("models/default");
-    run_ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--out",
-        db.to_str().unwrap(),
-        "--out",
-        parquet.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-    ]);
+    let (db, parquet) = (
+        dir.path().join("claims.db"),
+        dir.path().join("claims.parquet"),
+    );
+    run_sourced(dir.path(), &[&db, &parquet]);
     let query = format!(
         "SELECT doc_source AS source, substr(CAST(doc_published_at AS VARCHAR), 1, 10) AS day,
          count(*) AS claims FROM '{}' GROUP BY source, day ORDER BY source, day",

@@ -63,12 +63,22 @@ fn pages() -> Vec<RawDocument> {
 
 fn html(c: &mut Criterion) {
     let docs = pages();
-    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let mut group = c.benchmark_group("ingest");
+    one_thread(&mut group, "html_pages_1_thread", &docs);
+    group.finish();
+}
+
+/// Benchmarks preparing `docs` one after the other, as `name`, in MB of raw text per second.
+fn one_thread(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    docs: &[RawDocument],
+) {
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     group
         .sample_size(10)
         .throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("html_pages_1_thread", |b| {
+    group.bench_function(name, |b| {
         b.iter(|| {
             docs.iter()
                 .cloned()
@@ -77,25 +87,12 @@ fn html(c: &mut Criterion) {
                 .count()
         })
     });
-    group.finish();
 }
 
 fn ingest(c: &mut Criterion) {
     let docs = corpus();
-    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let mut group = c.benchmark_group("ingest");
-    group
-        .sample_size(10)
-        .throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("prepare_1_thread", |b| {
-        b.iter(|| {
-            docs.iter()
-                .cloned()
-                .map(prepare)
-                .filter(Result::is_ok)
-                .count()
-        })
-    });
+    one_thread(&mut group, "prepare_1_thread", &docs);
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(all)
