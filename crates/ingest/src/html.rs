@@ -85,8 +85,8 @@ pub struct HtmlText {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extractor {
     /// Readability's scoring (`dom_smoothie`, a port of Mozilla's Readability) picked the
-    /// article's container and removed the ads, share bars and link lists inside it; the text
-    /// is then read from that container by the rules.
+    /// article's container from the page with its chrome already taken out; the text is then
+    /// read from that container by the rules.
     Readability,
     /// The whole page, read by the rules alone: pages Readability does not judge to be an
     /// article (too little text in paragraphs), or where it finds nothing.
@@ -97,9 +97,10 @@ pub enum Extractor {
 /// times and copies it per attempt) and are read by the rules alone.
 pub const MAX_READABILITY_ELEMENTS: usize = 100_000;
 
-/// Text of an HTML page. When Readability judges the page to be an article, its container is
-/// found by Readability's scoring, which also strips the ads, cookie notices, share bars and
-/// link lists inside it ([`Extractor::Readability`]); otherwise the whole page is read
+/// Text of an HTML page. Page chrome ([`crate::chrome`]: ads, cookie notices, share bars,
+/// bylines, link lists, hidden elements) and the page's `<h1>` are taken out first; when
+/// Readability then judges the page to be an article, its container is found by Readability's
+/// scoring ([`Extractor::Readability`]); otherwise the whole page is read, chrome still left out
 /// ([`Extractor::Rules`]). Either way the text is then read by the same rules, through html5ever
 /// (`scraper`): scripts, styles, navigation, headers, footers, asides and forms dropped; block
 /// elements become line breaks; runs of spaces inside a block folded. Also returns the page's
