@@ -705,9 +705,7 @@ fn csv_cells_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
     }
 
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let stored: i64 = conn
-        .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
-        .unwrap();
+    let stored = crate::util::count(&conn, "SELECT count(*) FROM claims");
     assert!(
         stored > 0,
         "the tiny test model finds claims in the sample corpus (tests/run.rs relies on it too); \

@@ -3,7 +3,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{model_dir, read_jsonl, run_ok, slice_chars, workspace_root};
+use crate::util::{count, model_dir, read_jsonl, run_ok, slice_chars, workspace_root};
 
 /// The sample corpus plus a folder of broken input: a JSONL file with a malformed line and a line
 /// without text, a file with invalid UTF-8, an empty file, and a duplicate of a corpus article.
@@ -187,17 +187,12 @@ fn sqlite_holds_the_same_claims_and_a_rerun_adds_none() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(db_ids, ids(&first));
-    let documents: i64 = conn
-        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
-        .unwrap();
+    let documents = count(&conn, "SELECT count(*) FROM documents");
     assert_eq!(documents as usize, ledger.len());
-    let runs: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let runs = count(
+        &conn,
+        "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL",
+    );
     assert_eq!(runs, 2);
 }
 
@@ -499,13 +494,10 @@ fn a_document_the_model_fails_on_is_skipped_with_the_reason_and_the_run_goes_on(
     assert_eq!((status[2].0, status[2].1), ("c", "processed"));
     // The database holds the skipped document in its ledger and no mentions of it.
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let skipped: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM documents WHERE doc_id = 'b' AND status = 'skipped'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let skipped = count(
+        &conn,
+        "SELECT count(*) FROM documents WHERE doc_id = 'b' AND status = 'skipped'",
+    );
     assert_eq!(skipped, 1);
     let mentions: Vec<String> = conn
         .prepare("SELECT DISTINCT doc_id FROM entities ORDER BY doc_id")
@@ -658,13 +650,10 @@ fn a_database_that_refuses_a_write_fails_the_run_and_loses_nothing_silently() {
         .collect();
     // Chunks of two: documents n0..n5 were committed before the chunk holding the victim.
     assert_eq!(listed.len(), 6, "{partial}");
-    let last_run_docs: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM documents WHERE run_id = (SELECT max(run_id) FROM runs)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let last_run_docs = count(
+        &conn,
+        "SELECT count(*) FROM documents WHERE run_id = (SELECT max(run_id) FROM runs)",
+    );
     assert_eq!(last_run_docs, 6);
 }
 
@@ -707,12 +696,8 @@ fn documents_are_known_by_source_line_and_content_not_by_spelling_or_id() {
         read_jsonl(&dir.path().join("ledger.jsonl"))
     };
     let db = dir.path().join("claims.db");
-    let count = |sql: &str| -> i64 {
-        rusqlite::Connection::open(&db)
-            .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
-    };
+    // A new connection each time: runs write the database in between.
+    let stored = |sql: &str| count(&rusqlite::Connection::open(&db).unwrap(), sql);
     let status = |ledger: &[Value], id: &str| -> Vec<String> {
         ledger
             .iter()
@@ -733,12 +718,12 @@ fn documents_are_known_by_source_line_and_content_not_by_spelling_or_id() {
         .collect();
     assert_eq!(noted.len(), 1, "{first:?}");
     assert_eq!(noted[0]["source"]["line"], 3);
-    let stored = count("SELECT count(*) FROM claims");
+    let claims = stored("SELECT count(*) FROM claims");
     let ledger_claims: i64 = first.iter().map(|r| r["claims"].as_i64().unwrap()).sum();
     let ledger_entities: i64 = first.iter().map(|r| r["entities"].as_i64().unwrap()).sum();
-    assert!(stored > 0);
-    assert_eq!(stored, ledger_claims);
-    assert_eq!(count("SELECT count(*) FROM entities"), ledger_entities);
+    assert!(claims > 0);
+    assert_eq!(claims, ledger_claims);
+    assert_eq!(stored("SELECT count(*) FROM entities"), ledger_entities);
     let exported = dir.path().join("exported.jsonl");
     run_ok(&[
         "export",
@@ -747,12 +732,12 @@ fn documents_are_known_by_source_line_and_content_not_by_spelling_or_id() {
         "--to",
         exported.to_str().unwrap(),
     ]);
-    assert_eq!(read_jsonl(&exported).len() as i64, stored);
+    assert_eq!(read_jsonl(&exported).len() as i64, claims);
 
     let second = run("./small/", &["--resume"]);
     assert_eq!(status(&second, "n0"), ["resumed"]);
     assert_eq!(status(&second, "dup"), ["resumed", "resumed"]);
-    assert_eq!(count("SELECT count(*) FROM documents"), 3);
+    assert_eq!(stored("SELECT count(*) FROM documents"), 3);
 
     let inserted = r#"{"id":"new","text":"Omega Corp. sued Sigma Ltd. in Berlin on Tuesday."}"#;
     std::fs::write(&file, format!("{inserted}\n{}\n", lines.join("\n"))).unwrap();

@@ -146,3 +146,9 @@ pub fn shared_file(relative: &str) -> PathBuf {
     );
     path
 }
+
+/// The one number a query such as `SELECT count(*) FROM claims` returns.
+pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}

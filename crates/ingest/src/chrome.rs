@@ -162,9 +162,10 @@ pub(crate) fn chrome_nodes(page: &Html) -> HashSet<NodeId> {
                 Node::Text(text) => {
                     boxes.extend(ad_box(node, text, &held));
                     if let Some((top, _)) = stack.last_mut() {
-                        top.text += text.chars().filter(|c| !c.is_whitespace()).count();
+                        let n = text.chars().filter(|c| !c.is_whitespace()).count();
+                        top.text += n;
                         if links_open > 0 {
-                            top.links += text.chars().filter(|c| !c.is_whitespace()).count();
+                            top.links += n;
                         } else {
                             top.ends += text.matches(['.', '!', '?']).count();
                         }

@@ -51,13 +51,10 @@ impl From<RelationSentence> for TrainExample {
 
 /// The entity types that occur in `data`, sorted, each once.
 pub fn entity_types(data: &[RelationSentence]) -> Vec<String> {
-    let mut types: Vec<String> = data
-        .iter()
-        .flat_map(|s| s.entities.iter().map(|e| e.label.clone()))
-        .collect();
-    types.sort();
-    types.dedup();
-    types
+    crate::label_set(
+        data.iter()
+            .flat_map(|s| s.entities.iter().map(|e| e.label.clone())),
+    )
 }
 
 #[derive(Deserialize)]

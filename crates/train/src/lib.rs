@@ -52,3 +52,12 @@ pub use relations::{
     tune_threshold, RelationReport, RelationTrainConfig, TypedRelation,
 };
 pub use syntax::{evaluate_syntax, train_syntax, SyntaxReport, SyntaxTrainConfig};
+
+/// Each label once, sorted: the label set of a head or a dataset, from the labels that occur.
+pub(crate) fn label_set(labels: impl IntoIterator<Item = String>) -> Vec<String> {
+    labels
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}

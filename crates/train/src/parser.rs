@@ -157,9 +157,7 @@ pub fn train_parser(
             "the training treebank has no sentences".into(),
         ));
     }
-    let mut labels: Vec<String> = train.iter().flat_map(|s| s.relations.clone()).collect();
-    labels.sort();
-    labels.dedup();
+    let labels = crate::label_set(train.iter().flat_map(|s| s.relations.clone()));
     let layers = if config.layers.is_empty() {
         (0..crate::syntax::layer_count(model)?).collect()
     } else {

@@ -83,12 +83,11 @@ pub fn train_relations(
     mut progress: impl FnMut(&str),
 ) -> Result<RelationHead> {
     let entity_types = crate::conll04::entity_types(train);
-    let mut relations: Vec<String> = train
-        .iter()
-        .flat_map(|s| s.relations.iter().map(|r| r.label.clone()))
-        .collect();
-    relations.sort();
-    relations.dedup();
+    let relations = crate::label_set(
+        train
+            .iter()
+            .flat_map(|s| s.relations.iter().map(|r| r.label.clone())),
+    );
     if relations.is_empty() {
         return Err(Error::Training("the training data has no relations".into()));
     }

@@ -81,12 +81,8 @@ pub fn train_syntax(
             "the training data has no part-of-speech and chunk columns (expected four columns: TOKEN POS CHUNK NER, as in CoNLL-2003)".into(),
         ));
     }
-    let mut pos_labels: Vec<String> = tagged.iter().flat_map(|s| s.pos.clone()).collect();
-    pos_labels.sort();
-    pos_labels.dedup();
-    let mut chunk_labels: Vec<String> = tagged.iter().flat_map(|s| s.chunks.clone()).collect();
-    chunk_labels.sort();
-    chunk_labels.dedup();
+    let pos_labels = crate::label_set(tagged.iter().flat_map(|s| s.pos.clone()));
+    let chunk_labels = crate::label_set(tagged.iter().flat_map(|s| s.chunks.clone()));
 
     let layers = if config.layers.is_empty() {
         default_layers(model)?
