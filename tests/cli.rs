@@ -618,6 +618,95 @@ fn train_parser_learns_a_tiny_treebank_and_eval_parser_scores_it() {
     // Three sentences seen sixty times: the head has learnt them (a random head scores about 0.3).
     assert!(report["uas"].as_f64().unwrap() >= 0.9, "{report}");
     assert!(report["las"].as_f64().unwrap() <= report["uas"].as_f64().unwrap());
+
+    // Fine-tuning the encoder for parsing and NER together writes a new model with the head;
+    // the checkpoints go when the run is done.
+    let ner = crate::util::workspace_root().join("crates/train/tests/fixtures/tiny.conll");
+    let ner = ner.to_str().unwrap();
+    let out_dir = dir.path().join("joint");
+    let o = out_dir.to_str().unwrap();
+    let finetune = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "parser",
+            "--model",
+            m,
+            "--train",
+            b,
+            "--dev",
+            b,
+            "--finetune-encoder",
+            "--ner-train",
+            ner,
+            "--ner-dev",
+            ner,
+            "--out",
+            o,
+            "--threads",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = finetune(&["--epochs", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(log.contains("epoch 2/2: dev LAS"), "{log}");
+    assert!(log.contains("dev NER F1"), "{log}");
+    assert!(
+        out_dir.join("parser.safetensors").exists() && out_dir.join("model.safetensors").exists()
+    );
+    assert!(!dir.path().join("joint.checkpoints").exists());
+    let out = run_ok(&["eval", "parser", "--model", o, "--data", b, "--json"]);
+    let tuned: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tuned["words"], 12);
+    // A leftover checkpoint is not silently overwritten or continued.
+    std::fs::create_dir_all(dir.path().join("joint.checkpoints/epoch-0001")).unwrap();
+    std::fs::write(
+        dir.path().join("joint.checkpoints/epoch-0001/state.json"),
+        "{}",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("epoch-0001", dir.path().join("joint.checkpoints/last")).unwrap();
+    let out = finetune(&["--epochs", "2"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("add --resume"), "{}", stderr(&out));
+    let out = finetune(&["--epochs", "2", "--resume"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("state.json"), "{}", stderr(&out));
+    // The head to start from must be there.
+    let bare = dir.path().join("bare");
+    run_ok(&[
+        "models",
+        "init-random",
+        "--out",
+        bare.to_str().unwrap(),
+        "--seed",
+        "5",
+    ]);
+    let out = run(&[
+        "train",
+        "parser",
+        "--model",
+        bare.to_str().unwrap(),
+        "--train",
+        b,
+        "--dev",
+        b,
+        "--finetune-encoder",
+        "--ner-train",
+        ner,
+        "--ner-dev",
+        ner,
+        "--out",
+        o,
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no parser head to start from"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The real-news claims set (Reuters text rebuilt from ../shared) is scored through the

@@ -377,6 +377,7 @@ impl ClaimSettings<'_> {
             document: Some(doc),
             sentences,
             entities: mentions,
+            tokens,
             claims,
             open,
         };

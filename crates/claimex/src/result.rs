@@ -1,5 +1,5 @@
 use claimex_claims::OpenExtraction;
-use claimex_core::{Claim, Document, DocumentRecord, EntitySpan, Sentence};
+use claimex_core::{Claim, Document, DocumentRecord, EntitySpan, Sentence, TaggedToken};
 use claimex_export::DocumentOutput;
 
 /// Everything the pipeline found in one input document, and its ledger record.
@@ -15,6 +15,9 @@ pub struct DocumentResult {
     pub sentences: Vec<Sentence>,
     /// Its entity mentions, linked within the document.
     pub entities: Vec<EntitySpan>,
+    /// Each sentence's tagged tokens: part of speech and chunk, and each token's head and
+    /// dependency relation when claims are read from trees ([`crate::ClaimMethod::Tree`]).
+    pub tokens: Vec<Vec<TaggedToken>>,
     /// Its claims ([`crate::ClaimStyle::Claims`]).
     pub claims: Vec<Claim>,
     /// Its Open IE extractions, sentence by sentence ([`crate::ClaimStyle::OpenIe`]).
@@ -28,6 +31,7 @@ impl DocumentResult {
             document: None,
             sentences: vec![],
             entities: vec![],
+            tokens: vec![],
             claims: vec![],
             open: vec![],
         }

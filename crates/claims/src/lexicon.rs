@@ -110,6 +110,108 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("upheld", "uphold"),
     ("fought", "fight"),
     ("caught", "catch"),
+    ("came", "come"),
+    ("come", "come"),
+    ("overcame", "overcome"),
+    ("shot", "shoot"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("hung", "hang"),
+    ("arose", "arise"),
+    ("arisen", "arise"),
+    ("bore", "bear"),
+    ("borne", "bear"),
+    ("bent", "bend"),
+    ("bound", "bind"),
+    ("blew", "blow"),
+    ("blown", "blow"),
+    ("bred", "breed"),
+    ("burnt", "burn"),
+    ("cast", "cast"),
+    ("clung", "cling"),
+    ("cost", "cost"),
+    ("crept", "creep"),
+    ("dealt", "deal"),
+    ("dug", "dig"),
+    ("done", "do"),
+    ("drank", "drink"),
+    ("drunk", "drink"),
+    ("fed", "feed"),
+    ("fled", "flee"),
+    ("flung", "fling"),
+    ("forbade", "forbid"),
+    ("forbidden", "forbid"),
+    ("forgot", "forget"),
+    ("forgotten", "forget"),
+    ("hid", "hide"),
+    ("hidden", "hide"),
+    ("hurt", "hurt"),
+    ("laid", "lay"),
+    ("lain", "lie"),
+    ("let", "let"),
+    ("lit", "light"),
+    ("mistook", "mistake"),
+    ("mistaken", "mistake"),
+    ("overran", "overrun"),
+    ("overthrew", "overthrow"),
+    ("overthrown", "overthrow"),
+    ("rode", "ride"),
+    ("ridden", "ride"),
+    ("rang", "ring"),
+    ("rung", "ring"),
+    ("sang", "sing"),
+    ("sung", "sing"),
+    ("sank", "sink"),
+    ("sunk", "sink"),
+    ("sat", "sit"),
+    ("shook", "shake"),
+    ("shaken", "shake"),
+    ("shone", "shine"),
+    ("shown", "show"),
+    ("shrank", "shrink"),
+    ("slept", "sleep"),
+    ("slid", "slide"),
+    ("sped", "speed"),
+    ("spun", "spin"),
+    ("split", "split"),
+    ("spread", "spread"),
+    ("sprang", "spring"),
+    ("sprung", "spring"),
+    ("stole", "steal"),
+    ("stolen", "steal"),
+    ("stuck", "stick"),
+    ("stung", "sting"),
+    ("strove", "strive"),
+    ("swept", "sweep"),
+    ("swam", "swim"),
+    ("swung", "swing"),
+    ("taught", "teach"),
+    ("tore", "tear"),
+    ("torn", "tear"),
+    ("threw", "throw"),
+    ("thrown", "throw"),
+    ("thrust", "thrust"),
+    ("undertook", "undertake"),
+    ("undertaken", "undertake"),
+    ("underwent", "undergo"),
+    ("undergone", "undergo"),
+    ("upset", "upset"),
+    ("woke", "wake"),
+    ("woken", "wake"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("wept", "weep"),
+    ("bled", "bleed"),
+    ("forecast", "forecast"),
+    ("outdid", "outdo"),
+    ("leapt", "leap"),
+    ("dreamt", "dream"),
+    ("spat", "spit"),
+    ("stank", "stink"),
+    ("strode", "stride"),
+    ("trod", "tread"),
+    ("wove", "weave"),
+    ("woven", "weave"),
 ];
 
 /// Base forms of verbs that news sentences use to relate two named things.
@@ -503,6 +605,77 @@ pub fn may_be_participle(word: &str) -> bool {
     }
 }
 
+/// Vowel groups in `word` ("u" after "q" or "g" is no vowel; "y" after a consonant is one):
+/// one for "rate", "score"; more for "retire", "visit".
+fn syllables(word: &str) -> usize {
+    let chars: Vec<char> = word.chars().collect();
+    let vowel = |i: usize| {
+        let c = chars[i];
+        match c {
+            'a' | 'e' | 'i' | 'o' => true,
+            'u' => i == 0 || !matches!(chars[i - 1], 'q' | 'g'),
+            'y' => i > 0 && !matches!(chars[i - 1], 'a' | 'e' | 'i' | 'o' | 'u'),
+            _ => false,
+        }
+    };
+    (0..chars.len())
+        .filter(|&i| vowel(i) && (i == 0 || !vowel(i - 1)))
+        .count()
+}
+
+/// The base form of a verb whose "-ed"/"-ing" ending has been taken off (`stem`) and that the
+/// lexicon does not know, by English spelling: the silent "e" is put back where the stem's
+/// ending needs one ("introduc" -> "introduce", "retir" -> "retire", "massacr" -> "massacre",
+/// "emerg" -> "emerge", "handl" -> "handle"), not where it does not ("visit", "open", "repeat",
+/// "belong"); a doubled "l" after one vowel in a longer word is undone ("expell" -> "expel").
+pub(crate) fn restore_e(stem: &str) -> String {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n < 2 {
+        return stem.to_string();
+    }
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let (last, before) = (chars[n - 1], chars[n - 2]);
+    let third = if n >= 3 { Some(chars[n - 3]) } else { None };
+    let one_syllable = syllables(stem) == 1;
+    // A single vowel before the final consonant (not a pair such as "ea" in "repeat").
+    let single_vowel = is_vowel(before) && third.is_some_and(|c| !is_vowel(c));
+    if last == 'l' && before == 'l' && !one_syllable && matches!(third, Some('e' | 'o')) {
+        return stem[..stem.len() - 1].to_string();
+    }
+    let e = match last {
+        'e' | 'v' | 'c' | 'u' | 'z' => last != 'e' || n >= 3,
+        's' => before != 's' && !matches!(stem, "focus" | "bias" | "canvas" | "gas"),
+        'g' => matches!(before, 'r' | 'd' | 'l') || (single_vowel && before != 'n'),
+        'l' => {
+            !is_vowel(before) && before != 'l' && before != 'w' && before != 'r' && before != 'n'
+                || (single_vowel && matches!(before, 'i' | 'u'))
+                || (single_vowel && before == 'a' && one_syllable)
+        }
+        'r' => {
+            !is_vowel(before)
+                || (single_vowel && matches!(before, 'i' | 'u' | 'a'))
+                || (single_vowel && before == 'o' && one_syllable)
+        }
+        't' => {
+            single_vowel && (matches!(before, 'a' | 'u' | 'o') || one_syllable)
+                || stem.ends_with("plet")
+                || stem.ends_with("mpet")
+                || stem.ends_with("elet")
+        }
+        'd' | 'k' => single_vowel,
+        'n' => single_vowel && (before == 'i' || one_syllable) || stem.ends_with("ven"),
+        'm' => single_vowel && (before == 'u' || one_syllable),
+        'p' | 'b' => single_vowel && one_syllable,
+        _ => false,
+    };
+    if e {
+        format!("{stem}e")
+    } else {
+        stem.to_string()
+    }
+}
+
 /// The lemma of a word a tagger called a verb: [`lemma_of_verb`] when the lexicon knows it, else
 /// the regular endings removed ("marched" gives "march", "hiring" gives "hir" is avoided by
 /// keeping a doubled or final consonant as it is).
@@ -523,11 +696,15 @@ pub fn lemma_of_tagged_verb(word: &str) -> String {
     if let Some(stem) = w.strip_suffix("ied").or_else(|| w.strip_suffix("ies")) {
         return format!("{stem}y");
     }
-    if let Some(stem) = w.strip_suffix("ed").filter(|s| s.len() >= 3) {
-        return undouble(stem);
-    }
-    if let Some(stem) = w.strip_suffix("ing").filter(|s| s.len() >= 3) {
-        return undouble(stem);
+    for suffix in ["ed", "ing"] {
+        if let Some(stem) = w.strip_suffix(suffix).filter(|s| s.len() >= 3) {
+            let undoubled = undouble(stem);
+            return if undoubled.len() < stem.len() {
+                undoubled
+            } else {
+                restore_e(stem)
+            };
+        }
     }
     for ending in ["ches", "shes", "sses", "xes", "zes"] {
         if w.ends_with(ending) {
@@ -577,6 +754,61 @@ mod tests {
             assert_eq!(lemma_of_verb(form).as_deref(), Some(lemma), "{form}");
         }
         for (form, lemma) in [("marched", "march"), ("vetted", "vet"), ("pushes", "push")] {
+            assert_eq!(lemma_of_tagged_verb(form), lemma, "{form}");
+        }
+    }
+
+    #[test]
+    fn unknown_verbs_get_their_silent_e_back_where_spelling_needs_it() {
+        for (form, lemma) in [
+            ("massacred", "massacre"),
+            ("expelled", "expel"),
+            ("emerging", "emerge"),
+            ("retiring", "retire"),
+            ("contravened", "contravene"),
+            ("introduced", "introduce"),
+            ("handled", "handle"),
+            ("argued", "argue"),
+            ("resolved", "resolve"),
+            ("realized", "realize"),
+            ("released", "release"),
+            ("disposed", "dispose"),
+            ("collapsed", "collapse"),
+            ("negotiated", "negotiate"),
+            ("contributed", "contribute"),
+            ("concluded", "conclude"),
+            ("provided", "provide"),
+            ("combined", "combine"),
+            ("assumed", "assume"),
+            ("provoked", "provoke"),
+            ("engaged", "engage"),
+            ("compared", "compare"),
+            ("scored", "score"),
+            ("voted", "vote"),
+            ("completed", "complete"),
+            ("ruled", "rule"),
+            ("compiled", "compile"),
+            ("hoped", "hope"),
+            ("agreed", "agree"),
+            ("cancelled", "cancel"),
+            ("focused", "focus"),
+            ("visited", "visit"),
+            ("opened", "open"),
+            ("happened", "happen"),
+            ("repeated", "repeat"),
+            ("belonged", "belong"),
+            ("entered", "enter"),
+            ("limited", "limit"),
+            ("developed", "develop"),
+            ("installed", "install"),
+            ("filled", "fill"),
+            ("attacked", "attack"),
+            ("looked", "look"),
+            ("weakened", "weaken"),
+            ("ordered", "order"),
+            ("played", "play"),
+            ("echoed", "echo"),
+        ] {
             assert_eq!(lemma_of_tagged_verb(form), lemma, "{form}");
         }
     }

@@ -137,7 +137,7 @@ pub fn tree_claims_of_sentence(
     let tree = Tree::new(input.tokens);
     let n = input.tokens.len();
     let chars: Vec<char> = input.sentence.text.chars().collect();
-    let arg = |first: usize, last: usize| argument(input, first, last);
+    let arg = |first: usize, last: usize, head: usize| argument(input, first, last, head);
     let mut claims = Vec::new();
     for anchor in 0..n {
         let copular = tree.child(anchor, &["cop"]).is_some();
@@ -146,7 +146,10 @@ pub fn tree_claims_of_sentence(
         }
         // An open complement is part of its governor's claim; a reporting verb with a clause
         // complement is its clause's attribution, not a claim.
-        if tree.base(anchor) == "xcomp" && tree.heads[anchor].is_some_and(|h| tree.is_verb(h)) {
+        if tree.base(anchor) == "xcomp"
+            && tree.heads[anchor]
+                .is_some_and(|h| tree.is_verb(h) && object_control(&tree, h).is_none())
+        {
             continue;
         }
         if reports(&tree, anchor).is_some() || light_copula_verb(&tree, anchor).is_some() {
@@ -158,7 +161,7 @@ pub fn tree_claims_of_sentence(
         let mut content = light_copula_complement(&tree, anchor).unwrap_or(anchor);
         while let Some(next) = tree
             .child(content, &["xcomp"])
-            .filter(|&c| tree.is_verb(c) && c > content)
+            .filter(|&c| tree.is_verb(c) && c > content && object_control(&tree, content).is_none())
         {
             content = next;
         }
@@ -171,7 +174,7 @@ pub fn tree_claims_of_sentence(
             (tree.conjuncts(anchor), ObjectKind::Adjective, None)
         } else if let Some(o) = tree.child(content, &["obj", "iobj"]) {
             (tree.conjuncts(o), ObjectKind::Direct, None)
-        } else if let Some(o) = tree.child(content, &["obl:agent", "obl", "obl:npmod"]) {
+        } else if let Some(o) = prepositional_object(&tree, content) {
             let case = tree.child(o, &["case"]);
             (tree.conjuncts(o), ObjectKind::Prepositional, case)
         } else {
@@ -187,6 +190,10 @@ pub fn tree_claims_of_sentence(
             }
         };
         let mut lemma = lemma_of(content);
+        let particle = tree.child(content, &["compound:prt"]);
+        if let Some(p) = particle {
+            lemma = format!("{lemma} {}", tree.word(p));
+        }
         if let Some(c) = case {
             lemma = format!("{lemma} {}", tree.word(c));
         }
@@ -206,7 +213,7 @@ pub fn tree_claims_of_sentence(
                 .max()
                 .unwrap_or(anchor)
         } else {
-            content
+            particle.filter(|&p| p == content + 1).unwrap_or(content)
         };
         let predicate_span = (pred_first, pred_last.max(pred_first));
         let modality = {
@@ -227,8 +234,10 @@ pub fn tree_claims_of_sentence(
         let attribution = attribution_of(&tree, anchor, input);
         let predicate = span_predicate(input, predicate_span, lemma);
         for &s in &subjects {
-            let (sf, sl) = tree.phrase(resolve_relative(&tree, s), false);
-            let subject = arg(sf, sl);
+            let s = resolve_relative(&tree, s);
+            let s = antecedent(&tree, s, attribution_subject(&tree, anchor)).unwrap_or(s);
+            let (sf, sl) = tree.phrase(s, false);
+            let subject = arg(sf, sl, s);
             if objects.is_empty() {
                 let confidence = raw_confidence(&subject, None, kind);
                 claims.push(make_claim(
@@ -245,8 +254,9 @@ pub fn tree_claims_of_sentence(
                 continue;
             }
             for &o in &objects {
+                let o = antecedent(&tree, o, attribution_subject(&tree, anchor)).unwrap_or(o);
                 let (of, ol) = tree.phrase(o, true);
-                let object = arg(of, ol);
+                let object = arg(of, ol, o);
                 let confidence = raw_confidence(&subject, Some(&object), kind);
                 claims.push(make_claim(
                     doc_id,
@@ -285,6 +295,139 @@ fn light_copula_verb(tree: &Tree, verb: usize) -> Option<usize> {
     (light_copula_complement(tree, head) == Some(verb)).then_some(head)
 }
 
+/// For a verb with a direct object and an open complement ("allowed Japan to come", "urged
+/// them to vote"): the object, which is the complement's subject.
+fn object_control(tree: &Tree, verb: usize) -> Option<usize> {
+    tree.child(verb, &["xcomp"]).filter(|&c| tree.is_verb(c))?;
+    tree.child(verb, &["obj"])
+}
+
+/// Words that make a prepositional phrase a time ("on Saturday", "in the 88th minute"), not an
+/// argument of the verb.
+const TIME_WORDS: &[&str] = &[
+    "afternoon",
+    "april",
+    "august",
+    "christmas",
+    "day",
+    "days",
+    "december",
+    "evening",
+    "february",
+    "friday",
+    "hour",
+    "hours",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "minute",
+    "minutes",
+    "monday",
+    "month",
+    "months",
+    "morning",
+    "night",
+    "november",
+    "october",
+    "saturday",
+    "season",
+    "september",
+    "sunday",
+    "thursday",
+    "time",
+    "today",
+    "tomorrow",
+    "tonight",
+    "tuesday",
+    "wednesday",
+    "week",
+    "weekend",
+    "weeks",
+    "year",
+    "years",
+    "yesterday",
+];
+
+/// Whether the phrase headed by `i` names a time: a time word or a year ("in 1984").
+fn is_time(tree: &Tree, i: usize) -> bool {
+    let word = tree.word(i);
+    TIME_WORDS.contains(&word.as_str())
+        || (word.len() == 4
+            && word.starts_with(['1', '2'])
+            && word.chars().all(|c| c.is_ascii_digit()))
+        || matches!(tree.rel(i), "obl:tmod" | "obl:unmarked")
+}
+
+/// A verb's prepositional argument: its passive agent, else its first prepositional phrase after
+/// it that is not a time or an "according to" phrase.
+fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
+    if let Some(agent) = tree.child(verb, &["obl:agent"]) {
+        return Some(agent);
+    }
+    tree.children[verb].iter().copied().find(|&c| {
+        c > verb
+            && matches!(tree.rel(c), "obl" | "obl:npmod")
+            && !is_time(tree, c)
+            && tree
+                .child(c, &["case"])
+                .map_or(true, |k| tree.word(k) != "according")
+    })
+}
+
+/// The subject of the reporting verb that reports the clause at `anchor`, if any.
+fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {
+    for &c in &tree.children[anchor] {
+        if reports(tree, c) == Some(anchor) {
+            return tree.child(c, &["nsubj", "nsubj:pass"]);
+        }
+    }
+    let mut at = anchor;
+    while let Some(h) = tree.heads[at] {
+        if reports(tree, h) == Some(at) {
+            return tree.child(h, &["nsubj", "nsubj:pass"]);
+        }
+        if !matches!(tree.base(at), "conj" | "xcomp" | "advcl") {
+            break;
+        }
+        at = h;
+    }
+    None
+}
+
+/// What a personal pronoun at `i` stands for within its sentence: "I" and "we" in a reported
+/// clause are the reporter (`source`); "he", "she", "it" and "they" the reporter when it comes
+/// first and agrees in number, else the nearest earlier clause subject that does (and is no
+/// pronoun). `None`:
+/// `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
+fn antecedent(tree: &Tree, i: usize, source: Option<usize>) -> Option<usize> {
+    let word = tree.word(i);
+    let first_person = matches!(word.as_str(), "i" | "we" | "me" | "us");
+    let third = matches!(
+        word.as_str(),
+        "he" | "she" | "it" | "they" | "him" | "her" | "them"
+    );
+    let pronoun = |k: usize| tree.tokens[k].pos.starts_with("PRP") || tree.tokens[k].pos == "WP";
+    if !(first_person || third) {
+        return None;
+    }
+    // "he", "she" and "it" need a singular noun; "they" may be a plural or a name.
+    let singular = matches!(word.as_str(), "he" | "she" | "it" | "him" | "her");
+    let agrees = |k: usize| !singular || matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP");
+    if let Some(s) = source.filter(|&s| s != i && !pronoun(s)) {
+        if first_person || (s < i && agrees(s)) {
+            return Some(s);
+        }
+    }
+    if first_person {
+        return None;
+    }
+    (0..i)
+        .rev()
+        .find(|&k| matches!(tree.rel(k), "nsubj" | "nsubj:pass") && !pronoun(k) && agrees(k))
+}
+
 /// The subject of the clause at `anchor`: its own, else that of the clause it is conjoined to or
 /// an adverbial clause of, else the noun a relative clause or participle modifies.
 fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
@@ -294,6 +437,11 @@ fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
             return Some(s);
         }
         let head = tree.heads[at]?;
+        if tree.rel(at) == "xcomp" {
+            if let Some(o) = object_control(tree, head) {
+                return Some(o);
+            }
+        }
         match tree.rel(at) {
             "conj" | "advcl" | "xcomp" => at = head,
             "acl" | "acl:relcl" => return Some(head),
@@ -349,7 +497,7 @@ fn attribution_of(tree: &Tree, anchor: usize, input: &SentenceInput) -> Option<A
                 .is_some_and(|k| tree.word(k) == "according")
         {
             let (f, l) = tree.phrase(c, true);
-            let a = argument(input, f, l);
+            let a = argument(input, f, l, c);
             return Some(Attribution {
                 text: a.text.trim_start_matches("to ").to_string(),
                 label: a.label,
@@ -374,7 +522,7 @@ fn attribution_of(tree: &Tree, anchor: usize, input: &SentenceInput) -> Option<A
 fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution> {
     let s = tree.child(verb, &["nsubj", "nsubj:pass"])?;
     let (f, l) = tree.phrase(s, false);
-    let a = argument(input, f, l);
+    let a = argument(input, f, l, s);
     Some(Attribution {
         text: a.text,
         label: a.label,
@@ -382,22 +530,17 @@ fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution
     })
 }
 
-/// The argument over tokens `first..=last`, typed by the entity mention it holds (the first
-/// one overlapping its last token, the phrase's usual head), scored 0.75 when it is no entity.
-fn argument(input: &SentenceInput, first: usize, last: usize) -> Argument {
+/// The argument over tokens `first..=last`, typed by the entity mention at its head token
+/// `head` (a phrase that merely holds a name, "a hardline Hindu campaign", is no entity), scored
+/// 0.75 when it is no entity.
+fn argument(input: &SentenceInput, first: usize, last: usize, head: usize) -> Argument {
     let (start, end) = (input.tokens[first].start, input.tokens[last].end);
     let text = slice(input.sentence, start, end);
-    let head = &input.tokens[last];
+    let head = &input.tokens[head];
     let entity: Option<&EntitySpan> = input
         .entities
         .iter()
-        .find(|e| e.start < head.end && head.start < e.end)
-        .or_else(|| {
-            input
-                .entities
-                .iter()
-                .find(|e| e.start >= start && e.end <= end)
-        });
+        .find(|e| e.start < head.end && head.start < e.end);
     Argument {
         text,
         label: entity.map(|e| e.label.clone()),
@@ -694,5 +837,90 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn object_control_gives_the_object_its_own_claim_and_times_are_no_objects() {
+        // "Two goals allowed Japan to win on Saturday ."
+        let rows = [
+            ("Two", "CD", 2, "nummod"),
+            ("goals", "NNS", 3, "nsubj"),
+            ("allowed", "VBD", 0, "root"),
+            ("Japan", "NNP", 3, "obj"),
+            ("to", "TO", 6, "mark"),
+            ("win", "VB", 3, "xcomp"),
+            ("on", "IN", 8, "case"),
+            ("Saturday", "NNP", 6, "obl"),
+            (".", ".", 3, "punct"),
+        ];
+        let found = claims(&rows, &[("Japan", "LOC")]);
+        assert_eq!(
+            triples(&found),
+            [
+                (
+                    "Two goals".into(),
+                    "allow".into(),
+                    Some("Japan".into()),
+                    Modality::Asserted
+                ),
+                ("Japan".into(), "win".into(), None, Modality::Asserted),
+            ]
+        );
+        assert_eq!(found[0].subject.label, None);
+        assert_eq!(found[1].subject.label.as_deref(), Some("LOC"));
+    }
+
+    #[test]
+    fn pronouns_stand_for_the_reporter_or_an_earlier_subject_that_agrees() {
+        // "I will move to Oslo , Frater said ."
+        let rows = [
+            ("I", "PRP", 3, "nsubj"),
+            ("will", "MD", 3, "aux"),
+            ("move", "VB", 0, "root"),
+            ("to", "IN", 5, "case"),
+            ("Oslo", "NNP", 3, "obl"),
+            (",", ",", 8, "punct"),
+            ("Frater", "NNP", 8, "nsubj"),
+            ("said", "VBD", 3, "parataxis"),
+            (".", ".", 3, "punct"),
+        ];
+        let found = claims(&rows, &[("Oslo", "LOC"), ("Frater", "PER")]);
+        assert_eq!(
+            triples(&found),
+            [(
+                "Frater".into(),
+                "move to".into(),
+                Some("Oslo".into()),
+                Modality::Future
+            )]
+        );
+        // "Yeltsin rested although his aides said he was massacred ." (he: Yeltsin, not the
+        // plural aides)
+        let rows = [
+            ("Yeltsin", "NNP", 2, "nsubj"),
+            ("rested", "VBD", 0, "root"),
+            ("although", "IN", 6, "mark"),
+            ("his", "PRP$", 5, "nmod:poss"),
+            ("aides", "NNS", 6, "nsubj"),
+            ("said", "VBD", 2, "advcl"),
+            ("he", "PRP", 9, "nsubj:pass"),
+            ("was", "VBD", 9, "aux:pass"),
+            ("massacred", "VBN", 6, "ccomp"),
+            (".", ".", 2, "punct"),
+        ];
+        let found = claims(&rows, &[("Yeltsin", "PER")]);
+        assert_eq!(
+            triples(&found),
+            [
+                ("Yeltsin".into(), "rest".into(), None, Modality::Asserted),
+                (
+                    "Yeltsin".into(),
+                    "massacre".into(),
+                    None,
+                    Modality::Asserted
+                ),
+            ]
+        );
+        assert_eq!(found[1].attribution.as_ref().unwrap().text, "his aides");
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use claimex::{ClaimStyle, Config, Pipeline, SourceRef};
 use claimex_claims::{reliability, Calibration};
+use claimex_core::TaggedToken;
 use claimex_ingest::RawDocument;
 use claimex_train::{
     correct_claims, read_carb, read_claim_fixtures, read_news_claims, score_carb, score_claims,
@@ -47,6 +48,10 @@ pub struct EvalClaimsArgs {
     /// List this many texts whose claims were missed or wrong.
     #[arg(long, default_value_t = 10)]
     errors: usize,
+    /// With each listed text, print its tokens: part of speech, and head and relation from the
+    /// parser (--method tree).
+    #[arg(long)]
+    trees: bool,
     /// Threads [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
@@ -92,7 +97,7 @@ enum Split {
 fn pipeline_claims(
     pipeline: &Pipeline,
     examples: &[ClaimExample],
-) -> anyhow::Result<Vec<Vec<(PredictedClaim, f32)>>> {
+) -> anyhow::Result<Vec<(Vec<(PredictedClaim, f32)>, Vec<Vec<TaggedToken>>)>> {
     let docs = examples
         .iter()
         .enumerate()
@@ -116,7 +121,7 @@ fn pipeline_claims(
                     result.record.reason.as_deref().unwrap_or("no reason given")
                 );
             }
-            Ok(predicted_claims(&result))
+            Ok((predicted_claims(&result), result.tokens))
         })
         .collect()
 }
@@ -227,11 +232,12 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     // Calibration is keyed by the claim-building method, not by the relation head.
     let method = claimex::method_id(pipeline.model_info(), args.method.into());
     let calibrated = pipeline.is_calibrated();
-    let (predicted, confidences): (Vec<Vec<PredictedClaim>>, Vec<Vec<f32>>) =
-        pipeline_claims(&pipeline, &examples)?
-            .into_iter()
-            .map(|claims| claims.into_iter().unzip())
-            .unzip();
+    let (found, tokens): (Vec<_>, Vec<_>) =
+        pipeline_claims(&pipeline, &examples)?.into_iter().unzip();
+    let (predicted, confidences): (Vec<Vec<PredictedClaim>>, Vec<Vec<f32>>) = found
+        .into_iter()
+        .map(|claims: Vec<(PredictedClaim, f32)>| claims.into_iter().unzip())
+        .unzip();
     let gold: Vec<Vec<GoldClaim>> = examples.iter().map(|e| e.claims.clone()).collect();
     let report = score_claims(&gold, &predicted);
     let pairs: Vec<Vec<(f32, bool)>> = gold
@@ -295,13 +301,18 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         );
     }
     let mut shown = 0;
-    for ((example, g), p) in examples.iter().zip(&gold).zip(&predicted) {
+    for (((example, g), p), tokens) in examples.iter().zip(&gold).zip(&predicted).zip(&tokens) {
         let one = score_claims(std::slice::from_ref(g), std::slice::from_ref(p));
         if shown >= args.errors || (one.matched == g.len() && one.matched == p.len()) {
             continue;
         }
         shown += 1;
         println!("\n{} {}", example.id, example.text);
+        if args.trees {
+            for sentence in tokens {
+                print_tree(sentence);
+            }
+        }
         let show = |tag: &str, s: &str, pred: &str, o: Option<&str>, m: &str| {
             println!("    {tag} {s} | {pred} | {} ({m})", o.unwrap_or("-"));
         };
@@ -325,6 +336,20 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// One line per token: index, word, tag, head index (0: the root) and relation.
+fn print_tree(tokens: &[TaggedToken]) {
+    let line: Vec<String> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let head = t.head.map_or("-".to_string(), |h| h.to_string());
+            let rel = t.relation.as_deref().unwrap_or("-");
+            format!("{}:{}/{}<-{head}:{rel}", i + 1, t.text, t.pos)
+        })
+        .collect();
+    println!("    tree {}", line.join(" "));
 }
 
 #[derive(Args)]

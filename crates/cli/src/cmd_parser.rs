@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use claimex_model::{NerConfig, NerModel, ParserHead};
-use claimex_train::{evaluate_parser, read_conllu, train_parser, ParserReport, ParserTrainConfig};
+use claimex_train::{
+    evaluate_parser, finetune_parser, has_checkpoint, read_conllu, read_examples,
+    remove_checkpoint, train_parser, ParserFinetuneConfig, ParserReport, ParserTrainConfig,
+    TreeSentence,
+};
 use clap::Args;
 
 use crate::model_arg::ModelArg;
@@ -23,15 +27,42 @@ pub struct TrainParserArgs {
     /// Treebank scored after each epoch; the best epoch's head is kept.
     #[arg(long)]
     dev: PathBuf,
-    /// Passes over the training sentences.
-    #[arg(long, default_value_t = 30)]
-    epochs: usize,
+    /// Passes over the training sentences [default: 30; 6 with --finetune-encoder].
+    #[arg(long)]
+    epochs: Option<usize>,
     /// Encoder layers the head reads, comma-separated, 0 = first layer's output [default: all].
     #[arg(long, value_delimiter = ',')]
     layers: Vec<usize>,
-    /// Adam learning rate.
-    #[arg(long, default_value_t = 2e-3)]
-    lr: f64,
+    /// Adam learning rate of the head [default: 2e-3; 5e-4 with --finetune-encoder].
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Fine-tune the encoder too: start from the parser head in --model (train one on the
+    /// frozen encoder first), learn parsing and NER together (--ner-train, --ner-dev) and write
+    /// the best epoch by dev LAS, with NER F1 kept, to --out as a new model directory.
+    #[arg(long, requires_all = ["ner_train", "ner_dev", "out"])]
+    finetune_encoder: bool,
+    /// NER training data for --finetune-encoder (CoNLL column files or JSONL fixtures);
+    /// repeatable.
+    #[arg(long)]
+    ner_train: Vec<PathBuf>,
+    /// NER data scored after each epoch of --finetune-encoder.
+    #[arg(long)]
+    ner_dev: Option<PathBuf>,
+    /// Model directory --finetune-encoder writes.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Name of the written model (its card and id).
+    #[arg(long, default_value = "claimex-ner-parser-minilm")]
+    name: String,
+    /// Peak learning rate of the encoder with --finetune-encoder (AdamW, warm-up, decay).
+    #[arg(long, default_value_t = 5e-5)]
+    encoder_lr: f64,
+    /// Checkpoint folder of --finetune-encoder [default: OUT.checkpoints next to --out].
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// Continue an interrupted --finetune-encoder run from its checkpoint.
+    #[arg(long)]
+    resume: bool,
     /// Seed of initialisation and order.
     #[arg(long, default_value_t = 17)]
     seed: u64,
@@ -78,10 +109,13 @@ pub fn train(args: TrainParserArgs) -> anyhow::Result<()> {
         p.file_name()
             .map_or(String::new(), |n| n.to_string_lossy().into_owned())
     };
+    if args.finetune_encoder {
+        return finetune(args, &model, &train, &dev, started);
+    }
     let config = ParserTrainConfig {
         layers: args.layers.clone(),
-        epochs: args.epochs,
-        learning_rate: args.lr,
+        epochs: args.epochs.unwrap_or(30),
+        learning_rate: args.lr.unwrap_or(2e-3),
         seed: args.seed,
         trained_on: args.trained_on.clone().unwrap_or_else(|| {
             format!("{} (best epoch on {})", name(&args.train), name(&args.dev))
@@ -100,6 +134,76 @@ pub fn train(args: TrainParserArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `train parser --finetune-encoder`.
+fn finetune(
+    args: TrainParserArgs,
+    model: &NerModel,
+    train: &[TreeSentence],
+    dev: &[TreeSentence],
+    started: std::time::Instant,
+) -> anyhow::Result<()> {
+    let head = ParserHead::load(&args.model)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} has no parser head to start from: train one on the frozen encoder first (`claimex train parser` without --finetune-encoder)",
+            args.model.display()
+        )
+    })?;
+    let (Some(out), Some(ner_dev)) = (&args.out, &args.ner_dev) else {
+        anyhow::bail!("--finetune-encoder needs --out and --ner-dev");
+    };
+    let mut ner_train = Vec::new();
+    for path in &args.ner_train {
+        ner_train.extend(read_examples(path)?);
+    }
+    let ner_dev = read_examples(ner_dev)?;
+    let checkpoints = args.checkpoints.clone().unwrap_or_else(|| {
+        let mut name = out.file_name().unwrap_or_default().to_os_string();
+        name.push(".checkpoints");
+        out.with_file_name(name)
+    });
+    if has_checkpoint(&checkpoints) && !args.resume {
+        anyhow::bail!(
+            "{} holds a checkpoint of an interrupted run: add --resume to continue it, or remove it to start afresh",
+            checkpoints.display()
+        );
+    }
+    let mut config = ParserFinetuneConfig::new(checkpoints.clone());
+    config.resume = args.resume;
+    config.seed = args.seed;
+    config.encoder_learning_rate = args.encoder_lr;
+    if let Some(epochs) = args.epochs {
+        config.epochs = epochs;
+    }
+    if let Some(lr) = args.lr {
+        config.head_learning_rate = lr;
+    }
+    let state = finetune_parser(
+        model,
+        &head,
+        train,
+        dev,
+        &ner_train,
+        &ner_dev,
+        out,
+        &args.name,
+        &config,
+        |line| eprintln!("[{:>5.0}s] {line}", started.elapsed().as_secs_f64()),
+    )?;
+    if let Some((epoch, las)) = state.best {
+        println!(
+            "best epoch {epoch} (dev LAS {las:.4}, dev NER F1 {:.4}; before: {:.4} / {:.4}) written to {} in {:.0} s",
+            state.dev_ner_f1[epoch - 1],
+            state.start.0,
+            state.start.1,
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    // Only what training wrote goes; a --checkpoints folder that holds other files stays.
+    remove_checkpoint(&checkpoints)
+        .with_context(|| format!("removing the checkpoints in {}", checkpoints.display()))
 }
 
 pub fn eval(args: EvalParserArgs) -> anyhow::Result<()> {

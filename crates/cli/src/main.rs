@@ -83,7 +83,8 @@ enum TrainCommand {
     Relations(cmd_relations::TrainRelationsArgs),
     /// Train the part-of-speech and chunk head on a model's frozen encoder (CoNLL-2003 columns).
     Syntax(cmd_syntax::TrainSyntaxArgs),
-    /// Train the dependency parser head on a model's frozen encoder (a CoNLL-U treebank).
+    /// Train the dependency parser head on a model's frozen encoder (a CoNLL-U treebank), or
+    /// fine-tune the encoder for parsing and NER together.
     Parser(cmd_parser::TrainParserArgs),
 }
 

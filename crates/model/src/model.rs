@@ -678,6 +678,9 @@ impl NerModel {
         if let Some(head) = &self.relations {
             head.save(&partial)?;
         }
+        if let Some(head) = &self.parser {
+            head.save(&partial)?;
+        }
         let card = serde_json::json!({ "name": name, "trained": true, "base": self.info.id });
         std::fs::write(partial.join("claimex-model.json"), card.to_string())
             .map_err(Error::io(&partial))?;

@@ -22,49 +22,19 @@ pub(crate) fn first_piece_features(
 ) -> Result<Vec<Option<Tensor>>> {
     struct Item {
         at: usize,
-        ids: Vec<u32>,
-        shapes: Vec<i64>,
-        firsts: Vec<i64>,
+        input: WordInput,
     }
     let mut items = Vec::new();
     for (at, words) in sentences.iter().enumerate() {
-        let (text, spans) = join_tokens(words);
-        let enc = model.encode(&text).map_err(Error::Ner)?;
-        if enc.len() > model.window() {
-            continue;
+        if let Some(input) = word_input(model, words)? {
+            items.push(Item { at, input });
         }
-        let index = TextIndex::new(&text);
-        let offsets = enc.get_offsets();
-        let mut firsts = Vec::with_capacity(spans.len());
-        for span in &spans {
-            let start = index.byte_of_char(span.start).unwrap_or(text.len());
-            match offsets.iter().position(|o| o.1 > start) {
-                // Position 0 is [CLS], so piece k is at k + 1.
-                Some(p) => firsts.push(p as i64 + 1),
-                None => break,
-            }
-        }
-        if firsts.len() != spans.len() {
-            continue;
-        }
-        items.push(Item {
-            at,
-            shapes: piece_shapes(&text, &enc),
-            ids: enc.get_ids().to_vec(),
-            firsts,
-        });
     }
     // Batches of similar lengths pad little.
-    items.sort_by_key(|i| i.ids.len());
+    items.sort_by_key(|i| i.input.ids.len());
     let mut out: Vec<Option<Tensor>> = (0..sentences.len()).map(|_| None).collect();
     for batch in items.chunks(BATCH) {
-        let rows: Vec<PieceRow> = batch
-            .iter()
-            .map(|i| PieceRow {
-                ids: &i.ids,
-                shapes: &i.shapes,
-            })
-            .collect();
+        let rows: Vec<PieceRow> = batch.iter().map(|i| i.input.row()).collect();
         let features = tch::no_grad(|| -> Result<Tensor> {
             let (_, layers) = model.forward_rows(&rows, false).map_err(Error::Ner)?;
             select(&layers).map_err(Error::Ner)
@@ -73,9 +43,52 @@ pub(crate) fn first_piece_features(
             out[item.at] = Some(
                 features
                     .get(row as i64)
-                    .index_select(0, &Tensor::from_slice(&item.firsts)),
+                    .index_select(0, &Tensor::from_slice(&item.input.firsts)),
             );
         }
     }
     Ok(out)
+}
+
+/// A gold-tokenised sentence as encoder input: its word pieces (the words joined by single
+/// spaces) and the position of each word's first piece in the encoder's output.
+pub(crate) struct WordInput {
+    pub(crate) ids: Vec<u32>,
+    pub(crate) shapes: Vec<i64>,
+    /// Output position of each word's first piece (position 0 is `[CLS]`, so piece k is at k + 1).
+    pub(crate) firsts: Vec<i64>,
+}
+
+impl WordInput {
+    pub(crate) fn row(&self) -> PieceRow<'_> {
+        PieceRow {
+            ids: &self.ids,
+            shapes: &self.shapes,
+        }
+    }
+}
+
+/// `words` as encoder input; `None` when the sentence is longer than the encoder's window or
+/// the tokenizer does not reach every word.
+pub(crate) fn word_input(model: &NerModel, words: &[String]) -> Result<Option<WordInput>> {
+    let (text, spans) = join_tokens(words);
+    let enc = model.encode(&text).map_err(Error::Ner)?;
+    if enc.len() > model.window() {
+        return Ok(None);
+    }
+    let index = TextIndex::new(&text);
+    let offsets = enc.get_offsets();
+    let mut firsts = Vec::with_capacity(spans.len());
+    for span in &spans {
+        let start = index.byte_of_char(span.start).unwrap_or(text.len());
+        match offsets.iter().position(|o| o.1 > start) {
+            Some(p) => firsts.push(p as i64 + 1),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(WordInput {
+        shapes: piece_shapes(&text, &enc),
+        ids: enc.get_ids().to_vec(),
+        firsts,
+    }))
 }

@@ -347,7 +347,7 @@ struct TrainState {
     stopped: bool,
 }
 
-const STATE_FILE: &str = "state.json";
+pub(crate) const STATE_FILE: &str = "state.json";
 const BEST_WEIGHTS_FILE: &str = "best.safetensors";
 /// The link to the newest complete checkpoint, inside the checkpoint folder.
 const LAST: &str = "last";
@@ -410,7 +410,7 @@ pub(crate) fn snapshot_store(vs: &tch::nn::VarStore) -> Weights {
 }
 
 /// Copies weights into the model by name; every variable of the model must be there, in shape.
-fn restore(model: &NerModel, weights: &[(String, Tensor)]) -> Result<()> {
+pub(crate) fn restore(model: &NerModel, weights: &[(String, Tensor)]) -> Result<()> {
     restore_store(model.var_store(), weights)
 }
 
@@ -436,30 +436,41 @@ pub(crate) fn restore_store(vs: &tch::nn::VarStore, weights: &[(String, Tensor)]
     })
 }
 
-/// Writes the checkpoint of `state.epochs_done` as `DIR/epoch-NNNN` (the model's weights, `best`
-/// (an earlier epoch's weights, when that epoch is the best so far) and the state), then points
-/// the symbolic link `DIR/last` at it with one rename and removes the older epochs. A kill at any
-/// moment leaves `last` naming a complete checkpoint (replacing a directory in place cannot: the
-/// old one has to be removed before the new one can take its name).
+/// Writes the checkpoint of `state.epochs_done`: the model's weights, `best` (an earlier epoch's
+/// weights, when that epoch is the best so far) and the state ([`save_epoch_checkpoint`]).
 fn save_checkpoint(
     model: &NerModel,
     dir: &Path,
     state: &TrainState,
     best: Option<&[(String, Tensor)]>,
 ) -> Result<()> {
-    let name = format!("{EPOCH_PREFIX}{:04}", state.epochs_done);
     let json = serde_json::to_string_pretty(state).map_err(|source| Error::State {
-        path: dir.join(&name).join(STATE_FILE),
+        path: dir.join(STATE_FILE),
         source,
     })?;
+    save_epoch_checkpoint(model, dir, state.epochs_done, |partial| {
+        write_checkpoint_extras(partial, best, json)
+    })
+}
+
+/// Writes the checkpoint of epoch `epoch` as `DIR/epoch-NNNN` (the model, then whatever `extra`
+/// writes into the unfinished directory), then points the symbolic link `DIR/last` at it with
+/// one rename and removes the older epochs. A kill at any moment leaves `last` naming a complete
+/// checkpoint (replacing a directory in place cannot: the old one has to be removed before the
+/// new one can take its name).
+pub(crate) fn save_epoch_checkpoint(
+    model: &NerModel,
+    dir: &Path,
+    epoch: usize,
+    extra: impl FnOnce(&Path) -> claimex_model::Result<()>,
+) -> Result<()> {
+    let name = format!("{EPOCH_PREFIX}{epoch:04}");
     let failed = |source: Box<dyn std::error::Error + Send + Sync>| Error::Checkpoint {
         dir: dir.to_path_buf(),
         source,
     };
     model
-        .save_with(&dir.join(&name), "checkpoint", Precision::F32, |partial| {
-            write_checkpoint_extras(partial, best, json)
-        })
+        .save_with(&dir.join(&name), "checkpoint", Precision::F32, extra)
         .map_err(|e| failed(e.into()))?;
     let last = dir.join(LAST);
     let next = dir.join(format!("{LAST}.next"));
@@ -473,6 +484,13 @@ fn save_checkpoint(
     // The checkpoint's files were synced before its folder was renamed; the link's rename too.
     claimex_core::durable::sync_path(dir).map_err(|e| failed(e.into()))?;
     remove_epochs(dir, Some(&name)).map_err(|e| failed(e.into()))
+}
+
+/// The newest complete checkpoint in `dir` and its state file, when there is one.
+pub(crate) fn last_checkpoint(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let last = dir.join(LAST);
+    let state = last.join(STATE_FILE);
+    state.is_file().then_some((last, state))
 }
 
 /// Writes what a checkpoint holds besides the model into its unfinished directory `partial`:
@@ -504,7 +522,7 @@ fn remove_epochs(dir: &Path, keep: Option<&str>) -> std::io::Result<()> {
 
 /// Whether `dir` holds the checkpoint of an interrupted run.
 pub fn has_checkpoint(dir: &Path) -> bool {
-    dir.join(LAST).join(STATE_FILE).is_file()
+    last_checkpoint(dir).is_some()
 }
 
 /// Removes what training wrote in the checkpoint folder `dir` (the link, the epochs), and `dir`
@@ -533,11 +551,9 @@ fn load_checkpoint(
     dir: &Path,
     fingerprint: &str,
 ) -> Result<Option<(TrainState, Option<Weights>)>> {
-    let last = dir.join(LAST);
-    let state_path = last.join(STATE_FILE);
-    if !state_path.is_file() {
+    let Some((last, state_path)) = last_checkpoint(dir) else {
         return Ok(None);
-    }
+    };
     let io = |source| Error::Io {
         path: state_path.clone(),
         source,

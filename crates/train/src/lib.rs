@@ -16,6 +16,7 @@ mod features;
 mod finetune;
 mod fixtures;
 mod joint;
+mod joint_parser;
 mod metrics;
 mod news;
 mod parser;
@@ -41,6 +42,7 @@ pub use finetune::{
 };
 pub use fixtures::{read_examples, read_fixtures};
 pub use joint::{finetune_jointly, JointConfig, JointSummary};
+pub use joint_parser::{finetune_parser, ParserFinetuneConfig, ParserFinetuneState};
 pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,

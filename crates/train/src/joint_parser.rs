@@ -1,0 +1,454 @@
+//! Fine-tuning the encoder for parsing: the encoder, its NER classifier and the parser head learn
+//! together. Every step takes one batch of treebank sentences (the parser's arc and label loss
+//! through the encoder) and one batch of NER sentences (the NER loss), so the encoder learns
+//! syntax without forgetting its entities. Each epoch ends with dev LAS and dev NER F1; an epoch
+//! is the best one when its LAS is the highest so far and its NER F1 has not fallen more than
+//! the tolerance below the start. The best epoch's model (encoder, NER classifier, parser head)
+//! is written to the output directory as soon as it is found, and every epoch leaves a
+//! checkpoint to resume from.
+
+use std::path::{Path, PathBuf};
+
+use claimex_model::{NerModel, ParserHead, PieceRow, Precision};
+use serde::{Deserialize, Serialize};
+use tch::nn::OptimizerConfig;
+use tch::{Kind, Reduction, Tensor};
+
+use crate::conllu::TreeSentence;
+use crate::features::{word_input, WordInput};
+use crate::finetune::{
+    encode, last_checkpoint, restore, restore_store, save_epoch_checkpoint, schedule, shuffle,
+    SplitMix64, IGNORE, STATE_FILE,
+};
+use crate::parser::evaluate_parser;
+use crate::{evaluate, Error, Result, TrainExample};
+
+/// Settings of [`finetune_parser`].
+#[derive(Debug, Clone)]
+pub struct ParserFinetuneConfig {
+    /// Passes over the treebank.
+    pub epochs: usize,
+    /// Treebank sentences per step.
+    pub batch_size: usize,
+    /// NER sentences per step.
+    pub ner_batch_size: usize,
+    /// Peak learning rate of the encoder and NER classifier (AdamW, warm-up then linear decay).
+    pub encoder_learning_rate: f64,
+    /// Peak learning rate of the parser head (same schedule).
+    pub head_learning_rate: f64,
+    /// Share of the steps spent warming up.
+    pub warmup_fraction: f64,
+    /// Each part's gradients are rescaled to at most this norm.
+    pub max_grad_norm: f64,
+    /// Weight of the NER loss against the parser loss.
+    pub ner_weight: f64,
+    /// How far dev NER F1 may fall below its starting value for an epoch to be kept.
+    pub ner_tolerance: f64,
+    /// Seeds dropout and the batch order.
+    pub seed: u64,
+    /// Folder of the per-epoch checkpoints.
+    pub checkpoint_dir: PathBuf,
+    /// Continue from the checkpoint in `checkpoint_dir` if there is one.
+    pub resume: bool,
+}
+
+impl ParserFinetuneConfig {
+    /// The usual settings, with checkpoints in `checkpoint_dir`.
+    pub fn new(checkpoint_dir: PathBuf) -> Self {
+        ParserFinetuneConfig {
+            epochs: 6,
+            batch_size: 32,
+            ner_batch_size: 16,
+            encoder_learning_rate: 5e-5,
+            head_learning_rate: 5e-4,
+            warmup_fraction: 0.1,
+            max_grad_norm: 5.0,
+            ner_weight: 1.0,
+            ner_tolerance: 0.01,
+            seed: 31,
+            checkpoint_dir,
+            resume: false,
+        }
+    }
+}
+
+/// Progress of a run, saved with every checkpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParserFinetuneState {
+    /// What the run trains on and how: a checkpoint continues only the same run.
+    pub fingerprint: String,
+    /// Dev LAS and NER F1 before training.
+    pub start: (f64, f64),
+    /// Epochs finished.
+    pub epochs_done: usize,
+    /// Steps taken.
+    pub step: usize,
+    /// Dev LAS after each epoch.
+    pub dev_las: Vec<f64>,
+    /// Dev NER F1 after each epoch.
+    pub dev_ner_f1: Vec<f64>,
+    /// The epoch written to the output directory, and its dev LAS.
+    pub best: Option<(usize, f64)>,
+    /// Epochs resumed from a checkpoint (0 for a fresh run).
+    pub resumed_after: usize,
+}
+
+/// A treebank sentence ready for a step.
+struct TreeItem {
+    input: WordInput,
+    heads: Vec<i64>,
+    labels: Vec<i64>,
+}
+
+/// Fine-tunes `model` and `head` together on `treebank` (parsing) and `ner_train` (entities),
+/// scoring `treebank_dev` and `ner_dev` after every epoch. The best epoch is written to `out` as
+/// a complete model directory named `name`, with the head. Returns the run's state; `out` holds
+/// no model when no epoch kept NER F1 within the tolerance (an error says so).
+#[allow(clippy::too_many_arguments)]
+pub fn finetune_parser(
+    model: &NerModel,
+    head: &ParserHead,
+    treebank: &[TreeSentence],
+    treebank_dev: &[TreeSentence],
+    ner_train: &[TrainExample],
+    ner_dev: &[TrainExample],
+    out: &Path,
+    name: &str,
+    config: &ParserFinetuneConfig,
+    mut progress: impl FnMut(&str),
+) -> Result<ParserFinetuneState> {
+    let started = std::time::Instant::now();
+    let labels = &head.config().labels;
+    let mut trees = Vec::with_capacity(treebank.len());
+    for s in treebank {
+        let Some(input) = word_input(model, &s.words)? else {
+            continue;
+        };
+        trees.push(TreeItem {
+            input,
+            heads: s.heads.iter().map(|&h| h as i64).collect(),
+            labels: s
+                .relations
+                .iter()
+                .map(|r| labels.iter().position(|l| l == r).unwrap_or(0) as i64)
+                .collect(),
+        });
+    }
+    let mut entities = Vec::with_capacity(ner_train.len());
+    for example in ner_train {
+        let e = encode(model, example)?;
+        if !e.ids.is_empty() && e.ids.len() <= model.window() {
+            entities.push(e);
+        }
+    }
+    if trees.is_empty() || entities.is_empty() {
+        return Err(Error::Training(format!(
+            "nothing to train on: {} of {} treebank sentences and {} of {} NER sentences fit the encoder",
+            trees.len(),
+            treebank.len(),
+            entities.len(),
+            ner_train.len()
+        )));
+    }
+    trees.sort_by_key(|t| t.input.ids.len());
+    entities.sort_by_key(|e| e.ids.len());
+    let mut tree_batches: Vec<&[TreeItem]> = trees.chunks(config.batch_size.max(1)).collect();
+    let ner_batches: Vec<&[crate::finetune::Encoded]> =
+        entities.chunks(config.ner_batch_size.max(1)).collect();
+    let total_steps = tree_batches.len() * config.epochs;
+    let warmup = ((total_steps as f64) * config.warmup_fraction).ceil() as usize;
+    let fingerprint = fingerprint(model, head, treebank, ner_train, config);
+
+    let mut state = ParserFinetuneState {
+        fingerprint: fingerprint.clone(),
+        ..ParserFinetuneState::default()
+    };
+    if config.resume {
+        if let Some(saved) = load(model, head, &config.checkpoint_dir, &fingerprint)? {
+            state = saved;
+            state.resumed_after = state.epochs_done;
+            progress(&format!(
+                "continuing from the checkpoint in {} after epoch {}",
+                config.checkpoint_dir.display(),
+                state.epochs_done
+            ));
+        }
+    }
+    if state.epochs_done == 0 {
+        let las = evaluate_parser(model, head, treebank_dev)?.las;
+        let f1 = evaluate(model, ner_dev)?.f1;
+        state.start = (las, f1);
+    }
+    progress(&format!(
+        "{} treebank sentences ({} too long), {} NER sentences, {total_steps} steps; dev LAS before {:.4}, NER F1 before {:.4}",
+        trees.len(),
+        treebank.len() - trees.len(),
+        entities.len(),
+        state.start.0,
+        state.start.1
+    ));
+
+    tch::manual_seed(config.seed.wrapping_add(state.epochs_done as u64) as i64);
+    let mut encoder_opt = tch::nn::AdamW {
+        wd: 0.01,
+        ..Default::default()
+    }
+    .build(model.var_store(), config.encoder_learning_rate)?;
+    let mut head_opt = tch::nn::Adam {
+        beta2: 0.9,
+        ..Default::default()
+    }
+    .build(head.var_store(), config.head_learning_rate)?;
+    // The batch orders of the epochs already run are replayed, so a resumed run sees the same
+    // order as an uninterrupted one.
+    let mut rng = SplitMix64(config.seed);
+    let mut ner_order = Cycle {
+        order: (0..ner_batches.len()).collect(),
+        at: 0,
+        rng: SplitMix64(config.seed ^ 0x5eed),
+    };
+    for _ in 0..state.epochs_done {
+        shuffle(&mut tree_batches, &mut rng);
+        for _ in 0..tree_batches.len() {
+            ner_order.next();
+        }
+    }
+    let mut step = state.step;
+    for epoch in state.epochs_done + 1..=config.epochs {
+        shuffle(&mut tree_batches, &mut rng);
+        let (mut parse_total, mut ner_total) = (0.0, 0.0);
+        for (k, trees) in tree_batches.iter().enumerate() {
+            step += 1;
+            let factor = schedule(step, warmup, total_steps);
+            encoder_opt.set_lr(config.encoder_learning_rate * factor);
+            head_opt.set_lr(config.head_learning_rate * factor);
+            let parse_loss = parse_loss(model, head, trees)?;
+            let ner_loss = ner_loss(model, ner_batches[ner_order.next()])?;
+            let loss = &parse_loss + &ner_loss * config.ner_weight;
+            encoder_opt.zero_grad();
+            head_opt.zero_grad();
+            loss.backward();
+            encoder_opt.clip_grad_norm(config.max_grad_norm);
+            head_opt.clip_grad_norm(config.max_grad_norm);
+            encoder_opt.step();
+            head_opt.step();
+            parse_total += parse_loss.double_value(&[]);
+            ner_total += ner_loss.double_value(&[]);
+            if (k + 1) % 50 == 0 {
+                progress(&format!(
+                    "epoch {epoch}: step {}/{} (parser loss {:.4}, NER loss {:.4}; {:.0}s)",
+                    k + 1,
+                    tree_batches.len(),
+                    parse_total / (k + 1) as f64,
+                    ner_total / (k + 1) as f64,
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        let las = evaluate_parser(model, head, treebank_dev)?.las;
+        let f1 = evaluate(model, ner_dev)?.f1;
+        state.dev_las.push(las);
+        state.dev_ner_f1.push(f1);
+        state.epochs_done = epoch;
+        state.step = step;
+        let kept = f1 >= state.start.1 - config.ner_tolerance;
+        let better = state.best.map_or(true, |(_, best)| las > best);
+        progress(&format!(
+            "epoch {epoch}/{}: dev LAS {las:.4}, dev NER F1 {f1:.4}{} ({:.0}s)",
+            config.epochs,
+            match (kept, better) {
+                (true, true) => format!(": best so far, written to {}", out.display()),
+                (false, _) => format!(
+                    ": NER F1 more than {} below the start, not kept",
+                    config.ner_tolerance
+                ),
+                _ => String::new(),
+            },
+            started.elapsed().as_secs_f64()
+        ));
+        if kept && better {
+            state.best = Some((epoch, las));
+            model.save_with(out, name, Precision::F16, |dir| head.save(dir))?;
+        }
+        let json = serde_json::to_string_pretty(&state).map_err(|source| Error::State {
+            path: config.checkpoint_dir.join(STATE_FILE),
+            source,
+        })?;
+        save_epoch_checkpoint(model, &config.checkpoint_dir, epoch, |dir| {
+            head.save(dir)?;
+            let path = dir.join(STATE_FILE);
+            std::fs::write(&path, json).map_err(|source| claimex_model::Error::Io { path, source })
+        })?;
+    }
+    if state.best.is_none() {
+        return Err(Error::Training(format!(
+            "no epoch kept dev NER F1 within {} of its start ({:.4}): nothing written to {}",
+            config.ner_tolerance,
+            state.start.1,
+            out.display()
+        )));
+    }
+    Ok(state)
+}
+
+/// Batch indices in a seeded order, reshuffled whenever every batch has had its turn.
+struct Cycle {
+    order: Vec<usize>,
+    at: usize,
+    rng: SplitMix64,
+}
+
+impl Cycle {
+    fn next(&mut self) -> usize {
+        if self.at % self.order.len() == 0 {
+            shuffle(&mut self.order, &mut self.rng);
+        }
+        let i = self.order[self.at % self.order.len()];
+        self.at += 1;
+        i
+    }
+}
+
+/// The parser's loss on a batch of treebank sentences, through the encoder.
+fn parse_loss(model: &NerModel, head: &ParserHead, batch: &[TreeItem]) -> Result<Tensor> {
+    let rows: Vec<PieceRow> = batch.iter().map(|t| t.input.row()).collect();
+    let (_, layers) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
+    let features = head.features(&layers).map_err(Error::Ner)?;
+    let (b, _, width) = features.size3()?;
+    let lengths: Vec<i64> = batch.iter().map(|t| t.heads.len() as i64).collect();
+    let longest = lengths.iter().copied().max().unwrap_or(0);
+    let padded = |rows: &mut dyn Iterator<Item = &Vec<i64>>| {
+        let mut flat = Vec::with_capacity(batch.len() * longest as usize);
+        for row in rows {
+            flat.extend(row);
+            flat.resize(flat.len() + longest as usize - row.len(), 0);
+        }
+        Tensor::from_slice(&flat).view([b, longest])
+    };
+    let firsts = padded(&mut batch.iter().map(|t| &t.input.firsts));
+    let words = features.gather(
+        1,
+        &firsts.unsqueeze(-1).expand([b, longest, width], false),
+        false,
+    );
+    let states = head.states(&words, true);
+    let heads = padded(&mut batch.iter().map(|t| &t.heads));
+    let labels = padded(&mut batch.iter().map(|t| &t.labels));
+    Ok(head.loss(&states, &lengths, &heads, &labels))
+}
+
+/// The NER loss on a batch of encoded sentences.
+fn ner_loss(model: &NerModel, batch: &[crate::finetune::Encoded]) -> Result<Tensor> {
+    let rows: Vec<PieceRow> = batch
+        .iter()
+        .map(|e| PieceRow {
+            ids: &e.ids,
+            shapes: &e.shapes,
+        })
+        .collect();
+    let logits = model.logits(&rows, true).map_err(Error::Ner)?;
+    let (n, len, classes) = logits.size3()?;
+    let mut targets = vec![IGNORE; (n * len) as usize];
+    for (row, e) in batch.iter().enumerate() {
+        let base = row * len as usize + 1;
+        targets[base..base + e.targets.len()].copy_from_slice(&e.targets);
+    }
+    Ok(logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
+        &Tensor::from_slice(&targets),
+        None,
+        Reduction::Mean,
+        IGNORE,
+        0.0,
+    ))
+}
+
+/// Settings, labels and an FNV-1a hash of the data: what a checkpoint must match to be continued.
+fn fingerprint(
+    model: &NerModel,
+    head: &ParserHead,
+    treebank: &[TreeSentence],
+    ner_train: &[TrainExample],
+    config: &ParserFinetuneConfig,
+) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for s in treebank {
+        for ((w, h), r) in s.words.iter().zip(&s.heads).zip(&s.relations) {
+            feed(format!("{w} {h} {r}|").as_bytes());
+        }
+        feed(b"\n");
+    }
+    for e in ner_train {
+        feed(e.text.as_bytes());
+        for span in &e.entities {
+            feed(format!("|{} {} {}", span.start, span.end, span.label).as_bytes());
+        }
+        feed(b"\n");
+    }
+    format!(
+        "ner-labels={} parser-labels={} layers={:?} epochs={} batch={}+{} lr={}/{} warmup={} clip={} ner-weight={} tolerance={} seed={} data={hash:016x}",
+        model.info().labels.join(","),
+        head.config().labels.join(","),
+        head.config().layers,
+        config.epochs,
+        config.batch_size,
+        config.ner_batch_size,
+        config.encoder_learning_rate,
+        config.head_learning_rate,
+        config.warmup_fraction,
+        config.max_grad_norm,
+        config.ner_weight,
+        config.ner_tolerance,
+        config.seed,
+    )
+}
+
+/// Loads the newest checkpoint in `dir` into `model` and `head` and returns its state; `None`
+/// when there is none. A checkpoint of another run is an error.
+fn load(
+    model: &NerModel,
+    head: &ParserHead,
+    dir: &Path,
+    fingerprint: &str,
+) -> Result<Option<ParserFinetuneState>> {
+    let Some((last, state_path)) = last_checkpoint(dir) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&state_path).map_err(|source| Error::Io {
+        path: state_path.clone(),
+        source,
+    })?;
+    let state: ParserFinetuneState =
+        serde_json::from_str(&text).map_err(|source| Error::State {
+            path: state_path.clone(),
+            source,
+        })?;
+    if state.fingerprint != fingerprint {
+        return Err(Error::Training(format!(
+            "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",
+            dir.display(),
+            state.fingerprint
+        )));
+    }
+    restore(
+        model,
+        &Tensor::read_safetensors(last.join("model.safetensors"))?,
+    )?;
+    let saved = ParserHead::load(&last)
+        .map_err(Error::Ner)?
+        .ok_or_else(|| Error::Training(format!("{} has no parser head", last.display())))?;
+    restore_store(
+        head.var_store(),
+        &saved
+            .var_store()
+            .variables()
+            .into_iter()
+            .map(|(name, t)| (name, t.to_kind(Kind::Float)))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(Some(state))
+}
