@@ -1,12 +1,16 @@
 //! Method `tree-v0`: claims read from dependency trees (the model's parser head fills each
 //! token's `head` and `relation`, Universal Dependencies labels). A clause is a verb, or a noun
-//! or adjective with a copula; its subject is its `nsubj`/`nsubj:pass` (else the subject of the
-//! clause it is conjoined to or depends on, or the noun a relative clause or participle
-//! modifies); its object its `obj`, else its agent or first prepositional argument, else the
-//! copula's complement. An open complement joins the chain ("agreed to buy X": buy X); the clause
-//! complement of a reporting verb, or a clause that a reporting verb interrupts ("..., officials
-//! said"), is attributed to the reporter instead of being a claim of the reporting verb.
-//! Conjoined subjects and objects give one claim each.
+//! or adjective with a copula (not a participle describing a noun inside a prepositional
+//! phrase); its subject is its `nsubj`/`nsubj:pass` (else the subject of the clause it is
+//! conjoined to or depends on, the object of an object-control verb, or the noun a relative
+//! clause or participle modifies; pronouns stand for the reporter or an earlier subject that
+//! agrees); its object its `obj`, else its passive agent or first prepositional argument after it
+//! that is no time, else the copula's complement. An open complement joins the chain ("agreed
+//! to buy X": buy X) unless the governor has an object ("allowed Japan to come": two claims);
+//! passives keep their participle ("be seen"). The clause complement of a reporting verb, or a
+//! clause that a reporting verb interrupts ("..., officials said"), is attributed to the
+//! reporter instead of being a claim of the reporting verb. Conjoined subjects and objects give
+//! one claim each.
 
 use claimex_core::{
     Argument, Attribution, Claim, EntitySpan, ModelIds, Predicate, Sentence, TaggedToken,
@@ -81,8 +85,9 @@ impl<'a> Tree<'a> {
     }
 
     /// The phrase headed by `i`: its subtree without relative clauses, participles, appositions,
-    /// conjuncts, clauses and punctuation, and without a leading preposition (`case`) when
-    /// `drop_case`; as the first and last token.
+    /// clauses and punctuation, without the head's own conjuncts (each is an argument of its
+    /// own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
+    /// and without a leading preposition (`case`) when `drop_case`; as the first and last token.
     fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
         let (mut first, mut last) = (i, i);
         let mut stack = vec![i];
@@ -92,16 +97,12 @@ impl<'a> Tree<'a> {
             for &c in &self.children[k] {
                 let skip = matches!(
                     self.base(c),
-                    "acl"
-                        | "appos"
-                        | "conj"
-                        | "cc"
-                        | "punct"
-                        | "parataxis"
-                        | "advcl"
-                        | "ccomp"
-                        | "dep"
-                ) || (drop_case && k == i && self.base(c) == "case" && c < i)
+                    "acl" | "appos" | "punct" | "parataxis" | "advcl" | "ccomp" | "dep"
+                ) || (k == i && matches!(self.base(c), "conj" | "cc"))
+                    || (drop_case && k == i && self.base(c) == "case" && c < i)
+                    || (k == i
+                        && self.base(c) == "advmod"
+                        && matches!(self.word(c).as_str(), "not" | "n't" | "never"))
                     // A copula's nominal as an object: without the clause's subject, copula,
                     // auxiliaries and subordinator.
                     || (k == i
@@ -138,10 +139,23 @@ pub fn tree_claims_of_sentence(
     let n = input.tokens.len();
     let chars: Vec<char> = input.sentence.text.chars().collect();
     let arg = |first: usize, last: usize, head: usize| argument(input, first, last, head);
+    // Whether token `k` is in a person's name (None: in no name).
+    let person_of = |k: usize| {
+        let t = &input.tokens[k];
+        input
+            .entities
+            .iter()
+            .find(|e| e.start < t.end && t.start < e.end)
+            .map(|e| e.label == "PER")
+    };
     let mut claims = Vec::new();
     for anchor in 0..n {
-        let copular = tree.child(anchor, &["cop"]).is_some();
+        // A verb with a copula ("the aim is to go") is a parse of a verb clause, not a copular one.
+        let copular = tree.child(anchor, &["cop"]).is_some() && !tree.is_verb(anchor);
         if !(tree.is_verb(anchor) || copular) {
+            continue;
+        }
+        if descriptive_participle(&tree, anchor) {
             continue;
         }
         // An open complement is part of its governor's claim; a reporting verb with a clause
@@ -182,14 +196,23 @@ pub fn tree_claims_of_sentence(
         };
         // The predicate: from the first auxiliary, negation or the anchor to the content verb
         // (and its preposition), its lemma the content verb's, `be` for a copula.
-        let lemma_of = |i: usize| {
-            if copular && i == anchor {
-                "be".to_string()
-            } else {
-                lemma_of_tagged_verb(&input.tokens[i].text)
+        // A passive keeps its participle: "be seen", "be held up by", "a side led by".
+        let passive = !copular
+            && (tree.child(content, &["aux:pass", "nsubj:pass"]).is_some()
+                || (tree.rel(content) == "acl" && tree.tokens[content].pos == "VBN"));
+        let mut lemma = if copular && content == anchor {
+            // "was up to his old tricks", "have been for drug charges": the preposition too.
+            match tree.child(anchor, &["case"]).filter(|&c| c < anchor) {
+                Some(c) if tree.child(anchor, &["nmod:poss"]).is_none() => {
+                    format!("be {}", tree.word(c))
+                }
+                _ => "be".to_string(),
             }
+        } else if passive {
+            format!("be {}", tree.word(content))
+        } else {
+            lemma_of_tagged_verb(&input.tokens[content].text)
         };
-        let mut lemma = lemma_of(content);
         let particle = tree.child(content, &["compound:prt"]);
         if let Some(p) = particle {
             lemma = format!("{lemma} {}", tree.word(p));
@@ -229,14 +252,18 @@ pub fn tree_claims_of_sentence(
             {
                 m = claimex_core::Modality::Negated;
             }
+            if m == claimex_core::Modality::Asserted {
+                m = inherited_modality(&tree, &chars, input, anchor).unwrap_or(m);
+            }
             m
         };
         let attribution = attribution_of(&tree, anchor, input);
         let predicate = span_predicate(input, predicate_span, lemma);
         for &s in &subjects {
             let s = resolve_relative(&tree, s);
-            let s = antecedent(&tree, s, attribution_subject(&tree, anchor)).unwrap_or(s);
-            let (sf, sl) = tree.phrase(s, false);
+            let s =
+                antecedent(&tree, s, attribution_subject(&tree, anchor), person_of).unwrap_or(s);
+            let (sf, sl) = tree.phrase(s, true);
             let subject = arg(sf, sl, s);
             if objects.is_empty() {
                 let confidence = raw_confidence(&subject, None, kind);
@@ -254,7 +281,8 @@ pub fn tree_claims_of_sentence(
                 continue;
             }
             for &o in &objects {
-                let o = antecedent(&tree, o, attribution_subject(&tree, anchor)).unwrap_or(o);
+                let o = antecedent(&tree, o, attribution_subject(&tree, anchor), person_of)
+                    .unwrap_or(o);
                 let (of, ol) = tree.phrase(o, true);
                 let object = arg(of, ol, o);
                 let confidence = raw_confidence(&subject, Some(&object), kind);
@@ -293,6 +321,59 @@ fn light_copula_complement(tree: &Tree, anchor: usize) -> Option<usize> {
 fn light_copula_verb(tree: &Tree, verb: usize) -> Option<usize> {
     let head = tree.heads[verb]?;
     (light_copula_complement(tree, head) == Some(verb)).then_some(head)
+}
+
+/// The modality a clause without cues of its own takes from the clause it belongs to: a purpose
+/// clause ("might sell X to reduce Y"), an open complement, or a conjoined verb without
+/// auxiliaries of its own ("will move and serve").
+fn inherited_modality(
+    tree: &Tree,
+    chars: &[char],
+    input: &SentenceInput,
+    anchor: usize,
+) -> Option<claimex_core::Modality> {
+    let mut at = anchor;
+    for _ in 0..tree.tokens.len() {
+        let head = tree.heads[at]?;
+        let own_aux = tree
+            .child(at, &["aux", "aux:pass", "nsubj", "nsubj:pass"])
+            .is_some();
+        let linked = match tree.rel(at) {
+            "xcomp" => true,
+            "advcl" => tree
+                .child(at, &["mark"])
+                .is_some_and(|m| tree.word(m) == "to"),
+            "conj" => !own_aux,
+            _ => false,
+        };
+        if !linked {
+            return None;
+        }
+        let first = tree.children[head]
+            .iter()
+            .copied()
+            .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod") && c < head)
+            .min()
+            .unwrap_or(head);
+        let start = input.tokens[first].start - input.sentence.start;
+        let end = (input.tokens[head].end - input.sentence.start)
+            .min(chars.len())
+            .max(start);
+        let m = modality_of(chars, start, end);
+        if m != claimex_core::Modality::Asserted {
+            return Some(m);
+        }
+        at = head;
+    }
+    None
+}
+
+/// A participle that describes a noun inside a prepositional phrase ("of the 270 people hanged
+/// for ...", "at a news conference called to ..."): no claim of its own.
+fn descriptive_participle(tree: &Tree, verb: usize) -> bool {
+    tree.rel(verb) == "acl"
+        && matches!(tree.tokens[verb].pos.as_str(), "VBN" | "VBG")
+        && tree.heads[verb].is_some_and(|noun| tree.child(noun, &["case"]).is_some())
 }
 
 /// For a verb with a direct object and an open complement ("allowed Japan to come", "urged
@@ -366,6 +447,20 @@ fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
     if let Some(agent) = tree.child(verb, &["obl:agent"]) {
         return Some(agent);
     }
+    if tree.child(verb, &["aux:pass", "nsubj:pass"]).is_some()
+        || (tree.rel(verb) == "acl" && tree.tokens[verb].pos == "VBN")
+    {
+        let by = tree.children[verb].iter().copied().find(|&c| {
+            c > verb
+                && tree.base(c) == "obl"
+                && tree
+                    .child(c, &["case"])
+                    .is_some_and(|k| tree.word(k) == "by")
+        });
+        if by.is_some() {
+            return by;
+        }
+    }
     tree.children[verb].iter().copied().find(|&c| {
         c > verb
             && matches!(tree.rel(c), "obl" | "obl:npmod")
@@ -401,7 +496,12 @@ fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {
 /// first and agrees in number, else the nearest earlier clause subject that does (and is no
 /// pronoun). `None`:
 /// `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
-fn antecedent(tree: &Tree, i: usize, source: Option<usize>) -> Option<usize> {
+fn antecedent(
+    tree: &Tree,
+    i: usize,
+    source: Option<usize>,
+    person_of: impl Fn(usize) -> Option<bool>,
+) -> Option<usize> {
     let word = tree.word(i);
     let first_person = matches!(word.as_str(), "i" | "we" | "me" | "us");
     let third = matches!(
@@ -412,9 +512,16 @@ fn antecedent(tree: &Tree, i: usize, source: Option<usize>) -> Option<usize> {
     if !(first_person || third) {
         return None;
     }
-    // "he", "she" and "it" need a singular noun; "they" may be a plural or a name.
-    let singular = matches!(word.as_str(), "he" | "she" | "it" | "him" | "her");
-    let agrees = |k: usize| !singular || matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP");
+    // "he" and "she" need a person's name, "it" a singular noun that is no person's name;
+    // "they" may be a plural or a name.
+    let person_pronoun = matches!(word.as_str(), "he" | "she" | "him" | "her");
+    let singular = person_pronoun || word == "it";
+    let agrees = |k: usize| {
+        let person = person_of(k);
+        (!singular || matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP"))
+            && (!person_pronoun || person == Some(true))
+            && !(word == "it" && person == Some(true))
+    };
     if let Some(s) = source.filter(|&s| s != i && !pronoun(s)) {
         if first_person || (s < i && agrees(s)) {
             return Some(s);
@@ -802,7 +909,7 @@ mod tests {
     }
 
     #[test]
-    fn conjoined_objects_and_a_relative_clause_give_claims_of_their_own() {
+    fn a_relative_clause_gives_a_claim_and_a_list_inside_an_object_stays_whole() {
         // "Oslo , which hosts the talks , signed deals with Rome and Paris ."
         let rows = [
             ("Oslo", "NNP", 7, "nsubj"),
@@ -832,7 +939,7 @@ mod tests {
                 (
                     "Oslo".into(),
                     "sign".into(),
-                    Some("deals with Rome".into()),
+                    Some("deals with Rome and Paris".into()),
                     Modality::Asserted
                 ),
             ]
@@ -915,7 +1022,7 @@ mod tests {
                 ("Yeltsin".into(), "rest".into(), None, Modality::Asserted),
                 (
                     "Yeltsin".into(),
-                    "massacre".into(),
+                    "be massacred".into(),
                     None,
                     Modality::Asserted
                 ),
