@@ -178,7 +178,7 @@ const PREPOSITION_FRAMES: &[(&str, &str)] = &[
     ("work", "with"),
 ];
 /// Verb and noun that together are the predicate ("take effect"): the noun is no object.
-const IDIOMS: &[(&str, &str)] = &[
+pub(crate) const IDIOMS: &[(&str, &str)] = &[
     ("take", "effect"),
     ("take", "place"),
     ("take", "part"),

@@ -16,7 +16,7 @@ use claimex_core::{
     Argument, Attribution, Claim, EntitySpan, ModelIds, Predicate, Sentence, TaggedToken,
 };
 
-use crate::build::{make_claim, SentenceInput, REPORTING};
+use crate::build::{make_claim, SentenceInput, IDIOMS, REPORTING};
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::lexicon::lemma_of_tagged_verb;
 use crate::modality::modality_of;
@@ -76,8 +76,15 @@ impl<'a> Tree<'a> {
         })
     }
 
+    /// A verb by its tag, or by its tree when the tagger missed it ("cut" tagged as an
+    /// adjective but governing an object, "balanced" with a passive auxiliary).
     fn is_verb(&self, i: usize) -> bool {
-        self.tokens[i].pos.starts_with("VB") && !matches!(self.base(i), "aux" | "cop" | "amod")
+        if matches!(self.base(i), "aux" | "cop" | "amod" | "compound") {
+            return false;
+        }
+        self.tokens[i].pos.starts_with("VB")
+            || (self.child(i, &["cop"]).is_none()
+                && self.child(i, &["obj", "aux:pass", "nsubj:pass"]).is_some())
     }
 
     fn word(&self, i: usize) -> String {
@@ -184,10 +191,26 @@ pub fn tree_claims_of_sentence(
             continue;
         };
         let subjects: Vec<usize> = tree.conjuncts(subject_head);
-        let (objects, kind, case): (Vec<usize>, ObjectKind, Option<usize>) = if copular {
+        // "take effect": the noun belongs to the predicate and is no object.
+        let idiom = tree.child(content, &["obj"]).filter(|&o| {
+            tree.children[o].is_empty()
+                && IDIOMS.contains(&(
+                    lemma_of_tagged_verb(&input.tokens[content].text).as_str(),
+                    tree.word(o).as_str(),
+                ))
+        });
+        let (objects, kind, case): (Vec<usize>, ObjectKind, Option<usize>) = if idiom.is_some() {
+            (vec![], ObjectKind::None, None)
+        } else if copular {
             (tree.conjuncts(anchor), ObjectKind::Adjective, None)
         } else if let Some(o) = tree.child(content, &["obj", "iobj"]) {
             (tree.conjuncts(o), ObjectKind::Direct, None)
+        } else if let Some(o) = tree
+            .child(content, &["xcomp"])
+            .filter(|&c| !tree.is_verb(c) && c > content)
+        {
+            // "become the first member", "remains cautious".
+            (tree.conjuncts(o), ObjectKind::Adjective, None)
         } else if let Some(o) = prepositional_object(&tree, content) {
             let case = tree.child(o, &["case"]);
             (tree.conjuncts(o), ObjectKind::Prepositional, case)
@@ -197,9 +220,7 @@ pub fn tree_claims_of_sentence(
         // The predicate: from the first auxiliary, negation or the anchor to the content verb
         // (and its preposition), its lemma the content verb's, `be` for a copula.
         // A passive keeps its participle: "be seen", "be held up by", "a side led by".
-        let passive = !copular
-            && (tree.child(content, &["aux:pass", "nsubj:pass"]).is_some()
-                || (tree.rel(content) == "acl" && tree.tokens[content].pos == "VBN"));
+        let passive = !copular && is_passive(&tree, content);
         let mut lemma = if copular && content == anchor {
             // "was up to his old tricks", "have been for drug charges": the preposition too.
             match tree.child(anchor, &["case"]).filter(|&c| c < anchor) {
@@ -213,7 +234,7 @@ pub fn tree_claims_of_sentence(
         } else {
             lemma_of_tagged_verb(&input.tokens[content].text)
         };
-        let particle = tree.child(content, &["compound:prt"]);
+        let particle = tree.child(content, &["compound:prt"]).or(idiom);
         if let Some(p) = particle {
             lemma = format!("{lemma} {}", tree.word(p));
         }
@@ -368,6 +389,15 @@ fn inherited_modality(
     None
 }
 
+/// A passive verb: with a passive auxiliary, or a participle with a passive subject or after a
+/// noun ("a side led by ...").
+fn is_passive(tree: &Tree, verb: usize) -> bool {
+    let participle = tree.tokens[verb].pos == "VBN";
+    tree.child(verb, &["aux:pass"]).is_some()
+        || (participle && tree.child(verb, &["nsubj:pass"]).is_some())
+        || (participle && tree.rel(verb) == "acl")
+}
+
 /// A participle that describes a noun inside a prepositional phrase ("of the 270 people hanged
 /// for ...", "at a news conference called to ..."): no claim of its own.
 fn descriptive_participle(tree: &Tree, verb: usize) -> bool {
@@ -431,10 +461,49 @@ const TIME_WORDS: &[&str] = &[
     "yesterday",
 ];
 
-/// Whether the phrase headed by `i` names a time: a time word or a year ("in 1984").
+/// Prepositions whose phrase is a circumstance of the clause (time, place nearby, cause), not an
+/// argument of the verb: "cut jobs after a loss", "arrested near the station".
+const ADJUNCT_PREPOSITIONS: &[&str] = &[
+    "after",
+    "amid",
+    "before",
+    "because",
+    "despite",
+    "during",
+    "following",
+    "near",
+    "since",
+    "throughout",
+    "until",
+    "while",
+    "within",
+    "without",
+];
+
+/// Whether the phrase headed by `i` names a time: a time word, a year ("in 1984") or a day of a
+/// month ("on June 1", where the number heads the phrase).
 fn is_time(tree: &Tree, i: usize) -> bool {
     let word = tree.word(i);
-    TIME_WORDS.contains(&word.as_str())
+    let month = |k: usize| {
+        matches!(
+            tree.word(k).as_str(),
+            "january"
+                | "february"
+                | "march"
+                | "april"
+                | "may"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+        )
+    };
+    let dated = tree.tokens[i].pos == "CD" && tree.children[i].iter().any(|&c| month(c));
+    dated
+        || TIME_WORDS.contains(&word.as_str())
         || (word.len() == 4
             && word.starts_with(['1', '2'])
             && word.chars().all(|c| c.is_ascii_digit()))
@@ -447,9 +516,7 @@ fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
     if let Some(agent) = tree.child(verb, &["obl:agent"]) {
         return Some(agent);
     }
-    if tree.child(verb, &["aux:pass", "nsubj:pass"]).is_some()
-        || (tree.rel(verb) == "acl" && tree.tokens[verb].pos == "VBN")
-    {
+    if is_passive(tree, verb) {
         let by = tree.children[verb].iter().copied().find(|&c| {
             c > verb
                 && tree.base(c) == "obl"
@@ -465,9 +532,10 @@ fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
         c > verb
             && matches!(tree.rel(c), "obl" | "obl:npmod")
             && !is_time(tree, c)
-            && tree
-                .child(c, &["case"])
-                .map_or(true, |k| tree.word(k) != "according")
+            && tree.child(c, &["case"]).map_or(true, |k| {
+                let case = tree.word(k);
+                case != "according" && !ADJUNCT_PREPOSITIONS.contains(&case.as_str())
+            })
     })
 }
 
@@ -518,7 +586,10 @@ fn antecedent(
     let singular = person_pronoun || word == "it";
     let agrees = |k: usize| {
         let person = person_of(k);
-        (!singular || matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP"))
+        // A name other than a person's ("Vela Motors") is an "it" whatever its tag.
+        let singular_noun =
+            matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP") || person == Some(false);
+        (!singular || singular_noun)
             && (!person_pronoun || person == Some(true))
             && !(word == "it" && person == Some(true))
     };

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimex_model::{NerConfig, NerModel, ParserHead};
+use claimex_model::{NerConfig, NerModel, ParserHead, SyntaxHead};
 use claimex_train::{
-    evaluate_parser, finetune_parser, has_checkpoint, read_conllu, read_examples,
-    remove_checkpoint, train_parser, ParserFinetuneConfig, ParserReport, ParserTrainConfig,
-    TreeSentence,
+    evaluate_parser, finetune_parser, has_checkpoint, new_parser_head, read_conll, read_conllu,
+    read_examples, remove_checkpoint, train_parser, JointHeads, ParserFinetuneConfig, ParserReport,
+    ParserTrainConfig, TreeSentence,
 };
 use clap::Args;
 
@@ -31,18 +31,29 @@ pub struct TrainParserArgs {
     #[arg(long)]
     epochs: Option<usize>,
     /// Encoder layers the head reads, comma-separated, 0 = first layer's output [default: all].
+    /// With --finetune-encoder: start from a new head of these layers and sizes instead of the
+    /// head in --model.
     #[arg(long, value_delimiter = ',')]
     layers: Vec<usize>,
+    /// Width of a new head's word states.
+    #[arg(long, default_value_t = 512)]
+    word_size: i64,
+    /// Width of a new head's arc scorer states.
+    #[arg(long, default_value_t = 384)]
+    arc_size: i64,
+    /// Width of a new head's label scorer states.
+    #[arg(long, default_value_t = 128)]
+    label_size: i64,
     /// Adam learning rate of the head [default: 2e-3; 5e-4 with --finetune-encoder].
     #[arg(long)]
     lr: Option<f64>,
     /// Fine-tune the encoder too: start from the parser head in --model (train one on the
-    /// frozen encoder first), learn parsing and NER together (--ner-train, --ner-dev) and write
+    /// frozen encoder first) or a new one (--layers), learn parsing and NER together (--ner-train, --ner-dev) and write
     /// the best epoch by dev LAS, with NER F1 kept, to --out as a new model directory.
     #[arg(long, requires_all = ["ner_train", "ner_dev", "out"])]
     finetune_encoder: bool,
-    /// NER training data for --finetune-encoder (CoNLL column files or JSONL fixtures);
-    /// repeatable.
+    /// NER training data for --finetune-encoder (CoNLL column files; with POS and chunk columns,
+    /// as CoNLL-2003 has, the model's syntax head learns along); repeatable.
     #[arg(long)]
     ner_train: Vec<PathBuf>,
     /// NER data scored after each epoch of --finetune-encoder.
@@ -109,11 +120,11 @@ pub fn train(args: TrainParserArgs) -> anyhow::Result<()> {
         p.file_name()
             .map_or(String::new(), |n| n.to_string_lossy().into_owned())
     };
-    if args.finetune_encoder {
-        return finetune(args, &model, &train, &dev, started);
-    }
     let config = ParserTrainConfig {
         layers: args.layers.clone(),
+        word_size: args.word_size,
+        arc_size: args.arc_size,
+        label_size: args.label_size,
         epochs: args.epochs.unwrap_or(30),
         learning_rate: args.lr.unwrap_or(2e-3),
         seed: args.seed,
@@ -122,6 +133,19 @@ pub fn train(args: TrainParserArgs) -> anyhow::Result<()> {
         }),
         ..ParserTrainConfig::default()
     };
+    if args.finetune_encoder {
+        let head = if args.layers.is_empty() {
+            ParserHead::load(&args.model)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{} has no parser head to start from: train one on the frozen encoder first (`claimex train parser` without --finetune-encoder), or give --layers for a new one",
+                    args.model.display()
+                )
+            })?
+        } else {
+            new_parser_head(&model, &train, &config)?
+        };
+        return finetune(args, &model, head, &train, &dev, started);
+    }
     let (head, report) = train_parser(&model, &train, &dev, &config, |line| {
         eprintln!("[{:>5.0}s] {line}", started.elapsed().as_secs_f64())
     })?;
@@ -140,22 +164,25 @@ pub fn train(args: TrainParserArgs) -> anyhow::Result<()> {
 fn finetune(
     args: TrainParserArgs,
     model: &NerModel,
+    head: ParserHead,
     train: &[TreeSentence],
     dev: &[TreeSentence],
     started: std::time::Instant,
 ) -> anyhow::Result<()> {
-    let head = ParserHead::load(&args.model)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "{} has no parser head to start from: train one on the frozen encoder first (`claimex train parser` without --finetune-encoder)",
-            args.model.display()
-        )
-    })?;
     let (Some(out), Some(ner_dev)) = (&args.out, &args.ner_dev) else {
         anyhow::bail!("--finetune-encoder needs --out and --ner-dev");
     };
     let mut ner_train = Vec::new();
     for path in &args.ner_train {
-        ner_train.extend(read_examples(path)?);
+        ner_train.extend(read_conll(path)?);
+    }
+    // The model's POS and chunk head learns with the encoder it reads, on the NER files' tag
+    // columns.
+    let syntax = SyntaxHead::load(&args.model)?;
+    if syntax.is_some() && ner_train.iter().all(|s| s.pos.is_empty()) {
+        eprintln!(
+            "warning: the --ner-train files have no POS and chunk columns: the model's syntax head stays as it is and will read a moved encoder; retrain it with `claimex train syntax`"
+        );
     }
     let ner_dev = read_examples(ner_dev)?;
     let checkpoints = args.checkpoints.clone().unwrap_or_else(|| {
@@ -181,7 +208,10 @@ fn finetune(
     }
     let state = finetune_parser(
         model,
-        &head,
+        JointHeads {
+            parser: &head,
+            syntax: syntax.as_ref(),
+        },
         train,
         dev,
         &ner_train,

@@ -1,7 +1,9 @@
-//! Fine-tuning the encoder for parsing: the encoder, its NER classifier and the parser head learn
-//! together. Every step takes one batch of treebank sentences (the parser's arc and label loss
-//! through the encoder) and one batch of NER sentences (the NER loss), so the encoder learns
-//! syntax without forgetting its entities. Each epoch ends with dev LAS and dev NER F1; an epoch
+//! Fine-tuning the encoder for parsing: the encoder, its NER classifier, the parser head and
+//! (when the model has one) the part-of-speech and chunk head learn together. Every step takes one
+//! batch of treebank sentences (the parser's arc and label loss through the encoder) and one batch
+//! of CoNLL NER sentences (the NER loss, and the POS and chunk loss where the file has those
+//! columns), so the encoder learns syntax without forgetting its entities and the tagger moves
+//! with the encoder it reads. Each epoch ends with dev LAS and dev NER F1; an epoch
 //! is the best one when its LAS is the highest so far and its NER F1 has not fallen more than
 //! the tolerance below the start. The best epoch's model (encoder, NER classifier, parser head)
 //! is written to the output directory as soon as it is found, and every epoch leaves a
@@ -9,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use claimex_model::{NerModel, ParserHead, PieceRow, Precision};
+use claimex_model::{NerModel, ParserHead, PieceRow, Precision, SyntaxHead};
 use serde::{Deserialize, Serialize};
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Reduction, Tensor};
@@ -21,7 +23,7 @@ use crate::finetune::{
     SplitMix64, IGNORE, STATE_FILE,
 };
 use crate::parser::evaluate_parser;
-use crate::{evaluate, Error, Result, TrainExample};
+use crate::{evaluate, ConllSentence, Error, Result, TrainExample};
 
 /// Settings of [`finetune_parser`].
 #[derive(Debug, Clone)]
@@ -93,6 +95,15 @@ pub struct ParserFinetuneState {
     pub resumed_after: usize,
 }
 
+/// A CoNLL sentence ready for a step: its NER input and targets, and where it has POS and chunk
+/// columns, each word's first-piece position and tag classes (empty otherwise).
+struct NerItem {
+    encoded: crate::finetune::Encoded,
+    firsts: Vec<i64>,
+    pos: Vec<i64>,
+    chunks: Vec<i64>,
+}
+
 /// A treebank sentence ready for a step.
 struct TreeItem {
     input: WordInput,
@@ -100,17 +111,25 @@ struct TreeItem {
     labels: Vec<i64>,
 }
 
-/// Fine-tunes `model` and `head` together on `treebank` (parsing) and `ner_train` (entities),
-/// scoring `treebank_dev` and `ner_dev` after every epoch. The best epoch is written to `out` as
-/// a complete model directory named `name`, with the head. Returns the run's state; `out` holds
-/// no model when no epoch kept NER F1 within the tolerance (an error says so).
+/// The heads that learn with the encoder.
+pub struct JointHeads<'a> {
+    /// The dependency parser head.
+    pub parser: &'a ParserHead,
+    /// The part-of-speech and chunk head, trained on the NER sentences' POS and chunk columns.
+    pub syntax: Option<&'a SyntaxHead>,
+}
+
+/// Fine-tunes `model` and `heads` together on `treebank` (parsing) and `ner_train` (entities,
+/// and tags), scoring `treebank_dev` and `ner_dev` after every epoch. The best epoch is written to
+/// `out` as a complete model directory named `name`, with the heads. Returns the run's state;
+/// `out` holds no model when no epoch kept NER F1 within the tolerance (an error says so).
 #[allow(clippy::too_many_arguments)]
 pub fn finetune_parser(
     model: &NerModel,
-    head: &ParserHead,
+    heads: JointHeads,
     treebank: &[TreeSentence],
     treebank_dev: &[TreeSentence],
-    ner_train: &[TrainExample],
+    ner_train: &[ConllSentence],
     ner_dev: &[TrainExample],
     out: &Path,
     name: &str,
@@ -118,6 +137,7 @@ pub fn finetune_parser(
     mut progress: impl FnMut(&str),
 ) -> Result<ParserFinetuneState> {
     let started = std::time::Instant::now();
+    let head = heads.parser;
     let labels = &head.config().labels;
     let mut trees = Vec::with_capacity(treebank.len());
     for s in treebank {
@@ -135,11 +155,42 @@ pub fn finetune_parser(
         });
     }
     let mut entities = Vec::with_capacity(ner_train.len());
-    for example in ner_train {
-        let e = encode(model, example)?;
-        if !e.ids.is_empty() && e.ids.len() <= model.window() {
-            entities.push(e);
+    for sentence in ner_train {
+        let encoded = encode(model, &TrainExample::from(sentence))?;
+        if encoded.ids.is_empty() || encoded.ids.len() > model.window() {
+            continue;
         }
+        let mut item = NerItem {
+            encoded,
+            firsts: vec![],
+            pos: vec![],
+            chunks: vec![],
+        };
+        if let (Some(syntax), false) = (heads.syntax, sentence.pos.is_empty()) {
+            let class = |labels: &[String], tag: &String| {
+                labels
+                    .iter()
+                    .position(|l| l == tag)
+                    .map_or(IGNORE, |c| c as i64)
+            };
+            if let Some(input) = word_input(model, &sentence.tokens)? {
+                if input.ids == item.encoded.ids {
+                    let config = syntax.config();
+                    item.firsts = input.firsts;
+                    item.pos = sentence
+                        .pos
+                        .iter()
+                        .map(|t| class(&config.pos_labels, t))
+                        .collect();
+                    item.chunks = sentence
+                        .chunks
+                        .iter()
+                        .map(|t| class(&config.chunk_labels, t))
+                        .collect();
+                }
+            }
+        }
+        entities.push(item);
     }
     if trees.is_empty() || entities.is_empty() {
         return Err(Error::Training(format!(
@@ -151,20 +202,19 @@ pub fn finetune_parser(
         )));
     }
     trees.sort_by_key(|t| t.input.ids.len());
-    entities.sort_by_key(|e| e.ids.len());
+    entities.sort_by_key(|e| e.encoded.ids.len());
     let mut tree_batches: Vec<&[TreeItem]> = trees.chunks(config.batch_size.max(1)).collect();
-    let ner_batches: Vec<&[crate::finetune::Encoded]> =
-        entities.chunks(config.ner_batch_size.max(1)).collect();
+    let ner_batches: Vec<&[NerItem]> = entities.chunks(config.ner_batch_size.max(1)).collect();
     let total_steps = tree_batches.len() * config.epochs;
     let warmup = ((total_steps as f64) * config.warmup_fraction).ceil() as usize;
-    let fingerprint = fingerprint(model, head, treebank, ner_train, config);
+    let fingerprint = fingerprint(model, &heads, treebank, ner_train, config);
 
     let mut state = ParserFinetuneState {
         fingerprint: fingerprint.clone(),
         ..ParserFinetuneState::default()
     };
     if config.resume {
-        if let Some(saved) = load(model, head, &config.checkpoint_dir, &fingerprint)? {
+        if let Some(saved) = load(model, &heads, &config.checkpoint_dir, &fingerprint)? {
             state = saved;
             state.resumed_after = state.epochs_done;
             progress(&format!(
@@ -199,6 +249,12 @@ pub fn finetune_parser(
         ..Default::default()
     }
     .build(head.var_store(), config.head_learning_rate)?;
+    let mut syntax_opt = match heads.syntax {
+        Some(syntax) => {
+            Some(tch::nn::Adam::default().build(syntax.var_store(), config.head_learning_rate)?)
+        }
+        None => None,
+    };
     // The batch orders of the epochs already run are replayed, so a resumed run sees the same
     // order as an uninterrupted one.
     let mut rng = SplitMix64(config.seed);
@@ -216,31 +272,45 @@ pub fn finetune_parser(
     let mut step = state.step;
     for epoch in state.epochs_done + 1..=config.epochs {
         shuffle(&mut tree_batches, &mut rng);
-        let (mut parse_total, mut ner_total) = (0.0, 0.0);
+        let (mut parse_total, mut ner_total, mut tag_total) = (0.0, 0.0, 0.0);
         for (k, trees) in tree_batches.iter().enumerate() {
             step += 1;
             let factor = schedule(step, warmup, total_steps);
             encoder_opt.set_lr(config.encoder_learning_rate * factor);
             head_opt.set_lr(config.head_learning_rate * factor);
             let parse_loss = parse_loss(model, head, trees)?;
-            let ner_loss = ner_loss(model, ner_batches[ner_order.next()])?;
-            let loss = &parse_loss + &ner_loss * config.ner_weight;
+            let (ner_loss, tag_loss) =
+                ner_loss(model, heads.syntax, ner_batches[ner_order.next()])?;
+            let mut loss = &parse_loss + &ner_loss * config.ner_weight;
+            if let Some(tags) = &tag_loss {
+                loss = loss + tags * config.ner_weight;
+            }
             encoder_opt.zero_grad();
             head_opt.zero_grad();
+            if let Some(opt) = syntax_opt.as_mut() {
+                opt.set_lr(config.head_learning_rate * factor);
+                opt.zero_grad();
+            }
             loss.backward();
             encoder_opt.clip_grad_norm(config.max_grad_norm);
             head_opt.clip_grad_norm(config.max_grad_norm);
             encoder_opt.step();
             head_opt.step();
+            if let Some(opt) = syntax_opt.as_mut() {
+                opt.clip_grad_norm(config.max_grad_norm);
+                opt.step();
+            }
             parse_total += parse_loss.double_value(&[]);
             ner_total += ner_loss.double_value(&[]);
+            tag_total += tag_loss.map_or(0.0, |t| t.double_value(&[]));
             if (k + 1) % 50 == 0 {
                 progress(&format!(
-                    "epoch {epoch}: step {}/{} (parser loss {:.4}, NER loss {:.4}; {:.0}s)",
+                    "epoch {epoch}: step {}/{} (parser loss {:.4}, NER loss {:.4}, tag loss {:.4}; {:.0}s)",
                     k + 1,
                     tree_batches.len(),
                     parse_total / (k + 1) as f64,
                     ner_total / (k + 1) as f64,
+                    tag_total / (k + 1) as f64,
                     started.elapsed().as_secs_f64()
                 ));
             }
@@ -268,14 +338,14 @@ pub fn finetune_parser(
         ));
         if kept && better {
             state.best = Some((epoch, las));
-            model.save_with(out, name, Precision::F16, |dir| head.save(dir))?;
+            model.save_with(out, name, Precision::F16, |dir| save_heads(&heads, dir))?;
         }
         let json = serde_json::to_string_pretty(&state).map_err(|source| Error::State {
             path: config.checkpoint_dir.join(STATE_FILE),
             source,
         })?;
         save_epoch_checkpoint(model, &config.checkpoint_dir, epoch, |dir| {
-            head.save(dir)?;
+            save_heads(&heads, dir)?;
             let path = dir.join(STATE_FILE);
             std::fs::write(&path, json).map_err(|source| claimex_model::Error::Io { path, source })
         })?;
@@ -337,39 +407,89 @@ fn parse_loss(model: &NerModel, head: &ParserHead, batch: &[TreeItem]) -> Result
     Ok(head.loss(&states, &lengths, &heads, &labels))
 }
 
-/// The NER loss on a batch of encoded sentences.
-fn ner_loss(model: &NerModel, batch: &[crate::finetune::Encoded]) -> Result<Tensor> {
+/// Writes the heads into a model directory being written (over the copies the model carries).
+fn save_heads(heads: &JointHeads, dir: &Path) -> claimex_model::Result<()> {
+    heads.parser.save(dir)?;
+    match heads.syntax {
+        Some(syntax) => syntax.save(dir),
+        None => Ok(()),
+    }
+}
+
+/// The NER loss on a batch of CoNLL sentences and, with a syntax head and sentences that have tag
+/// columns, the POS plus chunk loss from the same forward pass.
+fn ner_loss(
+    model: &NerModel,
+    syntax: Option<&SyntaxHead>,
+    batch: &[NerItem],
+) -> Result<(Tensor, Option<Tensor>)> {
     let rows: Vec<PieceRow> = batch
         .iter()
         .map(|e| PieceRow {
-            ids: &e.ids,
-            shapes: &e.shapes,
+            ids: &e.encoded.ids,
+            shapes: &e.encoded.shapes,
         })
         .collect();
-    let logits = model.logits(&rows, true).map_err(Error::Ner)?;
+    let (logits, layers) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
     let (n, len, classes) = logits.size3()?;
     let mut targets = vec![IGNORE; (n * len) as usize];
     for (row, e) in batch.iter().enumerate() {
         let base = row * len as usize + 1;
-        targets[base..base + e.targets.len()].copy_from_slice(&e.targets);
+        targets[base..base + e.encoded.targets.len()].copy_from_slice(&e.encoded.targets);
     }
-    Ok(logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
+    let ner = logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
         &Tensor::from_slice(&targets),
         None,
         Reduction::Mean,
         IGNORE,
         0.0,
+    );
+    let Some(syntax) = syntax.filter(|_| batch.iter().any(|e| !e.firsts.is_empty())) else {
+        return Ok((ner, None));
+    };
+    let features = syntax.features(&layers).map_err(Error::Ner)?;
+    let width = features.size()[2];
+    let longest = batch.iter().map(|e| e.firsts.len()).max().unwrap_or(0);
+    let (mut firsts, mut pos, mut chunks) = (vec![], vec![], vec![]);
+    for e in batch {
+        let pad = longest - e.firsts.len();
+        firsts.extend(&e.firsts);
+        firsts.extend(std::iter::repeat(0).take(pad));
+        pos.extend(&e.pos);
+        pos.extend(std::iter::repeat(IGNORE).take(pad));
+        chunks.extend(&e.chunks);
+        chunks.extend(std::iter::repeat(IGNORE).take(pad));
+    }
+    let (b, w) = (batch.len() as i64, longest as i64);
+    let index = Tensor::from_slice(&firsts)
+        .view([b, w, 1])
+        .expand([b, w, width], false);
+    let (pos_logits, chunk_logits) = syntax.forward(&features.gather(1, &index, false), true);
+    let tag_loss = |logits: Tensor, targets: &[i64]| {
+        let classes = logits.size()[2];
+        logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
+            &Tensor::from_slice(targets),
+            None,
+            Reduction::Mean,
+            IGNORE,
+            0.0,
+        )
+    };
+    Ok((
+        ner,
+        Some(tag_loss(pos_logits, &pos) + tag_loss(chunk_logits, &chunks)),
     ))
 }
 
 /// Settings, labels and an FNV-1a hash of the data: what a checkpoint must match to be continued.
 fn fingerprint(
     model: &NerModel,
-    head: &ParserHead,
+    heads: &JointHeads,
     treebank: &[TreeSentence],
-    ner_train: &[TrainExample],
+    ner_train: &[ConllSentence],
     config: &ParserFinetuneConfig,
 ) -> String {
+    let head = heads.parser;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
         for b in bytes {
@@ -382,17 +502,26 @@ fn fingerprint(
         }
         feed(b"\n");
     }
-    for e in ner_train {
-        feed(e.text.as_bytes());
-        for span in &e.entities {
-            feed(format!("|{} {} {}", span.start, span.end, span.label).as_bytes());
+    for s in ner_train {
+        for (i, token) in s.tokens.iter().enumerate() {
+            let tag = |tags: &[String]| tags.get(i).cloned().unwrap_or_default();
+            feed(
+                format!(
+                    "{token} {} {} {}|",
+                    tag(&s.tags),
+                    tag(&s.pos),
+                    tag(&s.chunks)
+                )
+                .as_bytes(),
+            );
         }
         feed(b"\n");
     }
     format!(
-        "ner-labels={} parser-labels={} layers={:?} epochs={} batch={}+{} lr={}/{} warmup={} clip={} ner-weight={} tolerance={} seed={} data={hash:016x}",
+        "ner-labels={} parser-labels={} syntax={} layers={:?} epochs={} batch={}+{} lr={}/{} warmup={} clip={} ner-weight={} tolerance={} seed={} data={hash:016x}",
         model.info().labels.join(","),
         head.config().labels.join(","),
+        heads.syntax.map_or("none".to_string(), |h| format!("{:?}", h.config())),
         head.config().layers,
         config.epochs,
         config.batch_size,
@@ -411,7 +540,7 @@ fn fingerprint(
 /// when there is none. A checkpoint of another run is an error.
 fn load(
     model: &NerModel,
-    head: &ParserHead,
+    heads: &JointHeads,
     dir: &Path,
     fingerprint: &str,
 ) -> Result<Option<ParserFinetuneState>> {
@@ -438,17 +567,22 @@ fn load(
         model,
         &Tensor::read_safetensors(last.join("model.safetensors"))?,
     )?;
-    let saved = ParserHead::load(&last)
-        .map_err(Error::Ner)?
-        .ok_or_else(|| Error::Training(format!("{} has no parser head", last.display())))?;
-    restore_store(
-        head.var_store(),
-        &saved
-            .var_store()
-            .variables()
+    let missing = |what: &str| Error::Training(format!("{} has no {what}", last.display()));
+    let weights = |vs: &tch::nn::VarStore| -> Vec<(String, Tensor)> {
+        vs.variables()
             .into_iter()
             .map(|(name, t)| (name, t.to_kind(Kind::Float)))
-            .collect::<Vec<_>>(),
-    )?;
+            .collect()
+    };
+    let saved = ParserHead::load(&last)
+        .map_err(Error::Ner)?
+        .ok_or_else(|| missing("parser head"))?;
+    restore_store(heads.parser.var_store(), &weights(saved.var_store()))?;
+    if let Some(syntax) = heads.syntax {
+        let saved = SyntaxHead::load(&last)
+            .map_err(Error::Ner)?
+            .ok_or_else(|| missing("syntax head"))?;
+        restore_store(syntax.var_store(), &weights(saved.var_store()))?;
+    }
     Ok(Some(state))
 }

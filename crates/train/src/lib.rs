@@ -42,13 +42,13 @@ pub use finetune::{
 };
 pub use fixtures::{read_examples, read_fixtures};
 pub use joint::{finetune_jointly, JointConfig, JointSummary};
-pub use joint_parser::{finetune_parser, ParserFinetuneConfig, ParserFinetuneState};
+pub use joint_parser::{finetune_parser, JointHeads, ParserFinetuneConfig, ParserFinetuneState};
 pub use metrics::{
     score_boundaries, score_spans, worst_errors, BoundaryReport, EvalReport, SentenceErrors,
     ShownSpan, TypeScores, TypedSpan, NONE,
 };
 pub use news::{read_news_claims, NewsSplit};
-pub use parser::{evaluate_parser, train_parser, ParserReport, ParserTrainConfig};
+pub use parser::{evaluate_parser, new_parser_head, train_parser, ParserReport, ParserTrainConfig};
 pub use relations::{
     gold_relations, predict_entities, predict_relations, score_relations, train_relations,
     tune_threshold, RelationReport, RelationTrainConfig, TypedRelation,

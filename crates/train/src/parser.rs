@@ -143,6 +143,32 @@ fn batch(table: &Table, picked: &[usize]) -> (Tensor, Vec<i64>, Tensor, Tensor) 
     )
 }
 
+/// A randomly initialised parser head for `model`'s encoder, sized by `config` (seeded by its
+/// seed), with the relation labels of `train`.
+pub fn new_parser_head(
+    model: &NerModel,
+    train: &[TreeSentence],
+    config: &ParserTrainConfig,
+) -> Result<ParserHead> {
+    let labels = crate::label_set(train.iter().flat_map(|s| s.relations.clone()));
+    let layers = if config.layers.is_empty() {
+        (0..crate::syntax::layer_count(model)?).collect()
+    } else {
+        config.layers.clone()
+    };
+    tch::manual_seed(config.seed as i64);
+    ParserHead::new(ParserConfig {
+        layers,
+        hidden_size: crate::syntax::encoder_width(model)?,
+        word_size: config.word_size,
+        arc_size: config.arc_size,
+        label_size: config.label_size,
+        labels,
+        trained_on: config.trained_on.clone(),
+    })
+    .map_err(Error::Ner)
+}
+
 /// Trains a parser head on `train` over `model`'s frozen encoder, scoring `dev` after each epoch
 /// and keeping the epoch with the best dev LAS. Relation labels come from the training data.
 pub fn train_parser(
@@ -157,25 +183,8 @@ pub fn train_parser(
             "the training treebank has no sentences".into(),
         ));
     }
-    let labels = crate::label_set(train.iter().flat_map(|s| s.relations.clone()));
-    let layers = if config.layers.is_empty() {
-        (0..crate::syntax::layer_count(model)?).collect()
-    } else {
-        config.layers.clone()
-    };
-    let parser_config = ParserConfig {
-        layers: layers.clone(),
-        hidden_size: crate::syntax::encoder_width(model)?,
-        word_size: config.word_size,
-        arc_size: config.arc_size,
-        label_size: config.label_size,
-        labels,
-        trained_on: config.trained_on.clone(),
-    };
-    let head = {
-        tch::manual_seed(config.seed as i64);
-        ParserHead::new(parser_config.clone()).map_err(Error::Ner)?
-    };
+    let head = new_parser_head(model, train, config)?;
+    let layers = head.config().layers.clone();
     progress(&format!(
         "computing encoder features of {} training sentences (layers {layers:?})",
         train.len()
