@@ -10,9 +10,10 @@ use claimex_core::{
 
 use crate::calibration::Calibration;
 use crate::confidence::{raw_confidence, ObjectKind};
-use crate::lexicon::may_be_participle;
+use crate::lexicon::{may_be_participle, TIME_WORDS};
 use crate::modality::modality_of;
 use crate::phrases::{noun_phrases, sentence_tokens, verb_groups, NounPhrase, Tok, VerbGroup};
+use crate::resolve::Earlier;
 use claimex_core::Modality;
 
 /// One sentence's input: its entities (document offsets, linked) and its tagged tokens (empty
@@ -192,76 +193,6 @@ const OBJECT_PREPOSITIONS: &[&str] = &[
     "with", "to", "against", "from", "into", "for", "as", "in", "at", "through", "by", "on",
     "over", "about", "between", "beyond",
 ];
-/// Nouns that name a country when used as a definite description ("the kingdom").
-const COUNTRY_NOUNS: &[&str] = &[
-    "kingdom", "country", "nation", "republic", "emirate", "state", "monarchy",
-];
-/// Countries by form of state, so that "the kingdom" finds Saudi Arabia even when another place
-/// was named since.
-const KINDS_OF_STATE: &[(&str, &[&str])] = &[
-    (
-        "kingdom",
-        &[
-            "saudi arabia",
-            "jordan",
-            "morocco",
-            "bahrain",
-            "spain",
-            "united kingdom",
-            "britain",
-            "netherlands",
-            "belgium",
-            "sweden",
-            "norway",
-            "denmark",
-            "thailand",
-            "cambodia",
-            "bhutan",
-            "lesotho",
-            "eswatini",
-            "tonga",
-        ],
-    ),
-    (
-        "emirate",
-        &["united arab emirates", "qatar", "kuwait", "uae"],
-    ),
-];
-/// Time words that are not objects when they follow a preposition.
-const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "week",
-    "month",
-    "year",
-    "today",
-    "spring",
-    "summer",
-    "autumn",
-    "winter",
-    "morning",
-    "evening",
-    "night",
-    "weekend",
-];
-
 /// Who a reported clause belongs to.
 #[derive(Debug, Clone)]
 struct Source {
@@ -288,7 +219,13 @@ pub fn claims_of_document(
     let mut claims = Vec::new();
     for input in sentences {
         if method == crate::ClaimMethod::Tree && crate::tree::has_tree(input.tokens) {
-            claims.extend(crate::tree::tree_claims_of_sentence(doc_id, input, models));
+            let here: Vec<&EntitySpan> = input.entities.iter().collect();
+            let earlier = Earlier {
+                seen: &seen,
+                here: &here,
+                linker: &linker,
+            };
+            claims.extend(crate::tree::tree_claims(doc_id, input, models, &earlier));
         } else {
             claims.extend(sentence_claims(
                 doc_id, input, models, &linker, &seen, false,
@@ -1321,17 +1258,18 @@ impl Context<'_> {
             arg.score *= 0.9;
             return Some(arg);
         }
-        let here = self
-            .ents
-            .iter()
-            .copied()
-            .filter(|e| e.end <= self.sentence.start + tok.start);
-        let earlier = self.seen.iter().chain(here).collect::<Vec<_>>();
-        earlier
-            .into_iter()
-            .rev()
-            .find(|e| fits(Some(e.label.as_str())) && (person || e.label != "PER"))
+        self.earlier()
+            .pronoun(word, self.sentence.start + tok.start)
             .map(|e| surface(Argument::from(e)))
+    }
+
+    /// Earlier entities of the document and this sentence's.
+    fn earlier(&self) -> Earlier<'_> {
+        Earlier {
+            seen: self.seen,
+            here: self.ents,
+            linker: self.linker,
+        }
     }
 
     /// "the kingdom" names the latest country mentioned; "the accords" the earlier entity whose
@@ -1341,44 +1279,8 @@ impl Context<'_> {
             .iter()
             .map(|t| t.lower.as_str())
             .collect();
-        let phrase = format!("the {}", words.join(" "));
-        let here: Vec<&EntitySpan> = self
-            .ents
-            .iter()
-            .copied()
-            .filter(|e| e.end <= self.sentence.start + self.toks[np.start].start)
-            .collect();
-        let earlier: Vec<&EntitySpan> = self.seen.iter().chain(here).collect();
-        if words.len() == 1 && COUNTRY_NOUNS.contains(&words[0]) {
-            // "the kingdom" is the latest kingdom named, if any; else the latest place.
-            let kind = KINDS_OF_STATE.iter().find(|(noun, _)| *noun == words[0]);
-            let of_kind = kind.and_then(|(_, names)| {
-                earlier
-                    .iter()
-                    .rev()
-                    .find(|e| e.label == "LOC" && names.contains(&e.text.to_lowercase().as_str()))
-            });
-            return of_kind
-                .or_else(|| earlier.iter().rev().find(|e| e.label == "LOC"))
-                .map(|e| (*e).clone());
-        }
-        let mut linker = self.linker.clone();
-        for e in self
-            .ents
-            .iter()
-            .filter(|e| e.end <= self.sentence.start + self.toks[np.start].start)
-        {
-            linker.link(e);
-        }
-        let found = linker.resolve(&phrase)?;
-        earlier
-            .into_iter()
-            .rev()
-            .find(|e| {
-                e.entity.as_deref() == Some(found.id.as_str())
-                    || (e.entity.is_none() && e.text == found.name)
-            })
-            .cloned()
+        self.earlier()
+            .description(&words, self.sentence.start + self.toks[np.start].start)
     }
 }
 

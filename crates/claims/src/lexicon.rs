@@ -605,6 +605,60 @@ pub fn may_be_participle(word: &str) -> bool {
     }
 }
 
+/// Words that make a prepositional phrase a time ("on Saturday", "in the 88th minute"), not an
+/// argument of the verb. Sorted.
+pub(crate) const TIME_WORDS: &[&str] = &[
+    "afternoon",
+    "april",
+    "august",
+    "autumn",
+    "christmas",
+    "day",
+    "days",
+    "december",
+    "evening",
+    "february",
+    "friday",
+    "hour",
+    "hours",
+    "in the 88th minute",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "minute",
+    "minutes",
+    "monday",
+    "month",
+    "months",
+    "morning",
+    "night",
+    "november",
+    "october",
+    "on Saturday",
+    "saturday",
+    "season",
+    "september",
+    "spring",
+    "summer",
+    "sunday",
+    "thursday",
+    "time",
+    "today",
+    "tomorrow",
+    "tonight",
+    "tuesday",
+    "wednesday",
+    "week",
+    "weekend",
+    "weeks",
+    "winter",
+    "year",
+    "years",
+    "yesterday",
+];
+
 /// Vowel groups in `word` ("u" after "q" or "g" is no vowel; "y" after a consonant is one):
 /// one for "rate", "score"; more for "retire", "visit".
 fn syllables(word: &str) -> usize {

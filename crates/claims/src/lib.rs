@@ -18,6 +18,7 @@ mod lexicon;
 mod modality;
 mod open;
 mod phrases;
+mod resolve;
 mod tree;
 
 pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};

@@ -13,13 +13,15 @@
 //! one claim each.
 
 use claimex_core::{
-    Argument, Attribution, Claim, EntitySpan, ModelIds, Predicate, Sentence, TaggedToken,
+    Argument, Attribution, Claim, EntityLinker, EntitySpan, ModelIds, Predicate, Sentence,
+    TaggedToken,
 };
 
 use crate::build::{make_claim, SentenceInput, IDIOMS, REPORTING};
 use crate::confidence::{raw_confidence, ObjectKind};
-use crate::lexicon::lemma_of_tagged_verb;
+use crate::lexicon::{lemma_of_tagged_verb, TIME_WORDS};
 use crate::modality::modality_of;
+use crate::resolve::Earlier;
 
 /// Name of this claim-building method.
 pub const TREE_METHOD: &str = "tree-v0";
@@ -136,16 +138,41 @@ impl<'a> Tree<'a> {
     }
 }
 
-/// The claims `tree-v0` reads from one sentence (its tokens must have heads, [`has_tree`]).
+/// The claims `tree-v0` reads from one sentence on its own (its tokens must have heads,
+/// [`has_tree`]): pronouns and descriptions resolve within the sentence only.
 pub fn tree_claims_of_sentence(
     doc_id: &str,
     input: &SentenceInput,
     models: &ModelIds,
 ) -> Vec<Claim> {
+    let here: Vec<&EntitySpan> = input.entities.iter().collect();
+    let linker = EntityLinker::new(doc_id);
+    let earlier = Earlier {
+        seen: &[],
+        here: &here,
+        linker: &linker,
+    };
+    tree_claims(doc_id, input, models, &earlier)
+}
+
+/// [`tree_claims_of_sentence`] with what the document named before: a pronoun or definite
+/// description that nothing in the sentence explains takes the entity it stands for.
+pub(crate) fn tree_claims(
+    doc_id: &str,
+    input: &SentenceInput,
+    models: &ModelIds,
+    earlier: &Earlier,
+) -> Vec<Claim> {
     let tree = Tree::new(input.tokens);
     let n = input.tokens.len();
     let chars: Vec<char> = input.sentence.text.chars().collect();
-    let arg = |first: usize, last: usize, head: usize| argument(input, first, last, head);
+    let arg = |first: usize, last: usize, head: usize| {
+        let mut a = argument(input, first, last, head);
+        if a.label.is_none() {
+            resolve_reference(&tree, input, earlier, first, head, &mut a);
+        }
+        a
+    };
     // Whether token `k` is in a person's name (None: in no name).
     let person_of = |k: usize| {
         let t = &input.tokens[k];
@@ -413,54 +440,6 @@ fn object_control(tree: &Tree, verb: usize) -> Option<usize> {
     tree.child(verb, &["obj"])
 }
 
-/// Words that make a prepositional phrase a time ("on Saturday", "in the 88th minute"), not an
-/// argument of the verb.
-const TIME_WORDS: &[&str] = &[
-    "afternoon",
-    "april",
-    "august",
-    "christmas",
-    "day",
-    "days",
-    "december",
-    "evening",
-    "february",
-    "friday",
-    "hour",
-    "hours",
-    "january",
-    "july",
-    "june",
-    "march",
-    "may",
-    "minute",
-    "minutes",
-    "monday",
-    "month",
-    "months",
-    "morning",
-    "night",
-    "november",
-    "october",
-    "saturday",
-    "season",
-    "september",
-    "sunday",
-    "thursday",
-    "time",
-    "today",
-    "tomorrow",
-    "tonight",
-    "tuesday",
-    "wednesday",
-    "week",
-    "weekend",
-    "weeks",
-    "year",
-    "years",
-    "yesterday",
-];
-
 /// Prepositions whose phrase is a circumstance of the clause (time, place nearby, cause), not an
 /// argument of the verb: "cut jobs after a loss", "arrested near the station".
 const ADJUNCT_PREPOSITIONS: &[&str] = &[
@@ -708,6 +687,36 @@ fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution
     })
 }
 
+/// Gives an argument that is a pronoun or a definite description ("the kingdom") the id and type
+/// of the entity it stands for among those named before it, if any; its text and span stay.
+fn resolve_reference(
+    tree: &Tree,
+    input: &SentenceInput,
+    earlier: &Earlier,
+    first: usize,
+    head: usize,
+    arg: &mut Argument,
+) {
+    let at = input.tokens[first].start;
+    let found = if first == head && input.tokens[head].pos == "PRP" {
+        earlier
+            .pronoun(&tree.word(head), at)
+            .cloned()
+            .map(|e| (e, 0.8))
+    } else if tree.word(first) == "the" && head > first {
+        let words: Vec<String> = (first + 1..=head).map(|k| tree.word(k)).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        earlier.description(&words, at).map(|e| (e, 0.9))
+    } else {
+        None
+    };
+    if let Some((entity, factor)) = found {
+        arg.label = Some(entity.label.clone());
+        arg.entity = entity.entity.clone();
+        arg.score = entity.score * factor;
+    }
+}
+
 /// The argument over tokens `first..=last`, typed by the entity mention at its head token
 /// `head` (a phrase that merely holds a name, "a hardline Hindu campaign", is no entity), scored
 /// 0.75 when it is no entity.
@@ -761,6 +770,15 @@ mod tests {
     /// A sentence from (word, tag, head, relation) rows, words joined by single spaces, and its
     /// claims with `names` marked as entities.
     fn claims(rows: &[(&str, &str, usize, &str)], names: &[(&str, &str)]) -> Vec<Claim> {
+        claims_after(rows, names, &[])
+    }
+
+    /// [`claims`] in a document that named `seen` before the sentence.
+    fn claims_after(
+        rows: &[(&str, &str, usize, &str)],
+        names: &[(&str, &str)],
+        seen: &[EntitySpan],
+    ) -> Vec<Claim> {
         let mut text = String::new();
         let mut tokens = Vec::new();
         for &(word, pos, head, rel) in rows {
@@ -809,7 +827,17 @@ mod tests {
             ner: "n".into(),
             relations: TREE_METHOD.into(),
         };
-        let found = tree_claims_of_sentence("d", &input, &models);
+        let here: Vec<&EntitySpan> = entities.iter().collect();
+        let mut linker = EntityLinker::new("d");
+        for e in seen {
+            linker.link(e);
+        }
+        let earlier = Earlier {
+            seen,
+            here: &here,
+            linker: &linker,
+        };
+        let found = tree_claims("d", &input, &models, &earlier);
         for c in &found {
             for (span, part) in [
                 (c.subject.span(), &c.subject.text),
@@ -1100,5 +1128,50 @@ mod tests {
             ]
         );
         assert_eq!(found[1].attribution.as_ref().unwrap().text, "his aides");
+    }
+
+    #[test]
+    fn pronouns_and_descriptions_take_the_entity_named_in_an_earlier_sentence() {
+        let saudi = EntitySpan {
+            text: "Saudi Arabia".into(),
+            label: "LOC".into(),
+            start: 0,
+            end: 0,
+            score: 0.9,
+            min_score: 0.9,
+            entity: Some("d#saudi-arabia".into()),
+        };
+        // "The kingdom remains cautious ." after a sentence naming Saudi Arabia.
+        let rows = [
+            ("The", "DT", 2, "det"),
+            ("kingdom", "NN", 3, "nsubj"),
+            ("remains", "VBZ", 0, "root"),
+            ("cautious", "JJ", 3, "xcomp"),
+            (".", ".", 3, "punct"),
+        ];
+        let found = claims_after(&rows, &[], std::slice::from_ref(&saudi));
+        assert_eq!(
+            triples(&found),
+            [(
+                "The kingdom".into(),
+                "remain".into(),
+                Some("cautious".into()),
+                Modality::Asserted
+            )]
+        );
+        assert_eq!(found[0].subject.entity, saudi.entity);
+        assert_eq!(found[0].subject.label.as_deref(), Some("LOC"));
+        // "It denied the report ." : "it" is no person, so Saudi Arabia again; alone, nothing.
+        let rows = [
+            ("It", "PRP", 2, "nsubj"),
+            ("denied", "VBD", 0, "root"),
+            ("the", "DT", 4, "det"),
+            ("report", "NN", 2, "obj"),
+            (".", ".", 2, "punct"),
+        ];
+        let found = claims_after(&rows, &[], std::slice::from_ref(&saudi));
+        assert_eq!(found[0].subject.entity, saudi.entity);
+        assert_eq!(found[0].subject.text, "It");
+        assert_eq!(claims(&rows, &[])[0].subject.entity, None);
     }
 }
