@@ -1,0 +1,145 @@
+//! Arguments: the phrase a subject or object covers, and what pronouns and descriptions stand
+//! for.
+
+use claimex_core::{Argument, EntitySpan, Predicate, Sentence};
+
+use super::graph::Tree;
+use crate::build::SentenceInput;
+use crate::resolve::Earlier;
+
+/// What a personal pronoun at `i` stands for within its sentence: "I" and "we" in a reported
+/// clause are the reporter (`source`); "he", "she", "it" and "they" the reporter when it comes
+/// first and agrees in number, else the nearest earlier clause subject that does (and is no
+/// pronoun). `None`:
+/// `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
+pub(super) fn antecedent(
+    tree: &Tree,
+    i: usize,
+    source: Option<usize>,
+    person_of: impl Fn(usize) -> Option<bool>,
+) -> Option<usize> {
+    let word = tree.word(i);
+    let first_person = matches!(word.as_str(), "i" | "we" | "me" | "us");
+    let third = matches!(
+        word.as_str(),
+        "he" | "she" | "it" | "they" | "him" | "her" | "them"
+    );
+    let pronoun = |k: usize| tree.tokens[k].pos.starts_with("PRP") || tree.tokens[k].pos == "WP";
+    if !(first_person || third) {
+        return None;
+    }
+    // "he" and "she" need a person's name, "it" a singular noun that is no person's name;
+    // "they" may be a plural or a name.
+    let person_pronoun = matches!(word.as_str(), "he" | "she" | "him" | "her");
+    let singular = person_pronoun || word == "it";
+    let agrees = |k: usize| {
+        let person = person_of(k);
+        // A name other than a person's ("Vela Motors") is an "it" whatever its tag.
+        let singular_noun =
+            matches!(tree.tokens[k].pos.as_str(), "NN" | "NNP") || person == Some(false);
+        (!singular || singular_noun)
+            && (!person_pronoun || person == Some(true))
+            && !(word == "it" && person == Some(true))
+    };
+    if let Some(s) = source.filter(|&s| s != i && !pronoun(s)) {
+        if first_person || (s < i && agrees(s)) {
+            return Some(s);
+        }
+    }
+    if first_person {
+        return None;
+    }
+    (0..i)
+        .rev()
+        .find(|&k| matches!(tree.rel(k), "nsubj" | "nsubj:pass") && !pronoun(k) && agrees(k))
+}
+
+/// A relative pronoun stands for the noun its clause modifies.
+pub(super) fn resolve_relative(tree: &Tree, s: usize) -> usize {
+    let relative = matches!(tree.word(s).as_str(), "who" | "which" | "that" | "whom");
+    let mut at = s;
+    if relative {
+        while let Some(h) = tree.heads[at] {
+            if tree.rel(at) == "acl:relcl" {
+                return h;
+            }
+            at = h;
+        }
+    }
+    s
+}
+
+/// Gives an argument that is a pronoun or a definite description ("the kingdom") the id and type
+/// of the entity it stands for among those named before it, if any; its text and span stay.
+pub(super) fn resolve_reference(
+    tree: &Tree,
+    input: &SentenceInput,
+    earlier: &Earlier,
+    first: usize,
+    head: usize,
+    arg: &mut Argument,
+) {
+    let at = input.tokens[first].start;
+    let found = if first == head && input.tokens[head].pos == "PRP" {
+        earlier
+            .pronoun(&tree.word(head), at)
+            .cloned()
+            .map(|e| (e, 0.8))
+    } else if tree.word(first) == "the" && head > first {
+        let words: Vec<String> = (first + 1..=head).map(|k| tree.word(k)).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        earlier.description(&words, at).map(|e| (e, 0.9))
+    } else {
+        None
+    };
+    if let Some((entity, factor)) = found {
+        arg.label = Some(entity.label.clone());
+        arg.entity = entity.entity.clone();
+        arg.score = entity.score * factor;
+    }
+}
+
+/// The argument over tokens `first..=last`, typed by the entity mention at its head token
+/// `head` (a phrase that merely holds a name, "a hardline Hindu campaign", is no entity), scored
+/// 0.75 when it is no entity.
+pub(super) fn argument(input: &SentenceInput, first: usize, last: usize, head: usize) -> Argument {
+    let (start, end) = (input.tokens[first].start, input.tokens[last].end);
+    let text = slice(input.sentence, start, end);
+    let head = &input.tokens[head];
+    let entity: Option<&EntitySpan> = input
+        .entities
+        .iter()
+        .find(|e| e.start < head.end && head.start < e.end);
+    Argument {
+        text,
+        label: entity.map(|e| e.label.clone()),
+        start,
+        end,
+        score: entity.map_or(0.75, |e| e.score),
+        entity: entity.and_then(|e| e.entity.clone()),
+    }
+}
+
+pub(super) fn span_predicate(
+    input: &SentenceInput,
+    (first, last): (usize, usize),
+    lemma: String,
+) -> Predicate {
+    let (start, end) = (input.tokens[first].start, input.tokens[last].end);
+    Predicate {
+        text: slice(input.sentence, start, end),
+        lemma,
+        start,
+        end,
+    }
+}
+
+/// Document characters `start..end` of a sentence.
+pub(super) fn slice(sentence: &Sentence, start: usize, end: usize) -> String {
+    sentence
+        .text
+        .chars()
+        .skip(start - sentence.start)
+        .take(end - start)
+        .collect()
+}

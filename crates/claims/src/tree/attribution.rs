@@ -1,0 +1,96 @@
+//! Attribution: reporting verbs ("X said", "according to X") and the clauses they report.
+
+use claimex_core::Attribution;
+
+use super::arguments::argument;
+use super::graph::Tree;
+use crate::build::{SentenceInput, REPORTING};
+use crate::lexicon::lemma_of_tagged_verb;
+
+/// The subject of the reporting verb that reports the clause at `anchor`, if any.
+pub(super) fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {
+    for &c in &tree.children[anchor] {
+        if reports(tree, c) == Some(anchor) {
+            return tree.child(c, &["nsubj", "nsubj:pass"]);
+        }
+    }
+    let mut at = anchor;
+    while let Some(h) = tree.heads[at] {
+        if reports(tree, h) == Some(at) {
+            return tree.child(h, &["nsubj", "nsubj:pass"]);
+        }
+        if !matches!(tree.base(at), "conj" | "xcomp" | "advcl") {
+            break;
+        }
+        at = h;
+    }
+    None
+}
+
+/// For a reporting verb: the clause it reports (its clause complement, or the clause it
+/// interrupts as a parenthetical).
+pub(super) fn reports(tree: &Tree, verb: usize) -> Option<usize> {
+    if !tree.is_verb(verb)
+        || !REPORTING.contains(&lemma_of_tagged_verb(&tree.tokens[verb].text).as_str())
+    {
+        return None;
+    }
+    if let Some(c) = tree.child(verb, &["ccomp"]) {
+        return Some(c);
+    }
+    match tree.rel(verb) {
+        "parataxis" => tree.heads[verb],
+        _ => None,
+    }
+}
+
+/// Who the clause at `anchor` is attributed to: the subject of a reporting verb whose clause
+/// complement holds it, or which interrupts it, or an `according to X` phrase.
+pub(super) fn attribution_of(
+    tree: &Tree,
+    anchor: usize,
+    input: &SentenceInput,
+) -> Option<Attribution> {
+    // A reporting verb among the clause's own children (parenthetical "..., he said").
+    for &c in &tree.children[anchor] {
+        if reports(tree, c) == Some(anchor) {
+            return source(tree, c, input);
+        }
+        if tree.base(c) == "obl"
+            && tree
+                .child(c, &["case"])
+                .is_some_and(|k| tree.word(k) == "according")
+        {
+            let (f, l) = tree.phrase(c, true);
+            let a = argument(input, f, l, c);
+            return Some(Attribution {
+                text: a.text.trim_start_matches("to ").to_string(),
+                label: a.label,
+                cue: "according to".into(),
+            });
+        }
+    }
+    // Up the tree through clause links to a reporting verb.
+    let mut at = anchor;
+    while let Some(h) = tree.heads[at] {
+        if reports(tree, h) == Some(at) {
+            return source(tree, h, input);
+        }
+        if !matches!(tree.base(at), "conj" | "xcomp" | "advcl") {
+            break;
+        }
+        at = h;
+    }
+    None
+}
+
+pub(super) fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution> {
+    let s = tree.child(verb, &["nsubj", "nsubj:pass"])?;
+    let (f, l) = tree.phrase(s, false);
+    let a = argument(input, f, l, s);
+    Some(Attribution {
+        text: a.text,
+        label: a.label,
+        cue: input.tokens[verb].text.clone(),
+    })
+}

@@ -1,0 +1,110 @@
+//! A sentence's dependency tree as `tree-v0` walks it.
+
+use claimex_core::TaggedToken;
+
+/// A sentence's tokens with their tree: children lists and relations, 0-based.
+pub(super) struct Tree<'a> {
+    pub(super) tokens: &'a [TaggedToken],
+    pub(super) heads: Vec<Option<usize>>,
+    pub(super) children: Vec<Vec<usize>>,
+}
+
+impl<'a> Tree<'a> {
+    pub(super) fn new(tokens: &'a [TaggedToken]) -> Tree<'a> {
+        let heads: Vec<Option<usize>> = tokens
+            .iter()
+            .map(|t| t.head.and_then(|h| h.checked_sub(1)))
+            .collect();
+        let mut children = vec![Vec::new(); tokens.len()];
+        for (i, h) in heads.iter().enumerate() {
+            if let Some(h) = *h {
+                if h < tokens.len() {
+                    children[h].push(i);
+                }
+            }
+        }
+        Tree {
+            tokens,
+            heads,
+            children,
+        }
+    }
+
+    pub(super) fn rel(&self, i: usize) -> &str {
+        self.tokens[i].relation.as_deref().unwrap_or("dep")
+    }
+
+    /// The universal part of `i`'s relation (`nsubj` of `nsubj:pass`).
+    pub(super) fn base(&self, i: usize) -> &str {
+        self.rel(i).split(':').next().unwrap_or_default()
+    }
+
+    /// The first child of `i` with the first of `rels` that it has.
+    pub(super) fn child(&self, i: usize, rels: &[&str]) -> Option<usize> {
+        rels.iter().find_map(|rel| {
+            self.children[i]
+                .iter()
+                .copied()
+                .find(|&c| self.rel(c) == *rel)
+        })
+    }
+
+    /// A verb by its tag, or by its tree when the tagger missed it ("cut" tagged as an
+    /// adjective but governing an object, "balanced" with a passive auxiliary).
+    pub(super) fn is_verb(&self, i: usize) -> bool {
+        if matches!(self.base(i), "aux" | "cop" | "amod" | "compound") {
+            return false;
+        }
+        self.tokens[i].pos.starts_with("VB")
+            || (self.child(i, &["cop"]).is_none()
+                && self.child(i, &["obj", "aux:pass", "nsubj:pass"]).is_some())
+    }
+
+    pub(super) fn word(&self, i: usize) -> String {
+        self.tokens[i].text.to_lowercase()
+    }
+
+    /// The phrase headed by `i`: its subtree without relative clauses, participles, appositions,
+    /// clauses and punctuation, without the head's own conjuncts (each is an argument of its
+    /// own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
+    /// and without a leading preposition (`case`) when `drop_case`; as the first and last token.
+    pub(super) fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
+        let (mut first, mut last) = (i, i);
+        let mut stack = vec![i];
+        while let Some(k) = stack.pop() {
+            first = first.min(k);
+            last = last.max(k);
+            for &c in &self.children[k] {
+                let skip = matches!(
+                    self.base(c),
+                    "acl" | "appos" | "punct" | "parataxis" | "advcl" | "ccomp" | "dep"
+                ) || (k == i && matches!(self.base(c), "conj" | "cc"))
+                    || (drop_case && k == i && self.base(c) == "case" && c < i)
+                    || (k == i
+                        && self.base(c) == "advmod"
+                        && matches!(self.word(c).as_str(), "not" | "n't" | "never"))
+                    // A copula's nominal as an object: without the clause's subject, copula,
+                    // auxiliaries and subordinator.
+                    || (k == i
+                        && matches!(self.base(c), "cop" | "nsubj" | "csubj" | "aux" | "mark"));
+                if !skip {
+                    stack.push(c);
+                }
+            }
+        }
+        (first, last)
+    }
+
+    /// `i` and the heads of its conjuncts (`X, Y and Z`).
+    /// (A conjunct with a subject or copula of its own is a clause of its own.)
+    pub(super) fn conjuncts(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        for &c in &self.children[i] {
+            let clause = self.child(c, &["nsubj", "nsubj:pass", "cop"]).is_some();
+            if self.base(c) == "conj" && !self.is_verb(c) && !clause {
+                out.push(c);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,258 @@
+//! Method `tree-v0`: claims read from dependency trees (the model's parser head fills each
+//! token's `head` and `relation`, Universal Dependencies labels). A clause is a verb, or a noun
+//! or adjective with a copula (not a participle describing a noun inside a prepositional
+//! phrase); its subject is its `nsubj`/`nsubj:pass` (else the subject of the clause it is
+//! conjoined to or depends on, the object of an object-control verb, or the noun a relative
+//! clause or participle modifies; pronouns stand for the reporter or an earlier subject that
+//! agrees); its object its `obj`, else its passive agent or first prepositional argument after it
+//! that is no time, else the copula's complement. An open complement joins the chain ("agreed
+//! to buy X": buy X) unless the governor has an object ("allowed Japan to come": two claims);
+//! passives keep their participle ("be seen"). The clause complement of a reporting verb, or a
+//! clause that a reporting verb interrupts ("..., officials said"), is attributed to the
+//! reporter instead of being a claim of the reporting verb. Conjoined subjects and objects give
+//! one claim each.
+
+use claimex_core::{Claim, EntityLinker, EntitySpan, ModelIds, TaggedToken};
+
+mod arguments;
+mod attribution;
+mod clauses;
+mod graph;
+
+use arguments::{antecedent, argument, resolve_reference, resolve_relative, span_predicate};
+use attribution::{attribution_of, attribution_subject, reports};
+use clauses::{
+    descriptive_participle, inherited_modality, is_passive, light_copula_complement,
+    light_copula_verb, object_control, prepositional_object, subject_of,
+};
+use graph::Tree;
+
+use crate::build::{make_claim, SentenceInput, IDIOMS};
+use crate::confidence::{raw_confidence, ObjectKind};
+use crate::lexicon::lemma_of_tagged_verb;
+use crate::modality::modality_of;
+use crate::resolve::Earlier;
+
+/// Name of this claim-building method.
+pub const TREE_METHOD: &str = "tree-v0";
+
+/// Whether every token of a sentence has a head: the sentences `tree-v0` can read.
+pub fn has_tree(tokens: &[TaggedToken]) -> bool {
+    !tokens.is_empty() && tokens.iter().all(|t| t.head.is_some())
+}
+
+/// The claims `tree-v0` reads from one sentence on its own (its tokens must have heads,
+/// [`has_tree`]): pronouns and descriptions resolve within the sentence only.
+pub fn tree_claims_of_sentence(
+    doc_id: &str,
+    input: &SentenceInput,
+    models: &ModelIds,
+) -> Vec<Claim> {
+    let here: Vec<&EntitySpan> = input.entities.iter().collect();
+    let linker = EntityLinker::new(doc_id);
+    let earlier = Earlier {
+        seen: &[],
+        here: &here,
+        linker: &linker,
+    };
+    tree_claims(doc_id, input, models, &earlier)
+}
+
+/// [`tree_claims_of_sentence`] with what the document named before: a pronoun or definite
+/// description that nothing in the sentence explains takes the entity it stands for.
+pub(crate) fn tree_claims(
+    doc_id: &str,
+    input: &SentenceInput,
+    models: &ModelIds,
+    earlier: &Earlier,
+) -> Vec<Claim> {
+    let tree = Tree::new(input.tokens);
+    let n = input.tokens.len();
+    let chars: Vec<char> = input.sentence.text.chars().collect();
+    let arg = |first: usize, last: usize, head: usize| {
+        let mut a = argument(input, first, last, head);
+        if a.label.is_none() {
+            resolve_reference(&tree, input, earlier, first, head, &mut a);
+        }
+        a
+    };
+    // Whether token `k` is in a person's name (None: in no name).
+    let person_of = |k: usize| {
+        let t = &input.tokens[k];
+        input
+            .entities
+            .iter()
+            .find(|e| e.start < t.end && t.start < e.end)
+            .map(|e| e.label == "PER")
+    };
+    let mut claims = Vec::new();
+    for anchor in 0..n {
+        // A verb with a copula ("the aim is to go") is a parse of a verb clause, not a copular one.
+        let copular = tree.child(anchor, &["cop"]).is_some() && !tree.is_verb(anchor);
+        if !(tree.is_verb(anchor) || copular) {
+            continue;
+        }
+        if descriptive_participle(&tree, anchor) {
+            continue;
+        }
+        // An open complement is part of its governor's claim; a reporting verb with a clause
+        // complement is its clause's attribution, not a claim.
+        if tree.base(anchor) == "xcomp"
+            && tree.heads[anchor]
+                .is_some_and(|h| tree.is_verb(h) && object_control(&tree, h).is_none())
+        {
+            continue;
+        }
+        if reports(&tree, anchor).is_some() || light_copula_verb(&tree, anchor).is_some() {
+            continue;
+        }
+        // "is in the final stages of joining X", "is close to signing X": the verb is the claim.
+        // The chain's content verb: a light copula's complement, then open complements, each
+        // after the word before it (a complement to the left is a clause of its own).
+        let mut content = light_copula_complement(&tree, anchor).unwrap_or(anchor);
+        while let Some(next) = tree
+            .child(content, &["xcomp"])
+            .filter(|&c| tree.is_verb(c) && c > content && object_control(&tree, content).is_none())
+        {
+            content = next;
+        }
+        let copular = copular && content == anchor;
+        let Some(subject_head) = subject_of(&tree, anchor) else {
+            continue;
+        };
+        let subjects: Vec<usize> = tree.conjuncts(subject_head);
+        // "take effect": the noun belongs to the predicate and is no object.
+        let idiom = tree.child(content, &["obj"]).filter(|&o| {
+            tree.children[o].is_empty()
+                && IDIOMS.contains(&(
+                    lemma_of_tagged_verb(&input.tokens[content].text).as_str(),
+                    tree.word(o).as_str(),
+                ))
+        });
+        let (objects, kind, case): (Vec<usize>, ObjectKind, Option<usize>) = if idiom.is_some() {
+            (vec![], ObjectKind::None, None)
+        } else if copular {
+            (tree.conjuncts(anchor), ObjectKind::Adjective, None)
+        } else if let Some(o) = tree.child(content, &["obj", "iobj"]) {
+            (tree.conjuncts(o), ObjectKind::Direct, None)
+        } else if let Some(o) = tree
+            .child(content, &["xcomp"])
+            .filter(|&c| !tree.is_verb(c) && c > content)
+        {
+            // "become the first member", "remains cautious".
+            (tree.conjuncts(o), ObjectKind::Adjective, None)
+        } else if let Some(o) = prepositional_object(&tree, content) {
+            let case = tree.child(o, &["case"]);
+            (tree.conjuncts(o), ObjectKind::Prepositional, case)
+        } else {
+            (vec![], ObjectKind::None, None)
+        };
+        // The predicate: from the first auxiliary, negation or the anchor to the content verb
+        // (and its preposition), its lemma the content verb's, `be` for a copula.
+        // A passive keeps its participle: "be seen", "be held up by", "a side led by".
+        let passive = !copular && is_passive(&tree, content);
+        let mut lemma = if copular && content == anchor {
+            // "was up to his old tricks", "have been for drug charges": the preposition too.
+            match tree.child(anchor, &["case"]).filter(|&c| c < anchor) {
+                Some(c) if tree.child(anchor, &["nmod:poss"]).is_none() => {
+                    format!("be {}", tree.word(c))
+                }
+                _ => "be".to_string(),
+            }
+        } else if passive {
+            format!("be {}", tree.word(content))
+        } else {
+            lemma_of_tagged_verb(&input.tokens[content].text)
+        };
+        let particle = tree.child(content, &["compound:prt"]).or(idiom);
+        if let Some(p) = particle {
+            lemma = format!("{lemma} {}", tree.word(p));
+        }
+        if let Some(c) = case {
+            lemma = format!("{lemma} {}", tree.word(c));
+        }
+        let pred_first = tree.children[anchor]
+            .iter()
+            .copied()
+            .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod" | "cop") && c < anchor)
+            .min()
+            .unwrap_or(anchor)
+            .min(anchor);
+        // A copular predicate ends at its copula (or the last auxiliary before the nominal).
+        let pred_last = if copular {
+            tree.children[anchor]
+                .iter()
+                .copied()
+                .filter(|&c| matches!(tree.rel(c), "cop" | "aux" | "aux:pass") && c < anchor)
+                .max()
+                .unwrap_or(anchor)
+        } else {
+            particle.filter(|&p| p == content + 1).unwrap_or(content)
+        };
+        let predicate_span = (pred_first, pred_last.max(pred_first));
+        let modality = {
+            let start = input.tokens[predicate_span.0].start - input.sentence.start;
+            let end = (input.tokens[content].end - input.sentence.start)
+                .min(chars.len())
+                .max(start);
+            let mut m = modality_of(&chars, start, end);
+            if objects
+                .first()
+                .and_then(|&o| tree.child(o, &["det"]))
+                .is_some_and(|d| tree.word(d) == "no")
+            {
+                m = claimex_core::Modality::Negated;
+            }
+            if m == claimex_core::Modality::Asserted {
+                m = inherited_modality(&tree, &chars, input, anchor).unwrap_or(m);
+            }
+            m
+        };
+        let attribution = attribution_of(&tree, anchor, input);
+        let predicate = span_predicate(input, predicate_span, lemma);
+        for &s in &subjects {
+            let s = resolve_relative(&tree, s);
+            let s =
+                antecedent(&tree, s, attribution_subject(&tree, anchor), person_of).unwrap_or(s);
+            let (sf, sl) = tree.phrase(s, true);
+            let subject = arg(sf, sl, s);
+            if objects.is_empty() {
+                let confidence = raw_confidence(&subject, None, kind);
+                claims.push(make_claim(
+                    doc_id,
+                    input.sentence,
+                    subject,
+                    predicate.clone(),
+                    None,
+                    modality,
+                    attribution.clone(),
+                    confidence,
+                    models,
+                ));
+                continue;
+            }
+            for &o in &objects {
+                let o = antecedent(&tree, o, attribution_subject(&tree, anchor), person_of)
+                    .unwrap_or(o);
+                let (of, ol) = tree.phrase(o, true);
+                let object = arg(of, ol, o);
+                let confidence = raw_confidence(&subject, Some(&object), kind);
+                claims.push(make_claim(
+                    doc_id,
+                    input.sentence,
+                    subject.clone(),
+                    predicate.clone(),
+                    Some(object),
+                    modality,
+                    attribution.clone(),
+                    confidence,
+                    models,
+                ));
+            }
+        }
+    }
+    claims
+}
+
+#[cfg(test)]
+mod tests;
