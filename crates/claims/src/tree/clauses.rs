@@ -172,15 +172,34 @@ pub(super) fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
     })
 }
 
+/// The verb's object: an object (or indirect object) after it, else a second subject after it
+/// when its subject comes before ("Gaza remains the main obstacle", mislabelled).
+pub(super) fn direct_object(tree: &Tree, verb: usize) -> Option<usize> {
+    let after = |rels: &[&str]| {
+        tree.children[verb]
+            .iter()
+            .copied()
+            .find(|&c| c > verb && rels.contains(&tree.rel(c)))
+    };
+    after(&["obj"]).or_else(|| after(&["iobj"])).or_else(|| {
+        own_subject(tree, verb)
+            .filter(|&s| s < verb)
+            .and_then(|_| after(&["nsubj"]))
+    })
+}
+
 /// The subject of the clause at `anchor`: its own, else that of the clause it is conjoined to or
-/// an adverbial clause of, else the noun a relative clause or participle modifies.
+/// an adverbial clause of, else the noun a relative clause or participle modifies, else (the
+/// parser left the clause without one) the noun just before its verb group.
 pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
     let mut at = anchor;
     for _ in 0..tree.tokens.len() {
-        if let Some(s) = tree.child(at, &["nsubj", "nsubj:pass", "csubj"]) {
+        if let Some(s) = own_subject(tree, at) {
             return Some(s);
         }
-        let head = tree.heads[at]?;
+        let Some(head) = tree.heads[at] else {
+            return subject_before(tree, at);
+        };
         if tree.rel(at) == "xcomp" {
             if let Some(o) = object_control(tree, head) {
                 return Some(o);
@@ -189,8 +208,48 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
         match tree.rel(at) {
             "conj" | "advcl" | "xcomp" => at = head,
             "acl" | "acl:relcl" => return Some(head),
+            "ccomp" | "parataxis" => return subject_before(tree, at),
             _ => return None,
         }
     }
     None
+}
+
+/// The verb's own subject: the nearest subject before it when the parser gave it two ("told
+/// reporters Ghana would qualify"), a subject after it only when none comes before; else an
+/// object before it, which is a subject the parser mislabelled ("the floods closed schools").
+fn own_subject(tree: &Tree, verb: usize) -> Option<usize> {
+    let subjects: Vec<usize> = tree.children[verb]
+        .iter()
+        .copied()
+        .filter(|&c| matches!(tree.rel(c), "nsubj" | "nsubj:pass" | "csubj"))
+        .collect();
+    let before = subjects.iter().copied().filter(|&c| c < verb).max();
+    before.or_else(|| subjects.first().copied()).or_else(|| {
+        tree.children[verb]
+            .iter()
+            .copied()
+            .find(|&c| tree.rel(c) == "obj" && c < verb)
+    })
+}
+
+/// The head of the noun phrase that ends just before the verb group of `verb` (its auxiliaries
+/// and adverbs), for a clause the parser left without a subject: "the African Development Bank
+/// had approved", with the bank attached elsewhere.
+fn subject_before(tree: &Tree, verb: usize) -> Option<usize> {
+    let start = tree.children[verb]
+        .iter()
+        .copied()
+        .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod") && c < verb)
+        .min()
+        .unwrap_or(verb);
+    let mut k = start.checked_sub(1)?;
+    if !(tree.tokens[k].pos.starts_with("NN") || tree.tokens[k].pos == "PRP") {
+        return None;
+    }
+    // From a name's last word to the word the name hangs on ("Lucas Moreau": Lucas).
+    while matches!(tree.base(k), "flat" | "fixed") {
+        k = tree.heads[k]?;
+    }
+    Some(k)
 }

@@ -22,7 +22,7 @@ mod graph;
 use arguments::{antecedent, argument, resolve_reference, resolve_relative, span_predicate};
 use attribution::{attribution_of, attribution_subject, reports};
 use clauses::{
-    descriptive_participle, inherited_modality, is_passive, light_copula_complement,
+    descriptive_participle, direct_object, inherited_modality, is_passive, light_copula_complement,
     light_copula_verb, object_control, prepositional_object, subject_of,
 };
 use graph::Tree;
@@ -133,7 +133,7 @@ pub(crate) fn tree_claims(
             (vec![], ObjectKind::None, None)
         } else if copular {
             (tree.conjuncts(anchor), ObjectKind::Adjective, None)
-        } else if let Some(o) = tree.child(content, &["obj", "iobj"]) {
+        } else if let Some(o) = direct_object(&tree, content) {
             (tree.conjuncts(o), ObjectKind::Direct, None)
         } else if let Some(o) = tree
             .child(content, &["xcomp"])

@@ -410,3 +410,56 @@ fn pronouns_and_descriptions_take_the_entity_named_in_an_earlier_sentence() {
     assert_eq!(found[0].subject.text, "It");
     assert_eq!(claims(&rows, &[])[0].subject.entity, None);
 }
+
+#[test]
+fn mislabelled_subjects_are_recovered_from_the_words_before_the_verb() {
+    // "Amara Diallo said the African Development Bank had approved the loan ." with the bank
+    // parsed as an apposition of the speaker, and "Officials said the floods closed schools ."
+    // with the floods parsed as an object.
+    let rows = [
+        ("Amara", "NNP", 3, "nsubj"),
+        ("Diallo", "NNP", 1, "flat"),
+        ("said", "VBD", 0, "root"),
+        ("the", "DT", 7, "det"),
+        ("African", "NNP", 7, "amod"),
+        ("Development", "NNP", 7, "compound"),
+        ("Bank", "NNP", 1, "appos"),
+        ("had", "VBD", 9, "aux"),
+        ("approved", "VBN", 3, "ccomp"),
+        ("the", "DT", 11, "det"),
+        ("loan", "NN", 9, "obj"),
+        (".", ".", 3, "punct"),
+    ];
+    let found = claims(
+        &rows,
+        &[("Amara Diallo", "PER"), ("African Development Bank", "ORG")],
+    );
+    assert_eq!(
+        triples(&found),
+        [(
+            "the African Development Bank".into(),
+            "approve".into(),
+            Some("the loan".into()),
+            Modality::Asserted
+        )]
+    );
+    assert_eq!(found[0].attribution.as_ref().unwrap().text, "Amara Diallo");
+    let rows = [
+        ("Officials", "NNS", 2, "nsubj"),
+        ("said", "VBD", 0, "root"),
+        ("the", "DT", 4, "det"),
+        ("floods", "NNS", 5, "obj"),
+        ("closed", "VBN", 2, "ccomp"),
+        ("schools", "NNS", 5, "obj"),
+        (".", ".", 2, "punct"),
+    ];
+    assert_eq!(
+        triples(&claims(&rows, &[])),
+        [(
+            "the floods".into(),
+            "close".into(),
+            Some("schools".into()),
+            Modality::Asserted
+        )]
+    );
+}
