@@ -92,6 +92,22 @@ impl<'a> Tree<'a> {
                 }
             }
         }
+        // A clause the parser hung inside the phrase ends it: a finite verb after the head, or a
+        // comma before one ("available in all languages, an official said").
+        let finite = |k: usize| matches!(self.tokens[k].pos.as_str(), "VBD" | "VBZ" | "VBP" | "MD");
+        if let Some(cut) = (i + 1..=last)
+            .find(|&k| finite(k) || (self.tokens[k].text == "," && (k + 1..=last).any(finite)))
+        {
+            last = cut - 1;
+            while last > i
+                && matches!(
+                    self.tokens[last].pos.as_str(),
+                    "," | "CC" | ":" | "IN" | "DT"
+                )
+            {
+                last -= 1;
+            }
+        }
         (first, last)
     }
 

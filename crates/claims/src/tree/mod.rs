@@ -134,7 +134,15 @@ pub(crate) fn tree_claims(
         } else if copular {
             (tree.conjuncts(anchor), ObjectKind::Adjective, None)
         } else if let Some(o) = direct_object(&tree, content) {
-            (tree.conjuncts(o), ObjectKind::Direct, None)
+            // An object with a preposition of its own is a prepositional one the parser
+            // mislabelled ("objected to increases").
+            let case = tree.child(o, &["case"]).filter(|&c| c < o);
+            let kind = if case.is_some() {
+                ObjectKind::Prepositional
+            } else {
+                ObjectKind::Direct
+            };
+            (tree.conjuncts(o), kind, case)
         } else if let Some(o) = tree
             .child(content, &["xcomp"])
             .filter(|&c| !tree.is_verb(c) && c > content)
@@ -196,10 +204,14 @@ pub(crate) fn tree_claims(
                 .min(chars.len())
                 .max(start);
             let mut m = modality_of(&chars, start, end);
+            // "no plans to", "there was no confirmation": a "no" on the object or subject.
             if objects
                 .first()
-                .and_then(|&o| tree.child(o, &["det"]))
-                .is_some_and(|d| tree.word(d) == "no")
+                .copied()
+                .into_iter()
+                .chain(std::iter::once(subject_head))
+                .filter_map(|o| tree.child(o, &["det"]))
+                .any(|d| tree.word(d) == "no")
             {
                 m = claimex_core::Modality::Negated;
             }
