@@ -14,7 +14,7 @@ use claimex_train::{
 };
 use clap::Args;
 
-use crate::model_arg::ModelArg;
+use crate::model_arg::{Method, ModelArg};
 
 #[derive(Args)]
 pub struct EvalClaimsArgs {
@@ -61,24 +61,6 @@ pub struct EvalClaimsArgs {
     /// fitted without it).
     #[arg(long, value_name = "PATH")]
     fit_calibration: Option<PathBuf>,
-}
-
-/// How claims are built (`Config::method`).
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Method {
-    /// `rules-v1`: from part-of-speech and chunk tags.
-    Rules,
-    /// `tree-v0`: from dependency trees (needs a parser head).
-    Tree,
-}
-
-impl From<Method> for claimex::ClaimMethod {
-    fn from(m: Method) -> Self {
-        match m {
-            Method::Rules => claimex::ClaimMethod::Rules,
-            Method::Tree => claimex::ClaimMethod::Tree,
-        }
-    }
 }
 
 /// Which sentences of a `--news` set to score.

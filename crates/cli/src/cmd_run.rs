@@ -6,7 +6,7 @@ use claimex_export::{open_sink, RunInfo};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::model_arg::ModelArg;
+use crate::model_arg::{Method, ModelArg};
 use crate::reader_args::ReaderArgs;
 
 #[derive(Args)]
@@ -31,6 +31,11 @@ pub struct RunArgs {
     /// faster, slightly less accurate; the model id gets `+int8`.
     #[arg(long)]
     int8: bool,
+    /// How claims are built: from part-of-speech and chunk tags, or from the parser head's
+    /// dependency trees (a model with a parser head; sentences beyond the encoder window fall back
+    /// to the rules).
+    #[arg(long, value_enum, default_value_t = Method::Rules)]
+    method: Method,
     /// Documents read, analysed and written together; bounds memory.
     #[arg(long, default_value_t = Config::default().chunk_docs)]
     chunk_docs: usize,
@@ -113,6 +118,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         batch_size: args.batch_size,
         int8: args.int8,
         chunk_docs: args.chunk_docs,
+        method: args.method.into(),
         ..Config::default()
     })?;
     print_warnings(&pipeline);

@@ -30,3 +30,21 @@ impl ModelArg {
 pub fn load(spec: &Path, config: NerConfig) -> anyhow::Result<NerModel> {
     Ok(claimex::load_model(spec, config)?)
 }
+
+/// How claims are built (`Config::method`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Method {
+    /// `rules-v1`: from part-of-speech and chunk tags.
+    Rules,
+    /// `tree-v0`: from dependency trees (needs a parser head).
+    Tree,
+}
+
+impl From<Method> for claimex::ClaimMethod {
+    fn from(m: Method) -> Self {
+        match m {
+            Method::Rules => claimex::ClaimMethod::Rules,
+            Method::Tree => claimex::ClaimMethod::Tree,
+        }
+    }
+}

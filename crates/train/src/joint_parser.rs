@@ -122,7 +122,8 @@ pub struct JointHeads<'a> {
 /// Fine-tunes `model` and `heads` together on `treebank` (parsing) and `ner_train` (entities,
 /// and tags), scoring `treebank_dev` and `ner_dev` after every epoch. The best epoch is written to
 /// `out` as a complete model directory named `name`, with the heads. Returns the run's state;
-/// `out` holds no model when no epoch kept NER F1 within the tolerance (an error says so).
+/// when no epoch keeps NER F1 within the tolerance, nothing is written to `out` (an error says
+/// so).
 #[allow(clippy::too_many_arguments)]
 pub fn finetune_parser(
     model: &NerModel,
@@ -144,14 +145,21 @@ pub fn finetune_parser(
         let Some(input) = word_input(model, &s.words)? else {
             continue;
         };
+        let mut classes = Vec::with_capacity(s.relations.len());
+        for r in &s.relations {
+            let class = labels.iter().position(|l| l == r).ok_or_else(|| {
+                Error::Training(format!(
+                    "the treebank's sentence at line {} has the relation {r}, which the parser head does not know (its labels: {}); start from a new head (--layers) trained on this treebank",
+                    s.line,
+                    labels.join(", ")
+                ))
+            })?;
+            classes.push(class as i64);
+        }
         trees.push(TreeItem {
             input,
             heads: s.heads.iter().map(|&h| h as i64).collect(),
-            labels: s
-                .relations
-                .iter()
-                .map(|r| labels.iter().position(|l| l == r).unwrap_or(0) as i64)
-                .collect(),
+            labels: classes,
         });
     }
     let mut entities = Vec::with_capacity(ner_train.len());
@@ -174,7 +182,9 @@ pub fn finetune_parser(
                     .map_or(IGNORE, |c| c as i64)
             };
             if let Some(input) = word_input(model, &sentence.tokens)? {
-                if input.ids == item.encoded.ids {
+                let whole = sentence.pos.len() == sentence.tokens.len()
+                    && sentence.chunks.len() == sentence.tokens.len();
+                if whole && input.ids == item.encoded.ids {
                     let config = syntax.config();
                     item.firsts = input.firsts;
                     item.pos = sentence
@@ -222,6 +232,13 @@ pub fn finetune_parser(
                 config.checkpoint_dir.display(),
                 state.epochs_done
             ));
+            // The checkpoint is the best epoch: the run may have stopped before writing it out.
+            if state
+                .best
+                .is_some_and(|(epoch, _)| epoch == state.epochs_done)
+            {
+                model.save_with(out, name, Precision::F16, |dir| save_heads(&heads, dir))?;
+            }
         }
     }
     if state.epochs_done == 0 {
@@ -285,20 +302,21 @@ pub fn finetune_parser(
             if let Some(tags) = &tag_loss {
                 loss = loss + tags * config.ner_weight;
             }
+            // The tagger steps only on batches that taught it something (a step without
+            // gradients has nothing to clip).
+            let tagger = syntax_opt.as_mut().filter(|_| tag_loss.is_some());
             encoder_opt.zero_grad();
             head_opt.zero_grad();
-            if let Some(opt) = syntax_opt.as_mut() {
-                opt.set_lr(config.head_learning_rate * factor);
-                opt.zero_grad();
-            }
             loss.backward();
             encoder_opt.clip_grad_norm(config.max_grad_norm);
             head_opt.clip_grad_norm(config.max_grad_norm);
             encoder_opt.step();
             head_opt.step();
-            if let Some(opt) = syntax_opt.as_mut() {
+            if let Some(opt) = tagger {
+                opt.set_lr(config.head_learning_rate * factor);
                 opt.clip_grad_norm(config.max_grad_norm);
                 opt.step();
+                opt.zero_grad();
             }
             parse_total += parse_loss.double_value(&[]);
             ner_total += ner_loss.double_value(&[]);
@@ -338,8 +356,9 @@ pub fn finetune_parser(
         ));
         if kept && better {
             state.best = Some((epoch, las));
-            model.save_with(out, name, Precision::F16, |dir| save_heads(&heads, dir))?;
         }
+        // The checkpoint first, then the output: a run killed between the two finds its best
+        // epoch is the checkpoint's and writes the output again when resumed.
         let json = serde_json::to_string_pretty(&state).map_err(|source| Error::State {
             path: config.checkpoint_dir.join(STATE_FILE),
             source,
@@ -349,6 +368,9 @@ pub fn finetune_parser(
             let path = dir.join(STATE_FILE);
             std::fs::write(&path, json).map_err(|source| claimex_model::Error::Io { path, source })
         })?;
+        if kept && better {
+            model.save_with(out, name, Precision::F16, |dir| save_heads(&heads, dir))?;
+        }
     }
     if state.best.is_none() {
         return Err(Error::Training(format!(
@@ -444,7 +466,8 @@ fn ner_loss(
         IGNORE,
         0.0,
     );
-    let Some(syntax) = syntax.filter(|_| batch.iter().any(|e| !e.firsts.is_empty())) else {
+    let taught = |e: &NerItem| e.pos.iter().chain(&e.chunks).any(|&c| c != IGNORE);
+    let Some(syntax) = syntax.filter(|_| batch.iter().any(taught)) else {
         return Ok((ner, None));
     };
     let features = syntax.features(&layers).map_err(Error::Ner)?;
@@ -465,7 +488,11 @@ fn ner_loss(
         .view([b, w, 1])
         .expand([b, w, width], false);
     let (pos_logits, chunk_logits) = syntax.forward(&features.gather(1, &index, false), true);
+    // A mean over no targets is not a number: a tag kind with none adds nothing.
     let tag_loss = |logits: Tensor, targets: &[i64]| {
+        if targets.iter().all(|&t| t == IGNORE) {
+            return Tensor::zeros([], (Kind::Float, tch::Device::Cpu));
+        }
         let classes = logits.size()[2];
         logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
             &Tensor::from_slice(targets),

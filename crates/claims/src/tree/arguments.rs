@@ -10,13 +10,14 @@ use crate::resolve::Earlier;
 /// What a personal pronoun at `i` stands for within its sentence: "I" and "we" in a reported
 /// clause are the reporter (`source`); "he", "she", "it" and "they" the reporter when it comes
 /// first and agrees in number, else the nearest earlier clause subject that does (and is no
-/// pronoun). `None`:
-/// `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
+/// pronoun and not in `not`: an object pronoun never stands for its own clause's subject).
+/// `None`: `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
 pub(super) fn antecedent(
     tree: &Tree,
     i: usize,
     source: Option<usize>,
     person_of: impl Fn(usize) -> Option<bool>,
+    not: &[usize],
 ) -> Option<usize> {
     let word = tree.word(i);
     let first_person = matches!(word.as_str(), "i" | "we" | "me" | "us");
@@ -24,7 +25,7 @@ pub(super) fn antecedent(
         word.as_str(),
         "he" | "she" | "it" | "they" | "him" | "her" | "them"
     );
-    let pronoun = |k: usize| tree.tokens[k].pos.starts_with("PRP") || tree.tokens[k].pos == "WP";
+    let pronoun = |k: usize| matches!(tree.tokens[k].pos.as_str(), "PRP" | "PRP$" | "WP" | "WDT");
     if !(first_person || third) {
         return None;
     }
@@ -49,21 +50,28 @@ pub(super) fn antecedent(
     if first_person {
         return None;
     }
-    (0..i)
-        .rev()
-        .find(|&k| matches!(tree.rel(k), "nsubj" | "nsubj:pass") && !pronoun(k) && agrees(k))
+    (0..i).rev().find(|&k| {
+        matches!(tree.rel(k), "nsubj" | "nsubj:pass")
+            && !pronoun(k)
+            && agrees(k)
+            && !not.contains(&k)
+    })
 }
 
-/// A relative pronoun stands for the noun its clause modifies.
+/// A relative pronoun stands for the noun its clause modifies: the relative clause is the
+/// pronoun's own clause, or one that holds it as a complement ("the mosque, which Hindus believe
+/// was the birthplace").
 pub(super) fn resolve_relative(tree: &Tree, s: usize) -> usize {
-    let relative = matches!(tree.word(s).as_str(), "who" | "which" | "that" | "whom");
-    let mut at = s;
-    if relative {
-        while let Some(h) = tree.heads[at] {
-            if tree.rel(at) == "acl:relcl" {
-                return h;
-            }
-            at = h;
+    if !matches!(tree.word(s).as_str(), "who" | "which" | "that" | "whom") {
+        return s;
+    }
+    let mut clause = tree.heads[s];
+    for _ in 0..tree.tokens.len() {
+        let Some(c) = clause else { break };
+        match tree.rel(c) {
+            "acl:relcl" => return tree.heads[c].unwrap_or(s),
+            "ccomp" | "xcomp" => clause = tree.heads[c],
+            _ => break,
         }
     }
     s

@@ -15,7 +15,8 @@ pub(super) fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {
         }
     }
     let mut at = anchor;
-    while let Some(h) = tree.heads[at] {
+    for _ in 0..tree.tokens.len() {
+        let Some(h) = tree.heads[at] else { break };
         if reports(tree, h) == Some(at) {
             return tree.child(h, &["nsubj", "nsubj:pass"]);
         }
@@ -72,7 +73,8 @@ pub(super) fn attribution_of(
     }
     // Up the tree through clause links to a reporting verb.
     let mut at = anchor;
-    while let Some(h) = tree.heads[at] {
+    for _ in 0..tree.tokens.len() {
+        let Some(h) = tree.heads[at] else { break };
         if reports(tree, h) == Some(at) {
             return source(tree, h, input);
         }

@@ -2,7 +2,7 @@
 
 use super::graph::Tree;
 use crate::build::SentenceInput;
-use crate::lexicon::TIME_WORDS;
+use crate::lexicon::{MORE_TIME_WORDS, TIME_WORDS};
 use crate::modality::modality_of;
 
 /// For a copula's nominal ("stages" in "is in the final stages of joining"): its verb
@@ -137,6 +137,7 @@ pub(super) fn is_time(tree: &Tree, i: usize) -> bool {
     let dated = tree.tokens[i].pos == "CD" && tree.children[i].iter().any(|&c| month(c));
     dated
         || TIME_WORDS.contains(&word.as_str())
+        || MORE_TIME_WORDS.contains(&word.as_str())
         || (word.len() == 4
             && word.starts_with(['1', '2'])
             && word.chars().all(|c| c.is_ascii_digit()))
@@ -248,7 +249,10 @@ fn subject_before(tree: &Tree, verb: usize) -> Option<usize> {
         return None;
     }
     // From a name's last word to the word the name hangs on ("Lucas Moreau": Lucas).
-    while matches!(tree.base(k), "flat" | "fixed") {
+    for _ in 0..tree.tokens.len() {
+        if !matches!(tree.base(k), "flat" | "fixed") {
+            break;
+        }
         k = tree.heads[k]?;
     }
     Some(k)

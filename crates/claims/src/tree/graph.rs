@@ -11,9 +11,14 @@ pub(super) struct Tree<'a> {
 
 impl<'a> Tree<'a> {
     pub(super) fn new(tokens: &'a [TaggedToken]) -> Tree<'a> {
+        // Heads outside the sentence are none (a parser gives none; the type allows them).
         let heads: Vec<Option<usize>> = tokens
             .iter()
-            .map(|t| t.head.and_then(|h| h.checked_sub(1)))
+            .map(|t| {
+                t.head
+                    .and_then(|h| h.checked_sub(1))
+                    .filter(|&h| h < tokens.len())
+            })
             .collect();
         let mut children = vec![Vec::new(); tokens.len()];
         for (i, h) in heads.iter().enumerate() {

@@ -98,8 +98,9 @@ pub(crate) fn tree_claims(
         // An open complement is part of its governor's claim; a reporting verb with a clause
         // complement is its clause's attribution, not a claim.
         if tree.base(anchor) == "xcomp"
-            && tree.heads[anchor]
-                .is_some_and(|h| tree.is_verb(h) && object_control(&tree, h).is_none())
+            && tree.heads[anchor].is_some_and(|h| {
+                h < anchor && tree.is_verb(h) && object_control(&tree, h).is_none()
+            })
         {
             continue;
         }
@@ -224,8 +225,8 @@ pub(crate) fn tree_claims(
         let predicate = span_predicate(input, predicate_span, lemma);
         for &s in &subjects {
             let s = resolve_relative(&tree, s);
-            let s =
-                antecedent(&tree, s, attribution_subject(&tree, anchor), person_of).unwrap_or(s);
+            let s = antecedent(&tree, s, attribution_subject(&tree, anchor), person_of, &[])
+                .unwrap_or(s);
             let (sf, sl) = tree.phrase(s, true);
             let subject = arg(sf, sl, s);
             if objects.is_empty() {
@@ -244,8 +245,14 @@ pub(crate) fn tree_claims(
                 continue;
             }
             for &o in &objects {
-                let o = antecedent(&tree, o, attribution_subject(&tree, anchor), person_of)
-                    .unwrap_or(o);
+                let o = antecedent(
+                    &tree,
+                    o,
+                    attribution_subject(&tree, anchor),
+                    person_of,
+                    &subjects,
+                )
+                .unwrap_or(o);
                 let (of, ol) = tree.phrase(o, true);
                 let object = arg(of, ol, o);
                 let confidence = raw_confidence(&subject, Some(&object), kind);

@@ -75,16 +75,25 @@ fn claims_after(
     };
     let found = tree_claims("d", &input, &models, &earlier);
     for c in &found {
+        let object = c.object.as_ref().map(|o| (o.span(), &o.text));
+        let attribution = c.attribution.as_ref();
         for (span, part) in [
             (c.subject.span(), &c.subject.text),
             (c.predicate.span(), &c.predicate.text),
-        ] {
+        ]
+        .into_iter()
+        .chain(object)
+        {
             let sliced: String = text
                 .chars()
                 .skip(span.start)
                 .take(span.end - span.start)
                 .collect();
             assert_eq!(&sliced, part);
+        }
+        // The attribution names its source by text.
+        if let Some(a) = attribution {
+            assert!(text.contains(a.text.as_str()), "{}", a.text);
         }
     }
     found
@@ -459,6 +468,26 @@ fn mislabelled_subjects_are_recovered_from_the_words_before_the_verb() {
             "the floods".into(),
             "close".into(),
             Some("schools".into()),
+            Modality::Asserted
+        )]
+    );
+}
+
+#[test]
+fn an_object_pronoun_never_stands_for_its_own_subject() {
+    // "Acme bought it ." : "it" is not Acme.
+    let rows = [
+        ("Acme", "NNP", 2, "nsubj"),
+        ("bought", "VBD", 0, "root"),
+        ("it", "PRP", 2, "obj"),
+        (".", ".", 2, "punct"),
+    ];
+    assert_eq!(
+        triples(&claims(&rows, &[("Acme", "ORG")])),
+        [(
+            "Acme".into(),
+            "buy".into(),
+            Some("it".into()),
             Modality::Asserted
         )]
     );
