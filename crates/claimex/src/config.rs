@@ -45,8 +45,10 @@ pub struct Config {
     pub calibrate: bool,
     /// Claims, or Open IE tuples.
     pub style: ClaimStyle,
-    /// How claims are built: from tags (the default) or from the parser head's trees.
-    pub method: claimex_claims::ClaimMethod,
+    /// How claims are built: from the parser head's trees or from tags; `None` (the default)
+    /// chooses trees when the model has a parser head and a syntax head, else tags
+    /// ([`crate::Pipeline::method`] says which).
+    pub method: Option<claimex_claims::ClaimMethod>,
 }
 
 impl Default for Config {
@@ -60,7 +62,7 @@ impl Default for Config {
             skip_duplicates: true,
             calibrate: true,
             style: ClaimStyle::Claims,
-            method: claimex_claims::ClaimMethod::Rules,
+            method: None,
         }
     }
 }

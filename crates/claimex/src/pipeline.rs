@@ -35,6 +35,8 @@ pub struct Pipeline {
     ids: ModelIds,
     calibration: Option<Calibration>,
     config: Config,
+    /// How claims are built (the configured method, or the model's choice).
+    method: ClaimMethod,
     pool: rayon::ThreadPool,
     threads: usize,
     duplicates: Mutex<DuplicateFilter>,
@@ -60,7 +62,8 @@ impl Pipeline {
             NerConfig {
                 batch_size: config.batch_size,
                 int8: config.int8,
-                parse: config.method == ClaimMethod::Tree,
+                // Chosen by the model: parse if it can, and decide below.
+                parse: config.method != Some(ClaimMethod::Rules),
                 ..NerConfig::default()
             },
         )?;
@@ -72,18 +75,22 @@ impl Pipeline {
                 info.id
             ));
         }
-        if config.method == ClaimMethod::Tree
-            && (info.parser_id.is_none() || info.syntax_id.is_none())
-        {
-            return Err(Error::NoParser {
-                dir: info.dir.clone(),
-            });
-        }
+        let reads_trees = info.parser_id.is_some() && info.syntax_id.is_some();
+        let claim_method = match config.method {
+            Some(ClaimMethod::Tree) if !reads_trees => {
+                return Err(Error::NoParser {
+                    dir: info.dir.clone(),
+                })
+            }
+            Some(m) => m,
+            None if reads_trees => ClaimMethod::Tree,
+            None => ClaimMethod::Rules,
+        };
         let ids = ModelIds {
             ner: info.id.clone(),
-            relations: claims_model_id(info, config.method),
+            relations: claims_model_id(info, claim_method),
         };
-        let method = method_id(info, config.method);
+        let method = method_id(info, claim_method);
         let calibration = match Calibration::of_model(&info.dir).map_err(|source| {
             Error::Calibration {
                 dir: info.dir.clone(),
@@ -105,6 +112,7 @@ impl Pipeline {
             model,
             ids,
             calibration,
+            method: claim_method,
             config,
             pool,
             threads,
@@ -137,6 +145,12 @@ impl Pipeline {
     /// Worker threads in use.
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// How this pipeline builds claims: the configured method, or when none was configured,
+    /// trees for a model with a parser head and tags for one without.
+    pub fn method(&self) -> ClaimMethod {
+        self.method
     }
 
     /// Whether confidences are calibrated.
@@ -237,7 +251,7 @@ impl Pipeline {
             ids: &self.ids,
             calibration: self.calibration.as_ref(),
             style: self.config.style,
-            method: self.config.method,
+            method: self.method,
         };
         let mut results: Vec<(DocumentResult, Vec<Option<PieceStates>>)> =
             self.pool.install(|| {

@@ -28,9 +28,9 @@ pub struct EvalClaimsArgs {
     /// Which sentences of the --news set to score.
     #[arg(long, value_enum, default_value_t = Split::Develop, requires = "news")]
     split: Split,
-    /// How claims are built: from part-of-speech and chunk tags, or (experimental) from the
-    /// parser head's dependency trees.
-    #[arg(long, value_enum, default_value_t = Method::Rules)]
+    /// How claims are built: from the parser head's dependency trees when the model has one
+    /// (auto), or as chosen.
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
     method: Method,
     /// The CoNLL-2003 folder (dev.txt, test.txt) the --news set's sentences are rebuilt from.
     #[arg(
@@ -212,7 +212,7 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     }
     let models = pipeline.model_ids().clone();
     // Calibration is keyed by the claim-building method, not by the relation head.
-    let method = claimex::method_id(pipeline.model_info(), args.method.into());
+    let method = claimex::method_id(pipeline.model_info(), pipeline.method());
     let calibrated = pipeline.is_calibrated();
     let (found, tokens): (Vec<_>, Vec<_>) =
         pipeline_claims(&pipeline, &examples)?.into_iter().unzip();
@@ -399,6 +399,8 @@ pub fn openie(args: EvalOpenieArgs) -> anyhow::Result<()> {
         skip_duplicates: false,
         calibrate: false,
         style: ClaimStyle::OpenIe,
+        // Open IE tuples come from the tags (rules-v1's analysis); no trees needed.
+        method: Some(claimex::ClaimMethod::Rules),
         ..Config::default()
     })?;
     for warning in pipeline.take_warnings() {

@@ -31,10 +31,9 @@ pub struct RunArgs {
     /// faster, slightly less accurate; the model id gets `+int8`.
     #[arg(long)]
     int8: bool,
-    /// How claims are built: from part-of-speech and chunk tags, or from the parser head's
-    /// dependency trees (a model with a parser head; sentences beyond the encoder window fall back
-    /// to the rules).
-    #[arg(long, value_enum, default_value_t = Method::Rules)]
+    /// How claims are built: from the parser head's dependency trees when the model has one
+    /// (auto), or as chosen (tree: sentences beyond the encoder window fall back to the rules).
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
     method: Method,
     /// Documents read, analysed and written together; bounds memory.
     #[arg(long, default_value_t = Config::default().chunk_docs)]

@@ -34,17 +34,20 @@ pub fn load(spec: &Path, config: NerConfig) -> anyhow::Result<NerModel> {
 /// How claims are built (`Config::method`).
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Method {
+    /// Trees when the model has a parser head, else tags.
+    Auto,
     /// `rules-v1`: from part-of-speech and chunk tags.
     Rules,
-    /// `tree-v0`: from dependency trees (needs a parser head).
+    /// `tree-v0`: from the parser head's dependency trees (needs a parser head).
     Tree,
 }
 
-impl From<Method> for claimex::ClaimMethod {
+impl From<Method> for Option<claimex::ClaimMethod> {
     fn from(m: Method) -> Self {
         match m {
-            Method::Rules => claimex::ClaimMethod::Rules,
-            Method::Tree => claimex::ClaimMethod::Tree,
+            Method::Auto => None,
+            Method::Rules => Some(claimex::ClaimMethod::Rules),
+            Method::Tree => Some(claimex::ClaimMethod::Tree),
         }
     }
 }
