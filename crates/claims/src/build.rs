@@ -134,7 +134,7 @@ const TITLES: &[&str] = &[
 const TELL: &[&str] = &["tell", "inform", "assure", "remind", "warn"];
 /// Nouns that only carry a relation: they stay in the predicate and the entity after their
 /// preposition is the object ("maintains ties with Israel").
-const RELATION_NOUNS: &[&str] = &[
+pub(crate) const RELATION_NOUNS: &[&str] = &[
     "ties",
     "talks",
     "relations",

@@ -3,6 +3,7 @@
 use claimex_core::Attribution;
 
 use super::arguments::argument;
+use super::clauses::own_subject;
 use super::graph::Tree;
 use crate::build::{SentenceInput, REPORTING};
 use crate::lexicon::lemma_of_tagged_verb;
@@ -11,14 +12,14 @@ use crate::lexicon::lemma_of_tagged_verb;
 pub(super) fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {
     for &c in &tree.children[anchor] {
         if reports(tree, c) == Some(anchor) {
-            return tree.child(c, &["nsubj", "nsubj:pass"]);
+            return own_subject(tree, c);
         }
     }
     let mut at = anchor;
     for _ in 0..tree.tokens.len() {
         let Some(h) = tree.heads[at] else { break };
         if reports(tree, h) == Some(at) {
-            return tree.child(h, &["nsubj", "nsubj:pass"]);
+            return own_subject(tree, h);
         }
         if !matches!(tree.base(at), "conj" | "xcomp" | "advcl") {
             break;
@@ -86,13 +87,37 @@ pub(super) fn attribution_of(
     None
 }
 
+/// The reporter of a reporting verb: its subject, or the person named in it ("Secretary of
+/// State Marco Rubio" is Marco Rubio).
 pub(super) fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution> {
-    let s = tree.child(verb, &["nsubj", "nsubj:pass"])?;
+    let s = own_subject(tree, verb)?;
     let (f, l) = tree.phrase(s, false);
+    // The name may stand in apposition: "Secretary of State, Marco Rubio".
+    let named_to = tree.children[s]
+        .iter()
+        .copied()
+        .filter(|&c| tree.base(c) == "appos")
+        .map(|c| tree.phrase(c, false).1)
+        .max()
+        .unwrap_or(l)
+        .max(l);
+    let (start, end) = (input.tokens[f].start, input.tokens[named_to].end);
+    let cue = input.tokens[verb].text.clone();
+    if let Some(person) = input
+        .entities
+        .iter()
+        .find(|e| e.label == "PER" && start <= e.start && e.end <= end)
+    {
+        return Some(Attribution {
+            text: person.text.clone(),
+            label: Some(person.label.clone()),
+            cue,
+        });
+    }
     let a = argument(input, f, l, s);
     Some(Attribution {
         text: a.text,
         label: a.label,
-        cue: input.tokens[verb].text.clone(),
+        cue,
     })
 }

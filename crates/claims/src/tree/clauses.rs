@@ -219,7 +219,7 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
 /// The verb's own subject: the nearest subject before it when the parser gave it two ("told
 /// reporters Ghana would qualify"), a subject after it only when none comes before; else an
 /// object before it, which is a subject the parser mislabelled ("the floods closed schools").
-fn own_subject(tree: &Tree, verb: usize) -> Option<usize> {
+pub(super) fn own_subject(tree: &Tree, verb: usize) -> Option<usize> {
     let subjects: Vec<usize> = tree.children[verb]
         .iter()
         .copied()

@@ -27,7 +27,7 @@ use clauses::{
 };
 use graph::Tree;
 
-use crate::build::{make_claim, SentenceInput, IDIOMS};
+use crate::build::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS};
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::lexicon::lemma_of_tagged_verb;
 use crate::modality::modality_of;
@@ -156,6 +156,25 @@ pub(crate) fn tree_claims(
         } else {
             (vec![], ObjectKind::None, None)
         };
+        // "maintains close ties with Israel": the relation noun joins the predicate and what it
+        // relates to is the object.
+        let relation = match objects.as_slice() {
+            [o] if kind == ObjectKind::Direct
+                && RELATION_NOUNS.contains(&tree.word(*o).as_str()) =>
+            {
+                tree.children[*o].iter().copied().find_map(|m| {
+                    let with = tree
+                        .child(m, &["case"])
+                        .filter(|&c| tree.word(c) == "with")?;
+                    (tree.base(m) == "nmod").then_some((*o, m, with))
+                })
+            }
+            _ => None,
+        };
+        let objects = match relation {
+            Some((_, target, _)) => tree.conjuncts(target),
+            None => objects,
+        };
         // The predicate: from the first auxiliary, negation or the anchor to the content verb
         // (and its preposition), its lemma the content verb's, `be` for a copula.
         // A passive keeps its participle: "be seen", "be held up by", "a side led by".
@@ -180,6 +199,9 @@ pub(crate) fn tree_claims(
         if let Some(c) = case {
             lemma = format!("{lemma} {}", tree.word(c));
         }
+        if let Some((noun, _, with)) = relation {
+            lemma = format!("{lemma} {} {}", tree.word(noun), tree.word(with));
+        }
         let pred_first = tree.children[anchor]
             .iter()
             .copied()
@@ -195,6 +217,8 @@ pub(crate) fn tree_claims(
                 .filter(|&c| matches!(tree.rel(c), "cop" | "aux" | "aux:pass") && c < anchor)
                 .max()
                 .unwrap_or(anchor)
+        } else if let Some((_, _, with)) = relation {
+            with
         } else {
             particle.filter(|&p| p == content + 1).unwrap_or(content)
         };
