@@ -277,7 +277,12 @@ pub(crate) fn tree_claims(
                     &subjects,
                 )
                 .unwrap_or(o);
-                let (of, ol) = tree.phrase(o, true);
+                let (mut of, ol) = tree.phrase(o, true);
+                // A copula's complement starts after the predicate ("so this move is mainly
+                // symbolic": "mainly symbolic").
+                if copular && of <= predicate_span.1 && predicate_span.1 < o {
+                    of = predicate_span.1 + 1;
+                }
                 let object = arg(of, ol, o);
                 let confidence = raw_confidence(&subject, Some(&object), kind);
                 claims.push(make_claim(
