@@ -69,7 +69,8 @@ pub(super) fn resolve_relative(tree: &Tree, s: usize) -> usize {
     for _ in 0..tree.tokens.len() {
         let Some(c) = clause else { break };
         match tree.rel(c) {
-            "acl:relcl" => return tree.heads[c].unwrap_or(s),
+            // A clause on a noun with a relative pronoun is a relative clause, whatever its label.
+            "acl:relcl" | "acl" => return tree.heads[c].unwrap_or(s),
             "ccomp" | "xcomp" => clause = tree.heads[c],
             _ => break,
         }
@@ -112,14 +113,29 @@ pub(super) fn resolve_reference(
 /// 0.75 when it is no entity.
 pub(super) fn argument(input: &SentenceInput, first: usize, last: usize, head: usize) -> Argument {
     let (start, end) = (input.tokens[first].start, input.tokens[last].end);
-    let text = slice(input.sentence, start, end);
     let head = &input.tokens[head];
     let entity: Option<&EntitySpan> = input
         .entities
         .iter()
         .find(|e| e.start < head.end && head.start < e.end);
+    // A phrase that is the name and at most an article before it is the name itself ("the
+    // Abraham Accords": Abraham Accords), as the rules give it.
+    if let Some(e) = entity {
+        let article = matches!(
+            input.tokens[first].text.to_lowercase().as_str(),
+            "the" | "a" | "an"
+        );
+        let name_start = if article && first < last {
+            input.tokens[first + 1].start
+        } else {
+            start
+        };
+        if e.start == name_start && e.end == end {
+            return Argument::from(e);
+        }
+    }
     Argument {
-        text,
+        text: slice(input.sentence, start, end),
         label: entity.map(|e| e.label.clone()),
         start,
         end,
