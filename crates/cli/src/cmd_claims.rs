@@ -74,12 +74,19 @@ enum Split {
     All,
 }
 
-/// The claims the pipeline finds in each fixture text, each with its confidence. Every text is
-/// a document of its own, cleaned and split as `claimex run` does.
+/// What the pipeline found in one fixture text: its claims with their confidences, and each
+/// sentence's tagged tokens (for `--trees`).
+struct FoundInText {
+    claims: Vec<(PredictedClaim, f32)>,
+    tokens: Vec<Vec<TaggedToken>>,
+}
+
+/// What the pipeline finds in each fixture text. Every text is a document of its own, cleaned
+/// and split as `claimex run` does.
 fn pipeline_claims(
     pipeline: &Pipeline,
     examples: &[ClaimExample],
-) -> anyhow::Result<Vec<(Vec<(PredictedClaim, f32)>, Vec<Vec<TaggedToken>>)>> {
+) -> anyhow::Result<Vec<FoundInText>> {
     let docs = examples
         .iter()
         .enumerate()
@@ -103,7 +110,10 @@ fn pipeline_claims(
                     result.record.reason.as_deref().unwrap_or("no reason given")
                 );
             }
-            Ok((predicted_claims(&result), result.tokens))
+            Ok(FoundInText {
+                claims: predicted_claims(&result),
+                tokens: result.tokens,
+            })
         })
         .collect()
 }
@@ -214,8 +224,10 @@ pub fn claims(args: EvalClaimsArgs) -> anyhow::Result<()> {
     // Calibration is keyed by the claim-building method, not by the relation head.
     let method = claimex::method_id(pipeline.model_info(), pipeline.method());
     let calibrated = pipeline.is_calibrated();
-    let (found, tokens): (Vec<_>, Vec<_>) =
-        pipeline_claims(&pipeline, &examples)?.into_iter().unzip();
+    let (found, tokens): (Vec<_>, Vec<_>) = pipeline_claims(&pipeline, &examples)?
+        .into_iter()
+        .map(|f| (f.claims, f.tokens))
+        .unzip();
     let (predicted, confidences): (Vec<Vec<PredictedClaim>>, Vec<Vec<f32>>) = found
         .into_iter()
         .map(|claims: Vec<(PredictedClaim, f32)>| claims.into_iter().unzip())

@@ -300,7 +300,7 @@ pub fn finetune_parser(
                 ner_loss(model, heads.syntax, ner_batches[ner_order.next()])?;
             let mut loss = &parse_loss + &ner_loss * config.ner_weight;
             if let Some(tags) = &tag_loss {
-                loss = loss + tags * config.ner_weight;
+                loss += tags * config.ner_weight;
             }
             // The tagger steps only on batches that taught it something (a step without
             // gradients has nothing to clip).
