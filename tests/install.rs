@@ -48,7 +48,7 @@ fn an_installed_claimex_runs_from_anywhere_without_the_checkout() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("claimex-ner-minilm"), "{err}");
+    assert!(err.contains("claimex-ner-parser-minilm"), "{err}");
     assert!(db.exists());
     let ldd = Command::new("ldd").arg(&bin).output().unwrap();
     let libraries = String::from_utf8_lossy(&ldd.stdout);

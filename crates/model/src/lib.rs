@@ -49,3 +49,12 @@ pub use words::word_pieces;
 /// Serialises seeded initialisation: libtorch has one random generator per process, so two
 /// threads seeding and drawing at once would each get the other's numbers.
 pub(crate) static RNG_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `f` with libtorch's generator seeded with `seed` and no other seeded initialisation of
+/// this crate running at the same time (random models, heads): the same seed gives the same
+/// numbers in a multithreaded program, such as a test binary.
+pub fn seeded<T>(seed: i64, f: impl FnOnce() -> T) -> T {
+    let _rng = RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    tch::manual_seed(seed);
+    f()
+}

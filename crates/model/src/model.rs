@@ -714,7 +714,7 @@ impl NerModel {
         let text = sentence.text.as_str();
         let index = TextIndex::new(text);
         let offsets = enc.get_offsets();
-        decode_words(&tags)
+        let spans: Vec<EntitySpan> = decode_words(&tags)
             .into_iter()
             .filter_map(|span| {
                 let first_piece = words[span.start].0;
@@ -735,8 +735,32 @@ impl NerModel {
                     entity: None,
                 })
             })
-            .collect()
+            .collect();
+        merge_overlaps(text, sentence.start, spans)
     }
+}
+
+/// Widening to whole words can make two entities overlap ("Kassym-Jomart Tokayev" tagged as
+/// "Kassym-" and "Jomart Tokayev"): an entity that starts inside the one before becomes part of
+/// it (the first one's type, the lower of the two scores).
+fn merge_overlaps(text: &str, offset: usize, spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
+    let mut out: Vec<EntitySpan> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.start < last.end => {
+                last.end = last.end.max(span.end);
+                last.score = last.score.min(span.score);
+                last.min_score = last.min_score.min(span.min_score);
+                last.text = text
+                    .chars()
+                    .skip(last.start - offset)
+                    .take(last.end - last.start)
+                    .collect();
+            }
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 impl NerModel {
@@ -970,6 +994,35 @@ fn file_sha256_prefix(path: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entities_that_overlap_after_widening_become_one() {
+        // Sentence text starting at document offset 10.
+        let text = "Kassym-Jomart Tokayev spoke.";
+        let span = |start: usize, end: usize, label: &str, score: f32| EntitySpan {
+            text: text.chars().skip(start).take(end - start).collect(),
+            label: label.into(),
+            start: 10 + start,
+            end: 10 + end,
+            score,
+            min_score: score,
+            entity: None,
+        };
+        let merged = merge_overlaps(
+            text,
+            10,
+            vec![
+                span(0, 13, "PER", 0.9),
+                span(7, 21, "PER", 0.8),
+                span(22, 27, "ORG", 0.7),
+            ],
+        );
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged[0].start, merged[0].end), (10, 31));
+        assert_eq!(merged[0].text, "Kassym-Jomart Tokayev");
+        assert_eq!(merged[0].score, 0.8);
+        assert_eq!(merged[1].text, "spoke");
+    }
 
     #[test]
     fn short_input_is_one_window() {

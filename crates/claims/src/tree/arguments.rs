@@ -112,27 +112,27 @@ pub(super) fn resolve_reference(
 /// `head` (a phrase that merely holds a name, "a hardline Hindu campaign", is no entity), scored
 /// 0.75 when it is no entity.
 pub(super) fn argument(input: &SentenceInput, first: usize, last: usize, head: usize) -> Argument {
+    // Without a leading article, as the rules give arguments ("the initiative": initiative).
+    let article = |k: usize| {
+        matches!(
+            input.tokens[k].text.to_lowercase().as_str(),
+            "the" | "a" | "an"
+        )
+    };
+    let first = if first < last && first < head && article(first) {
+        first + 1
+    } else {
+        first
+    };
     let (start, end) = (input.tokens[first].start, input.tokens[last].end);
     let head = &input.tokens[head];
     let entity: Option<&EntitySpan> = input
         .entities
         .iter()
         .find(|e| e.start < head.end && head.start < e.end);
-    // A phrase that is the name and at most an article before it is the name itself ("the
-    // Abraham Accords": Abraham Accords), as the rules give it.
-    if let Some(e) = entity {
-        let article = matches!(
-            input.tokens[first].text.to_lowercase().as_str(),
-            "the" | "a" | "an"
-        );
-        let name_start = if article && first < last {
-            input.tokens[first + 1].start
-        } else {
-            start
-        };
-        if e.start == name_start && e.end == end {
-            return Argument::from(e);
-        }
+    // A phrase that is the name is the name itself, typed and linked.
+    if let Some(e) = entity.filter(|e| e.start == start && e.end == end) {
+        return Argument::from(e);
     }
     Argument {
         text: slice(input.sentence, start, end),

@@ -74,17 +74,19 @@ impl<'a> Tree<'a> {
     /// own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
     /// and without a leading preposition (`case`) when `drop_case`; as the first and last token.
     pub(super) fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
-        let (mut first, mut last) = (i, i);
+        let mut kept = vec![false; self.tokens.len()];
         let mut stack = vec![i];
         while let Some(k) = stack.pop() {
-            first = first.min(k);
-            last = last.max(k);
+            kept[k] = true;
             for &c in &self.children[k] {
                 let skip = matches!(
                     self.base(c),
                     "acl" | "appos" | "punct" | "parataxis" | "advcl" | "ccomp" | "dep"
                 ) || (k == i && matches!(self.base(c), "conj" | "cc"))
                     || (drop_case && k == i && self.base(c) == "case" && c < i)
+                    // Adverbs on the head ("just diplomatic ties", "not optimistic") are
+                    // no part of the argument.
+                    || (k == i && self.base(c) == "advmod" && c < i)
                     || (k == i
                         && self.base(c) == "advmod"
                         && matches!(self.word(c).as_str(), "not" | "n't" | "never"))
@@ -95,6 +97,29 @@ impl<'a> Tree<'a> {
                 if !skip {
                     stack.push(c);
                 }
+            }
+        }
+        // The unbroken run of kept words around the head: a word left out (a verb the parser
+        // hung under the phrase's adverb) ends it.
+        // Punctuation between kept words stays ("dialogue, mutual respect, and stability").
+        let punct = |k: usize| self.base(k) == "punct";
+        let (mut first, mut last) = (i, i);
+        loop {
+            if first > 0 && kept[first - 1] {
+                first -= 1;
+            } else if first > 1 && punct(first - 1) && kept[first - 2] {
+                first -= 2;
+            } else {
+                break;
+            }
+        }
+        loop {
+            if last + 1 < kept.len() && kept[last + 1] {
+                last += 1;
+            } else if last + 2 < kept.len() && punct(last + 1) && kept[last + 2] {
+                last += 2;
+            } else {
+                break;
             }
         }
         // A clause the parser hung inside the phrase ends it: a finite verb after the head, or a

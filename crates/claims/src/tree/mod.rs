@@ -111,9 +111,18 @@ pub(crate) fn tree_claims(
         // The chain's content verb: a light copula's complement, then open complements, each
         // after the word before it (a complement to the left is a clause of its own).
         let mut content = light_copula_complement(&tree, anchor).unwrap_or(anchor);
+        // "are considered likely candidates to join X": through a nominal complement with a
+        // copula to the verb it leads to.
         while let Some(next) = tree
             .child(content, &["xcomp"])
-            .filter(|&c| tree.is_verb(c) && c > content && object_control(&tree, content).is_none())
+            .filter(|&c| c > content && object_control(&tree, content).is_none())
+            .and_then(|c| {
+                if tree.is_verb(c) {
+                    Some(c)
+                } else {
+                    light_copula_complement(&tree, c)
+                }
+            })
         {
             content = next;
         }
@@ -121,7 +130,9 @@ pub(crate) fn tree_claims(
         let Some(subject_head) = subject_of(&tree, anchor) else {
             continue;
         };
-        let subjects: Vec<usize> = tree.conjuncts(subject_head);
+        // A relative pronoun first becomes its noun, so that "A and B, which maintain ..." is
+        // about both.
+        let subjects: Vec<usize> = tree.conjuncts(resolve_relative(&tree, subject_head));
         // "take effect": the noun belongs to the predicate and is no object.
         let idiom = tree.child(content, &["obj"]).filter(|&o| {
             tree.children[o].is_empty()
@@ -248,7 +259,6 @@ pub(crate) fn tree_claims(
         let attribution = attribution_of(&tree, anchor, input);
         let predicate = span_predicate(input, predicate_span, lemma);
         for &s in &subjects {
-            let s = resolve_relative(&tree, s);
             let s = antecedent(&tree, s, attribution_subject(&tree, anchor), person_of, &[])
                 .unwrap_or(s);
             let (sf, sl) = tree.phrase(s, true);
@@ -277,6 +287,10 @@ pub(crate) fn tree_claims(
                     &subjects,
                 )
                 .unwrap_or(o);
+                if o == s {
+                    // The parse made the subject its own object: no claim.
+                    continue;
+                }
                 let (mut of, ol) = tree.phrase(o, true);
                 // A copula's complement starts after the predicate ("so this move is mainly
                 // symbolic": "mainly symbolic").

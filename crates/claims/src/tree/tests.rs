@@ -178,7 +178,7 @@ fn a_control_verb_keeps_its_complement_and_a_final_report_is_the_attribution() {
     let attribution = found[0].attribution.as_ref().unwrap();
     assert_eq!(
         (attribution.text.as_str(), attribution.cue.as_str()),
-        ("a spokeswoman", "said")
+        ("spokeswoman", "said")
     );
 }
 
@@ -201,7 +201,7 @@ fn a_copular_clause_has_the_nominal_alone_as_object_and_the_copula_as_predicate(
         [(
             "Kazakhstan".into(),
             "be".into(),
-            Some("a member of the WTO".into()),
+            Some("member of the WTO".into()),
             Modality::Asserted
         )]
     );
@@ -233,7 +233,7 @@ fn a_clause_before_its_copula_and_conjoined_copular_clauses_stay_apart() {
             (
                 "Oslo".into(),
                 "win".into(),
-                Some("the title".into()),
+                Some("title".into()),
                 Modality::Asserted
             ),
             (
@@ -277,7 +277,7 @@ fn a_relative_clause_gives_a_claim_and_a_list_inside_an_object_stays_whole() {
             (
                 "Oslo".into(),
                 "host".into(),
-                Some("the talks".into()),
+                Some("talks".into()),
                 Modality::Asserted
             ),
             (
@@ -398,7 +398,7 @@ fn pronouns_and_descriptions_take_the_entity_named_in_an_earlier_sentence() {
     assert_eq!(
         triples(&found),
         [(
-            "The kingdom".into(),
+            "kingdom".into(),
             "remain".into(),
             Some("cautious".into()),
             Modality::Asserted
@@ -448,7 +448,7 @@ fn mislabelled_subjects_are_recovered_from_the_words_before_the_verb() {
         [(
             "African Development Bank".into(),
             "approve".into(),
-            Some("the loan".into()),
+            Some("loan".into()),
             Modality::Asserted
         )]
     );
@@ -465,7 +465,7 @@ fn mislabelled_subjects_are_recovered_from_the_words_before_the_verb() {
     assert_eq!(
         triples(&claims(&rows, &[])),
         [(
-            "the floods".into(),
+            "floods".into(),
             "close".into(),
             Some("schools".into()),
             Modality::Asserted
