@@ -146,6 +146,53 @@ pub(crate) fn encode_from(
     })
 }
 
+/// The NER loss of a batch: cross-entropy of the logits `[rows, longest + 2, labels]` against
+/// each row's piece targets (position 0 is `[CLS]`, so piece k is at k + 1; padding ignored).
+pub(crate) fn ner_cross_entropy<'a>(
+    logits: &Tensor,
+    rows: impl Iterator<Item = &'a [i64]>,
+) -> Result<Tensor> {
+    let (n, len, classes) = logits.size3()?;
+    let mut targets = vec![IGNORE; (n * len) as usize];
+    for (row, row_targets) in rows.enumerate() {
+        let base = row * len as usize + 1;
+        targets[base..base + row_targets.len()].copy_from_slice(row_targets);
+    }
+    Ok(logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
+        &Tensor::from_slice(&targets),
+        None,
+        Reduction::Mean,
+        IGNORE,
+        0.0,
+    ))
+}
+
+/// Reads a checkpoint's training state and checks that it belongs to this run (`fingerprint`):
+/// a checkpoint of other data or settings is an error naming `dir`, never continued.
+pub(crate) fn read_state<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    path: &Path,
+    fingerprint: &str,
+    fingerprint_of: impl Fn(&T) -> &str,
+) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let state: T = serde_json::from_str(&text).map_err(|source| Error::State {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let found = fingerprint_of(&state);
+    if found != fingerprint {
+        return Err(Error::Training(format!(
+            "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {found}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",
+            dir.display(),
+        )));
+    }
+    Ok(state)
+}
+
 /// Fine-tunes `model` in place on `train` with AdamW, linear warm-up and decay, and gradient
 /// clipping. Batches hold sentences of similar length (sorted, then shuffled as blocks by the
 /// seed). Sentences longer than the model's window are skipped and counted in the result.
@@ -237,20 +284,7 @@ pub fn finetune(
                 })
                 .collect();
             let logits = model.logits(&rows, true).map_err(Error::Ner)?;
-            let (n, len, classes) = logits.size3()?;
-            let mut targets = vec![IGNORE; (n * len) as usize];
-            for (row, e) in batch.iter().enumerate() {
-                let base = row * len as usize + 1;
-                targets[base..base + e.targets.len()].copy_from_slice(&e.targets);
-            }
-            let targets = Tensor::from_slice(&targets);
-            let loss = logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
-                &targets,
-                None,
-                Reduction::Mean,
-                IGNORE,
-                0.0,
-            );
+            let loss = ner_cross_entropy(&logits, batch.iter().map(|e| e.targets.as_slice()))?;
             optimizer.backward_step_clip_norm(&loss, config.max_grad_norm);
             let loss = loss.double_value(&[]);
             state.losses.push(loss);
@@ -554,24 +588,9 @@ fn load_checkpoint(
     let Some((last, state_path)) = last_checkpoint(dir) else {
         return Ok(None);
     };
-    let io = |source| Error::Io {
-        path: state_path.clone(),
-        source,
-    };
-    let state: TrainState = serde_json::from_str(
-        &std::fs::read_to_string(&state_path).map_err(io)?,
-    )
-    .map_err(|source| Error::State {
-        path: state_path.clone(),
-        source,
+    let state: TrainState = read_state(dir, &state_path, fingerprint, |s: &TrainState| {
+        s.fingerprint.as_str()
     })?;
-    if state.fingerprint != fingerprint {
-        return Err(Error::Training(format!(
-            "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",
-            dir.display(),
-            state.fingerprint
-        )));
-    }
     restore(
         model,
         &Tensor::read_safetensors(last.join("model.safetensors"))?,

@@ -12,13 +12,13 @@ use claimex_model::{
     RelationHead,
 };
 use tch::nn::OptimizerConfig;
-use tch::{Reduction, Tensor};
+use tch::Tensor;
 use tokenizers::Encoding;
 
 use crate::conll04::RelationSentence;
 use crate::finetune::{
-    encode_from, restore_store, schedule, shuffle, snapshot_store, Encoded, SplitMix64, Weights,
-    IGNORE,
+    encode_from, ner_cross_entropy, restore_store, schedule, shuffle, snapshot_store, Encoded,
+    SplitMix64, Weights,
 };
 use crate::relations::{gold_relations, predict_entities, predict_relations, score_relations};
 use crate::{Error, Result, TrainExample};
@@ -259,20 +259,7 @@ fn batch_loss(
         })
         .collect();
     let (logits, all) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
-    let (n, len, classes) = logits.size3()?;
-    let mut targets = vec![IGNORE; (n * len) as usize];
-    for (row, p) in batch.iter().enumerate() {
-        // Position 0 is [CLS]: piece k is at k + 1.
-        let base = row * len as usize + 1;
-        targets[base..base + p.encoded.targets.len()].copy_from_slice(&p.encoded.targets);
-    }
-    let ner_loss = logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
-        &Tensor::from_slice(&targets),
-        None,
-        Reduction::Mean,
-        IGNORE,
-        0.0,
-    );
+    let ner_loss = ner_cross_entropy(&logits, batch.iter().map(|p| p.encoded.targets.as_slice()))?;
     let states = select_layers(&all, layers, "the relation head").map_err(Error::Ner)?;
     let mut candidates: Vec<PairCandidate> = Vec::new();
     let mut labels: Vec<i64> = Vec::new();

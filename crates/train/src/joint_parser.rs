@@ -19,8 +19,8 @@ use tch::{Kind, Reduction, Tensor};
 use crate::conllu::TreeSentence;
 use crate::features::{word_input, WordInput};
 use crate::finetune::{
-    encode, last_checkpoint, restore, restore_store, save_epoch_checkpoint, schedule, shuffle,
-    SplitMix64, IGNORE, STATE_FILE,
+    encode, last_checkpoint, ner_cross_entropy, read_state, restore, restore_store,
+    save_epoch_checkpoint, schedule, shuffle, SplitMix64, IGNORE, STATE_FILE,
 };
 use crate::parser::evaluate_parser;
 use crate::{evaluate, ConllSentence, Error, Result, TrainExample};
@@ -453,19 +453,7 @@ fn ner_loss(
         })
         .collect();
     let (logits, layers) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
-    let (n, len, classes) = logits.size3()?;
-    let mut targets = vec![IGNORE; (n * len) as usize];
-    for (row, e) in batch.iter().enumerate() {
-        let base = row * len as usize + 1;
-        targets[base..base + e.encoded.targets.len()].copy_from_slice(&e.encoded.targets);
-    }
-    let ner = logits.view([-1, classes]).cross_entropy_loss::<Tensor>(
-        &Tensor::from_slice(&targets),
-        None,
-        Reduction::Mean,
-        IGNORE,
-        0.0,
-    );
+    let ner = ner_cross_entropy(&logits, batch.iter().map(|e| e.encoded.targets.as_slice()))?;
     let taught = |e: &NerItem| e.pos.iter().chain(&e.chunks).any(|&c| c != IGNORE);
     let Some(syntax) = syntax.filter(|_| batch.iter().any(taught)) else {
         return Ok((ner, None));
@@ -574,22 +562,10 @@ fn load(
     let Some((last, state_path)) = last_checkpoint(dir) else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&state_path).map_err(|source| Error::Io {
-        path: state_path.clone(),
-        source,
-    })?;
     let state: ParserFinetuneState =
-        serde_json::from_str(&text).map_err(|source| Error::State {
-            path: state_path.clone(),
-            source,
+        read_state(dir, &state_path, fingerprint, |s: &ParserFinetuneState| {
+            s.fingerprint.as_str()
         })?;
-    if state.fingerprint != fingerprint {
-        return Err(Error::Training(format!(
-            "the checkpoint in {} belongs to another run (its data, labels or settings differ):\n  checkpoint: {}\n  this run:   {fingerprint}\nremove it to start afresh, or run with the same settings",
-            dir.display(),
-            state.fingerprint
-        )));
-    }
     restore(
         model,
         &Tensor::read_safetensors(last.join("model.safetensors"))?,
