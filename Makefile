@@ -86,6 +86,7 @@ default-model: build
 	  --dev $(CONLL04)/conll04_dev.json --type-map PER=Peop,ORG=Org,LOC=Loc,MISC=Other --threads 2
 	$(BIN) eval claims --model target/parser-small --data tests/fixtures/claims-heldout.jsonl --threads 2 \
 	  --fit-calibration target/parser-small/claims-calibration.json
+	find models/default -maxdepth 1 -type f ! -name README.md -delete
 	cp target/parser-small/* models/default/
 	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
 	$(BIN) eval parser --model models/default --data $(EWT)/en_ewt-ud-test.conllu --threads 2

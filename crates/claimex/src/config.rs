@@ -46,8 +46,8 @@ pub struct Config {
     /// Claims, or Open IE tuples.
     pub style: ClaimStyle,
     /// How claims are built: from the parser head's trees or from tags; `None` (the default)
-    /// chooses trees when the model has a parser head and a syntax head, else tags
-    /// ([`crate::Pipeline::method`] says which).
+    /// chooses trees when the model has a parser head and a syntax head and the style is claims,
+    /// else tags ([`crate::Pipeline::method`] says which).
     pub method: Option<claimex_claims::ClaimMethod>,
 }
 

@@ -62,8 +62,10 @@ impl Pipeline {
             NerConfig {
                 batch_size: config.batch_size,
                 int8: config.int8,
-                // Chosen by the model: parse if it can, and decide below.
-                parse: config.method != Some(ClaimMethod::Rules),
+                // Open IE tuples come from the tags; claims from trees unless rules are asked
+                // for (with no method given, the model's heads decide below).
+                parse: config.style == ClaimStyle::Claims
+                    && config.method != Some(ClaimMethod::Rules),
                 ..NerConfig::default()
             },
         )?;
@@ -83,7 +85,7 @@ impl Pipeline {
                 })
             }
             Some(m) => m,
-            None if reads_trees => ClaimMethod::Tree,
+            None if reads_trees && config.style == ClaimStyle::Claims => ClaimMethod::Tree,
             None => ClaimMethod::Rules,
         };
         let ids = ModelIds {

@@ -28,7 +28,7 @@ pub struct EvalClaimsArgs {
     /// Which sentences of the --news set to score.
     #[arg(long, value_enum, default_value_t = Split::Develop, requires = "news")]
     split: Split,
-    /// How claims are built: from the parser head's dependency trees when the model has one
+    /// How claims are built: from dependency trees when the model has parser and syntax heads
     /// (auto), or as chosen.
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     method: Method,
@@ -48,8 +48,8 @@ pub struct EvalClaimsArgs {
     /// List this many texts whose claims were missed or wrong.
     #[arg(long, default_value_t = 10)]
     errors: usize,
-    /// With each listed text, print its tokens: part of speech, and head and relation from the
-    /// parser (--method tree).
+    /// With each listed text, print its tokens: part of speech, and head and relation when claims
+    /// are read from trees.
     #[arg(long)]
     trees: bool,
     /// Threads [default: all cores].

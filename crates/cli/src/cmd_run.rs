@@ -31,7 +31,7 @@ pub struct RunArgs {
     /// faster, slightly less accurate; the model id gets `+int8`.
     #[arg(long)]
     int8: bool,
-    /// How claims are built: from the parser head's dependency trees when the model has one
+    /// How claims are built: from dependency trees when the model has parser and syntax heads
     /// (auto), or as chosen (tree: sentences beyond the encoder window fall back to the rules).
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     method: Method,

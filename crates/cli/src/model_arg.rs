@@ -34,7 +34,7 @@ pub fn load(spec: &Path, config: NerConfig) -> anyhow::Result<NerModel> {
 /// How claims are built (`Config::method`).
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Method {
-    /// Trees when the model has a parser head, else tags.
+    /// Trees when the model has a parser head and a syntax head, else tags.
     Auto,
     /// `rules-v1`: from part-of-speech and chunk tags.
     Rules,

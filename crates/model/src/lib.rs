@@ -55,6 +55,12 @@ pub(crate) static RNG_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// numbers in a multithreaded program, such as a test binary.
 pub fn seeded<T>(seed: i64, f: impl FnOnce() -> T) -> T {
     let _rng = RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // The random stream also depends on libtorch's thread count: draw with one, as random
+    // models do.
+    let threads = tch::get_num_threads();
+    tch::set_num_threads(1);
     tch::manual_seed(seed);
-    f()
+    let out = f();
+    tch::set_num_threads(threads);
+    out
 }

@@ -534,7 +534,7 @@ fn model_with_relation_head(dir: &Path) -> NerModel {
         signatures: Default::default(),
         none_below: 1.1,
     };
-    claimex_model::RelationHead::new(config)
+    claimex_model::seeded(11, || claimex_model::RelationHead::new(config))
         .unwrap()
         .save(dir)
         .unwrap();

@@ -112,12 +112,18 @@ pub(super) fn resolve_reference(
 /// `head` (a phrase that merely holds a name, "a hardline Hindu campaign", is no entity), scored
 /// 0.75 when it is no entity.
 pub(super) fn argument(input: &SentenceInput, first: usize, last: usize, head: usize) -> Argument {
-    // Without a leading article, as the rules give arguments ("the initiative": initiative).
+    let head_token = &input.tokens[head];
+    let entity: Option<&EntitySpan> = input
+        .entities
+        .iter()
+        .find(|e| e.start < head_token.end && head_token.start < e.end);
+    // Without a leading article, as the rules give arguments ("the initiative": initiative), unless
+    // the article is part of the name ("The Hague").
     let article = |k: usize| {
         matches!(
             input.tokens[k].text.to_lowercase().as_str(),
             "the" | "a" | "an"
-        )
+        ) && !entity.is_some_and(|e| e.start <= input.tokens[k].start)
     };
     let first = if first < last && first < head && article(first) {
         first + 1
@@ -125,11 +131,6 @@ pub(super) fn argument(input: &SentenceInput, first: usize, last: usize, head: u
         first
     };
     let (start, end) = (input.tokens[first].start, input.tokens[last].end);
-    let head = &input.tokens[head];
-    let entity: Option<&EntitySpan> = input
-        .entities
-        .iter()
-        .find(|e| e.start < head.end && head.start < e.end);
     // A phrase that is the name is the name itself, typed and linked.
     if let Some(e) = entity.filter(|e| e.start == start && e.end == end) {
         return Argument::from(e);

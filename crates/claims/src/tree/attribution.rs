@@ -92,22 +92,24 @@ pub(super) fn attribution_of(
 pub(super) fn source(tree: &Tree, verb: usize, input: &SentenceInput) -> Option<Attribution> {
     let s = own_subject(tree, verb)?;
     let (f, l) = tree.phrase(s, false);
-    // The name may stand in apposition: "Secretary of State, Marco Rubio".
-    let named_to = tree.children[s]
-        .iter()
-        .copied()
-        .filter(|&c| tree.base(c) == "appos")
-        .map(|c| tree.phrase(c, false).1)
-        .max()
-        .unwrap_or(l)
-        .max(l);
-    let (start, end) = (input.tokens[f].start, input.tokens[named_to].end);
     let cue = input.tokens[verb].text.clone();
-    if let Some(person) = input
-        .entities
-        .iter()
-        .find(|e| e.label == "PER" && start <= e.start && e.end <= end)
-    {
+    // The person the subject is: named at its head, or in a name or apposition on it ("Secretary
+    // of State Marco Rubio", "a spokesman, Lex van Drooge"); not a person it merely mentions ("a
+    // spokesman for Vladimir Putin").
+    let heads = std::iter::once(s).chain(
+        tree.children[s]
+            .iter()
+            .copied()
+            .filter(|&c| matches!(tree.base(c), "appos" | "flat" | "compound")),
+    );
+    let person = heads.into_iter().find_map(|k| {
+        let t = &input.tokens[k];
+        input
+            .entities
+            .iter()
+            .find(|e| e.label == "PER" && e.start < t.end && t.start < e.end)
+    });
+    if let Some(person) = person {
         return Some(Attribution {
             text: person.text.clone(),
             label: Some(person.label.clone()),

@@ -240,12 +240,14 @@ pub(crate) fn tree_claims(
                 .min(chars.len())
                 .max(start);
             let mut m = modality_of(&chars, start, end);
-            // "no plans to", "there was no confirmation": a "no" on the object or subject.
+            // "no plans to", "there was no confirmation", "maintains no ties with": a "no" on
+            // the object, the subject or the relation noun.
             if objects
                 .first()
                 .copied()
                 .into_iter()
                 .chain(std::iter::once(subject_head))
+                .chain(relation.map(|(noun, _, _)| noun))
                 .filter_map(|o| tree.child(o, &["det"]))
                 .any(|d| tree.word(d) == "no")
             {
@@ -291,12 +293,7 @@ pub(crate) fn tree_claims(
                     // The parse made the subject its own object: no claim.
                     continue;
                 }
-                let (mut of, ol) = tree.phrase(o, true);
-                // A copula's complement starts after the predicate ("so this move is mainly
-                // symbolic": "mainly symbolic").
-                if copular && of <= predicate_span.1 && predicate_span.1 < o {
-                    of = predicate_span.1 + 1;
-                }
+                let (of, ol) = tree.phrase(o, true);
                 let object = arg(of, ol, o);
                 let confidence = raw_confidence(&subject, Some(&object), kind);
                 claims.push(make_claim(
