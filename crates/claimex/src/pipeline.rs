@@ -100,11 +100,14 @@ impl Pipeline {
             }
         })? {
             Some(c) if c.method != method => {
-                warnings.push(format!(
+                // Only a run that would calibrate loses something (eval openie and fitting do not).
+                if config.calibrate {
+                    warnings.push(format!(
                     "{} was fitted for {}, not {method}: claim confidences are uncalibrated (refit with `claimex eval claims --fit-calibration`)",
                     claimex_claims::CALIBRATION_FILE,
                     c.method,
                 ));
+                }
                 None
             }
             other => other,
