@@ -46,14 +46,11 @@ pub fn import_encoder(
             what: "model.safetensors".into(),
         });
     }
-    let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    // The random stream also depends on libtorch's thread count (set per OS thread): draw with one.
-    let threads = tch::get_num_threads();
-    tch::set_num_threads(1);
-    tch::manual_seed(seed);
-    let vs = VarStore::new(Device::Cpu);
-    Network::build(&vs, &config)?;
-    tch::set_num_threads(threads);
+    let vs = crate::seeded(seed, || -> Result<VarStore> {
+        let vs = VarStore::new(Device::Cpu);
+        Network::build(&vs, &config)?;
+        Ok(vs)
+    })?;
     let vars = vs.variables();
     let mut copied = std::collections::HashSet::new();
     tch::no_grad(|| -> Result<()> {

@@ -132,32 +132,14 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
             source,
         })?;
 
-    // libtorch's generator is global to the process: hold the lock from seeding to the last draw
-    // so that the same seed gives the same weights even while other threads build models.
-    let _rng = crate::RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    // The random stream also depends on libtorch's thread count (set per OS thread): draw with one.
-    let threads = tch::get_num_threads();
-    tch::set_num_threads(1);
-    tch::manual_seed(spec.seed);
-    let vs = VarStore::new(Device::Cpu);
-    Network::build(&vs, &config_json)?;
-    if spec.shape_features {
-        // Imports start shapes at zero; a random test model gets random ones so the path matters.
-        if let Some(shapes) = vs.variables().get("shape_embeddings.weight") {
-            tch::no_grad(|| {
-                shapes.shallow_clone().copy_(&(shapes.randn_like() * 0.5));
-            });
-        }
-    }
-    if spec.outside_bias != 0.0 {
-        let vars = vs.variables();
-        if let Some(bias) = vars.get("classifier.bias") {
-            tch::no_grad(|| {
-                let _ = bias.get(0).fill_(spec.outside_bias);
-            });
-        }
-    }
-    tch::set_num_threads(threads);
+    // Seeded under the crate's lock, from seeding to the last draw, so that the same seed gives the
+    // same weights even while other threads build models.
+    let vs = crate::seeded(spec.seed, || -> Result<VarStore> {
+        let vs = VarStore::new(Device::Cpu);
+        Network::build(&vs, &config_json)?;
+        randomise_extras(&vs, spec);
+        Ok(vs)
+    })?;
     crate::heads::write_weights(&vs, &dir.join("model.safetensors"), crate::Precision::F32)?;
 
     let card = serde_json::json!({
@@ -171,6 +153,27 @@ pub fn write_random_model(dir: &Path, spec: &RandomModelSpec) -> Result<()> {
         &serde_json::to_string_pretty(&card).unwrap_or_default(),
     )?;
     Ok(())
+}
+
+/// What a random test model draws besides the network's own initialisation: shape embeddings
+/// (imports start them at zero; a random model gets random ones so the path matters) and a bias
+/// on the first class.
+fn randomise_extras(vs: &VarStore, spec: &RandomModelSpec) {
+    let vars = vs.variables();
+    if spec.shape_features {
+        if let Some(shapes) = vars.get("shape_embeddings.weight") {
+            tch::no_grad(|| {
+                shapes.shallow_clone().copy_(&(shapes.randn_like() * 0.5));
+            });
+        }
+    }
+    if spec.outside_bias != 0.0 {
+        if let Some(bias) = vars.get("classifier.bias") {
+            tch::no_grad(|| {
+                let _ = bias.get(0).fill_(spec.outside_bias);
+            });
+        }
+    }
 }
 
 /// The architecture-specific part of a random model's config.json.

@@ -98,6 +98,16 @@ pub(crate) struct Encoded {
     pub(crate) targets: Vec<i64>,
 }
 
+impl Encoded {
+    /// The sentence as a row of a batch.
+    pub(crate) fn row(&self) -> PieceRow<'_> {
+        PieceRow {
+            ids: &self.ids,
+            shapes: &self.shapes,
+        }
+    }
+}
+
 /// Aligns gold character spans with the model's word pieces: a word's first piece gets `B-X` when
 /// an entity starts there, `I-X` inside one, `O` elsewhere; other pieces are ignored by the loss,
 /// as inference reads only first pieces.
@@ -276,13 +286,7 @@ pub fn finetune(
             step += 1;
             let lr = config.learning_rate * schedule(step, warmup, total_steps);
             optimizer.set_lr(lr);
-            let rows: Vec<PieceRow> = batch
-                .iter()
-                .map(|e| PieceRow {
-                    ids: &e.ids,
-                    shapes: &e.shapes,
-                })
-                .collect();
+            let rows: Vec<PieceRow> = batch.iter().map(|e| e.row()).collect();
             let logits = model.logits(&rows, true).map_err(Error::Ner)?;
             let loss = ner_cross_entropy(&logits, batch.iter().map(|e| e.targets.as_slice()))?;
             optimizer.backward_step_clip_norm(&loss, config.max_grad_norm);

@@ -251,13 +251,7 @@ fn batch_loss(
     batch: &[Prepared],
     layers: &[usize],
 ) -> Result<(Tensor, Option<Tensor>)> {
-    let rows: Vec<PieceRow> = batch
-        .iter()
-        .map(|p| PieceRow {
-            ids: &p.encoded.ids,
-            shapes: &p.encoded.shapes,
-        })
-        .collect();
+    let rows: Vec<PieceRow> = batch.iter().map(|p| p.encoded.row()).collect();
     let (logits, all) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
     let ner_loss = ner_cross_entropy(&logits, batch.iter().map(|p| p.encoded.targets.as_slice()))?;
     let states = select_layers(&all, layers, "the relation head").map_err(Error::Ner)?;

@@ -445,13 +445,7 @@ fn ner_loss(
     syntax: Option<&SyntaxHead>,
     batch: &[NerItem],
 ) -> Result<(Tensor, Option<Tensor>)> {
-    let rows: Vec<PieceRow> = batch
-        .iter()
-        .map(|e| PieceRow {
-            ids: &e.encoded.ids,
-            shapes: &e.encoded.shapes,
-        })
-        .collect();
+    let rows: Vec<PieceRow> = batch.iter().map(|e| e.encoded.row()).collect();
     let (logits, layers) = model.forward_rows(&rows, true).map_err(Error::Ner)?;
     let ner = ner_cross_entropy(&logits, batch.iter().map(|e| e.encoded.targets.as_slice()))?;
     let taught = |e: &NerItem| e.pos.iter().chain(&e.chunks).any(|&c| c != IGNORE);
@@ -571,12 +565,9 @@ fn load(
         &Tensor::read_safetensors(last.join("model.safetensors"))?,
     )?;
     let missing = |what: &str| Error::Training(format!("{} has no {what}", last.display()));
-    let weights = |vs: &tch::nn::VarStore| -> Vec<(String, Tensor)> {
-        vs.variables()
-            .into_iter()
-            .map(|(name, t)| (name, t.to_kind(Kind::Float)))
-            .collect()
-    };
+    // restore_store converts each weight to its variable's kind.
+    let weights =
+        |vs: &tch::nn::VarStore| -> Vec<(String, Tensor)> { vs.variables().into_iter().collect() };
     let saved = ParserHead::load(&last)
         .map_err(Error::Ner)?
         .ok_or_else(|| missing("parser head"))?;

@@ -25,6 +25,20 @@ pub(super) fn light_copula_verb(tree: &Tree, verb: usize) -> Option<usize> {
     (light_copula_complement(tree, head) == Some(verb)).then_some(head)
 }
 
+/// The modality of the words from token `first` to token `last` (cues in them and just before).
+pub(super) fn modality_over(
+    chars: &[char],
+    input: &SentenceInput,
+    first: usize,
+    last: usize,
+) -> claimex_core::Modality {
+    let start = input.tokens[first].start - input.sentence.start;
+    let end = (input.tokens[last].end - input.sentence.start)
+        .min(chars.len())
+        .max(start);
+    modality_of(chars, start, end)
+}
+
 /// The modality a clause without cues of its own takes from the clause it belongs to: a purpose
 /// clause ("might sell X to reduce Y"), an open complement, or a conjoined verb without
 /// auxiliaries of its own ("will move and serve").
@@ -51,17 +65,8 @@ pub(super) fn inherited_modality(
         if !linked {
             return None;
         }
-        let first = tree.children[head]
-            .iter()
-            .copied()
-            .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod") && c < head)
-            .min()
-            .unwrap_or(head);
-        let start = input.tokens[first].start - input.sentence.start;
-        let end = (input.tokens[head].end - input.sentence.start)
-            .min(chars.len())
-            .max(start);
-        let m = modality_of(chars, start, end);
+        let first = tree.group_start(head, &["aux", "aux:pass", "advmod"]);
+        let m = modality_over(chars, input, first, head);
         if m != claimex_core::Modality::Asserted {
             return Some(m);
         }
@@ -238,12 +243,7 @@ pub(super) fn own_subject(tree: &Tree, verb: usize) -> Option<usize> {
 /// and adverbs), for a clause the parser left without a subject: "the African Development Bank
 /// had approved", with the bank attached elsewhere.
 fn subject_before(tree: &Tree, verb: usize) -> Option<usize> {
-    let start = tree.children[verb]
-        .iter()
-        .copied()
-        .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod") && c < verb)
-        .min()
-        .unwrap_or(verb);
+    let start = tree.group_start(verb, &["aux", "aux:pass", "advmod"]);
     let mut k = start.checked_sub(1)?;
     if !(tree.tokens[k].pos.starts_with("NN") || tree.tokens[k].pos == "PRP") {
         return None;

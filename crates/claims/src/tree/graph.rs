@@ -141,6 +141,24 @@ impl<'a> Tree<'a> {
         (first, last)
     }
 
+    /// The first of `i`'s children before it with one of `rels`, else `i`: where a verb group
+    /// starts (its auxiliaries and adverbs).
+    pub(super) fn group_start(&self, i: usize, rels: &[&str]) -> usize {
+        self.children_before(i, rels).min().unwrap_or(i)
+    }
+
+    /// `i`'s children before it with one of `rels`.
+    pub(super) fn children_before<'s>(
+        &'s self,
+        i: usize,
+        rels: &'s [&str],
+    ) -> impl Iterator<Item = usize> + 's {
+        self.children[i]
+            .iter()
+            .copied()
+            .filter(move |&c| c < i && rels.contains(&self.rel(c)))
+    }
+
     /// `i` and the heads of its conjuncts (`X, Y and Z`).
     /// (A conjunct with a subject or copula of its own is a clause of its own.)
     pub(super) fn conjuncts(&self, i: usize) -> Vec<usize> {

@@ -23,14 +23,13 @@ use arguments::{antecedent, argument, resolve_reference, resolve_relative, span_
 use attribution::{attribution_of, attribution_subject, reports};
 use clauses::{
     descriptive_participle, direct_object, inherited_modality, is_passive, light_copula_complement,
-    light_copula_verb, object_control, prepositional_object, subject_of,
+    light_copula_verb, modality_over, object_control, prepositional_object, subject_of,
 };
 use graph::Tree;
 
 use crate::build::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS};
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::lexicon::lemma_of_tagged_verb;
-use crate::modality::modality_of;
 use crate::resolve::Earlier;
 
 /// Name of this claim-building method.
@@ -213,19 +212,10 @@ pub(crate) fn tree_claims(
         if let Some((noun, _, with)) = relation {
             lemma = format!("{lemma} {} {}", tree.word(noun), tree.word(with));
         }
-        let pred_first = tree.children[anchor]
-            .iter()
-            .copied()
-            .filter(|&c| matches!(tree.rel(c), "aux" | "aux:pass" | "advmod" | "cop") && c < anchor)
-            .min()
-            .unwrap_or(anchor)
-            .min(anchor);
+        let pred_first = tree.group_start(anchor, &["aux", "aux:pass", "advmod", "cop"]);
         // A copular predicate ends at its copula (or the last auxiliary before the nominal).
         let pred_last = if copular {
-            tree.children[anchor]
-                .iter()
-                .copied()
-                .filter(|&c| matches!(tree.rel(c), "cop" | "aux" | "aux:pass") && c < anchor)
+            tree.children_before(anchor, &["cop", "aux", "aux:pass"])
                 .max()
                 .unwrap_or(anchor)
         } else if let Some((_, _, with)) = relation {
@@ -235,11 +225,7 @@ pub(crate) fn tree_claims(
         };
         let predicate_span = (pred_first, pred_last.max(pred_first));
         let modality = {
-            let start = input.tokens[predicate_span.0].start - input.sentence.start;
-            let end = (input.tokens[content].end - input.sentence.start)
-                .min(chars.len())
-                .max(start);
-            let mut m = modality_of(&chars, start, end);
+            let mut m = modality_over(&chars, input, predicate_span.0, content);
             // "no plans to", "there was no confirmation", "maintains no ties with": a "no" on
             // the object, the subject or the relation noun.
             if objects
