@@ -16,7 +16,8 @@ Measures, on CoNLL-2003 test (sentences as their tokens joined by spaces):
   - the whole claimex pipeline (`claimex run`: read, clean, split, NER, claims, JSONL) on the same
     text laid out as documents, and on the sample corpus replicated to 10k and to --big sentences,
     for speed and peak memory; and the pipeline model's encoder pass with all its heads alone
-    (`claimex eval ner --model models/default`), the baseline of `claimex_pipeline_over_ner`;
+    (`claimex eval ner --model models/default`, and with `--trees` when it has a parser head):
+    the baseline of `claimex_pipeline_over_ner`, and `claimex_trees_over_ner`, what parsing costs;
   - libtorch's matmul ceiling (crates/model/examples/matmul_ceiling.rs) and the model's FLOPs per
     word piece, giving the fraction of the ceiling claimex NER reaches.
 Prints one table and writes the JSON that bench/README.md describes.
@@ -411,10 +412,17 @@ def main():
     r["spacy"] = peer("spacy", args, ["--data", data])
 
     # 3. The whole pipeline, on the same text as documents, then on the replicated corpus; and the
-    # pipeline model's encoder pass alone (every head, as `run` uses it) on the same sentences, so
-    # that pipeline / pass is what the stages around the model cost.
+    # pipeline model's encoder pass alone on the same sentences, without and with its parser head
+    # (`run` reads trees when the model has one), so that pipeline / pass is what the stages
+    # around the model cost and pass with trees / pass without is what parsing costs.
     r["claimex_ner_pipeline_model"] = claimex_model(args, args.pipeline_model, data, [],
                                                   "claimex NER pass, pipeline model")
+    if (Path(args.pipeline_model) / "parser.json").is_file():
+        r["claimex_ner_trees_pipeline_model"] = claimex_model(
+            args, args.pipeline_model, data, ["--trees"], "claimex NER pass with trees, pipeline model")
+    else:
+        r["claimex_ner_trees_pipeline_model"] = None
+    pass_as_run = r["claimex_ner_trees_pipeline_model"] or r["claimex_ner_pipeline_model"]
     with tempfile.TemporaryDirectory() as tmp:
         conll_jsonl = Path(tmp) / "conll-test.jsonl"
         write_documents(conll_jsonl, [(f"conll-test-{k}", "\n".join(" ".join(sents[i][0]) for i in d))
@@ -474,8 +482,11 @@ def main():
             "claimex_ner_over_hf_pipeline": ratio(r["claimex_model"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
             "claimex_ner_over_hf_loop": ratio(r["claimex_model"]["sents_per_s"], r["hf_loop"]["sents_per_s"]),
             "claimex_pipeline_over_hf_pipeline": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
-            "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["in_run_sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
-            "claimex_pipeline_wall_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["claimex_ner_pipeline_model"]["sents_per_s"]),
+            "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["in_run_sents_per_s"], pass_as_run["sents_per_s"]),
+            "claimex_pipeline_wall_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], pass_as_run["sents_per_s"]),
+            "claimex_trees_over_ner": (ratio(r["claimex_ner_trees_pipeline_model"]["sents_per_s"],
+                                             r["claimex_ner_pipeline_model"]["sents_per_s"])
+                                       if r["claimex_ner_trees_pipeline_model"] else None),
             "claimex_int8_over_fp32": ratio(r["claimex_ner_int8"]["sents_per_s"], r["claimex_model"]["sents_per_s"]),
             "claimex_ner_over_spacy": ratio(r["claimex_model"]["sents_per_s"], r["spacy"]["sents_per_s"]),
             "rss_big_over_10k": ratio(r["claimex_pipeline_corpus_big"]["peak_rss_mib"], r["claimex_pipeline_corpus_10k"]["peak_rss_mib"]),
@@ -498,6 +509,11 @@ def print_table(x):
         ("HF hand-batched no_grad loop", r["hf_loop"], x["hf_loop_f1"]),
         ("spaCy en_core_web_sm (reference)", r["spacy"], None),
         ("claimex NER pass, pipeline model", r["claimex_ner_pipeline_model"], r["claimex_ner_pipeline_model"]["f1"]),
+    ]
+    if r["claimex_ner_trees_pipeline_model"]:
+        rows.append(("the same pass with trees", r["claimex_ner_trees_pipeline_model"],
+                     r["claimex_ner_trees_pipeline_model"]["f1"]))
+    rows += [
         ("claimex pipeline, CoNLL test", r["claimex_pipeline_conll"], None),
         ("claimex pipeline, corpus 10k", r["claimex_pipeline_corpus_10k"], None),
         (f"claimex pipeline, corpus {x['big_sentences']}", r["claimex_pipeline_corpus_big"], None),
@@ -515,8 +531,11 @@ def print_table(x):
           f"word piece, {x['word_pieces_per_sentence']:.1f} pieces per sentence")
     print(f"claimex NER {x['claimex_ner_pieces_per_s']:.0f} pieces/s of a ceiling of "
           f"{x['ceiling_pieces_per_s']:.0f}: {100 * x['claimex_ner_fraction_of_ceiling']:.0f}%")
+    if x["ratios"]["claimex_trees_over_ner"] is not None:
+        print(f"the pipeline model's encoder pass with trees at {x['ratios']['claimex_trees_over_ner']:.2f} "
+              f"of the same pass without (what parsing costs)")
     print(f"claimex pipeline at {x['ratios']['claimex_pipeline_over_ner']:.2f} of the pipeline model's "
-          f"encoder pass alone, both timed without model loading (the stages around the model cost "
+          f"encoder pass alone as the run makes it, both timed without model loading (the stages around the model cost "
           f"the rest); {x['ratios']['claimex_pipeline_wall_over_ner']:.2f} with the pipeline's process "
           f"start and model loading counted")
     print(f"peak RSS {x['rss_10k_mb']:.0f} MiB at 10k sentences, {x['rss_100k_mb']:.0f} MiB at "

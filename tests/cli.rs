@@ -589,13 +589,18 @@ fn train_parser_learns_a_tiny_treebank_and_eval_parser_scores_it() {
     let bank = dir.path().join("tiny.conllu");
     std::fs::write(&bank, conllu).unwrap();
     let b = bank.to_str().unwrap();
-    let out = run(&["eval", "parser", "--model", m, "--data", b]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("train one with `claimex train parser`"),
-        "{}",
-        stderr(&out)
-    );
+    for args in [
+        &["eval", "parser", "--model", m, "--data", b][..],
+        &["eval", "ner", "--model", m, "--data", b, "--trees"][..],
+    ] {
+        let out = run(args);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("train one with `claimex train parser`"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
     let out = run_ok(&[
         "train",
         "parser",
@@ -619,10 +624,26 @@ fn train_parser_learns_a_tiny_treebank_and_eval_parser_scores_it() {
     assert!(report["uas"].as_f64().unwrap() >= 0.9, "{report}");
     assert!(report["las"].as_f64().unwrap() <= report["uas"].as_f64().unwrap());
 
-    // Fine-tuning the encoder for parsing and NER together writes a new model with the head;
-    // the checkpoints go when the run is done.
+    // `eval ner --trees` times the pass with the parser as `run` uses it; the scores are those
+    // of the pass without it.
     let ner = crate::util::workspace_root().join("crates/train/tests/fixtures/tiny.conll");
     let ner = ner.to_str().unwrap();
+    let eval_ner = |extra: &[&str]| {
+        let mut args = vec!["eval", "ner", "--model", m, "--data", ner, "--json"];
+        args.extend(extra);
+        let out = run_ok(&args);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let (plain, trees) = (eval_ner(&[]), eval_ner(&["--trees"]));
+    assert_eq!(
+        (plain["trees"].as_bool(), trees["trees"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(plain["f1"], trees["f1"]);
+    assert_eq!(plain["per_type"], trees["per_type"]);
+
+    // Fine-tuning the encoder for parsing and NER together writes a new model with the head;
+    // the checkpoints go when the run is done.
     let out_dir = dir.path().join("joint");
     let o = out_dir.to_str().unwrap();
     let finetune = |extra: &[&str]| {

@@ -251,6 +251,11 @@ pub struct EvalNerArgs {
     /// predictions: e.g. a model with an added type scored on data that lacks it.
     #[arg(long, value_delimiter = ',')]
     only_types: Vec<String>,
+    /// Also read each sentence's dependency tree with the model's parser head, as `claimex run`
+    /// does for claims from trees, so that the speed is that of the whole pass (the scores do not
+    /// change).
+    #[arg(long)]
+    trees: bool,
 }
 
 pub fn eval(args: EvalNerArgs) -> anyhow::Result<()> {
@@ -258,8 +263,16 @@ pub fn eval(args: EvalNerArgs) -> anyhow::Result<()> {
     let model = args.model.load(NerConfig {
         batch_size: args.batch_size,
         int8: args.int8,
+        parse: args.trees,
         ..NerConfig::default()
     })?;
+    if args.trees && model.info().parser_id.is_none() {
+        anyhow::bail!(
+            "--trees: {} has no parser head (parser.json and parser.safetensors); drop --trees or \
+             train one with `claimex train parser`",
+            model.info().id
+        );
+    }
     let examples = read_examples(&args.data)?;
     let keep = |spans: Vec<TypedSpan>| -> Vec<TypedSpan> {
         spans
@@ -287,6 +300,7 @@ pub fn eval(args: EvalNerArgs) -> anyhow::Result<()> {
         value["data"] = args.data.display().to_string().into();
         value["worst_errors"] = serde_json::to_value(&worst)?;
         value["speed"] = serde_json::to_value(&speed)?;
+        value["trees"] = args.trees.into();
         println!("{value}");
     } else {
         print_table(&report, &model.info().id, &args.data);

@@ -442,27 +442,38 @@ impl NerModel {
         let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
         let (probs, syntax) = tch::no_grad(|| -> Result<_> {
             let (logits, layers) = self.forward_rows(&rows, false)?;
-            if let Some(head) = &self.relations {
-                // The relation head reads the first window of each sentence, from this pass.
-                let picked = select_layers(&layers, &head.config().layers, "the relation head")?;
-                for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {
-                    // Position 0 is [CLS]: piece k is at k + 1.
-                    let n = (w.end - w.start) as i64;
-                    states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
+            // Heads that read the same layers share one concatenation of them.
+            let mut joined: Vec<(Vec<usize>, Tensor)> = Vec::new();
+            let mut join = |reader: &str, list: &[usize]| -> Result<Tensor> {
+                if let Some((_, t)) = joined.iter().find(|(l, _)| l == list) {
+                    return Ok(t.shallow_clone());
                 }
+                let t = select_layers(&layers, list, reader)?;
+                joined.push((list.to_vec(), t.shallow_clone()));
+                Ok(t)
+            };
+            // The relation head and the parser read the first window of each sentence, from
+            // this pass. Position 0 is [CLS]: piece k is at k + 1.
+            let first_windows = |picked: &Tensor, out: &mut [Option<Tensor>]| {
+                for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {
+                    let n = (w.end - w.start) as i64;
+                    out[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
+                }
+            };
+            if let Some(head) = &self.relations {
+                first_windows(&join("the relation head", &head.config().layers)?, states);
             }
             if let Some(head) = self.parser.as_ref().filter(|_| self.config.parse) {
-                // The parser reads the first window of each sentence, from this pass.
-                let picked = head.features(&layers)?;
-                for (row, w) in batch.iter().enumerate().filter(|(_, w)| w.start == 0) {
-                    let n = (w.end - w.start) as i64;
-                    parser_states[w.sentence] = Some(picked.get(row as i64).narrow(0, 1, n));
-                }
+                first_windows(
+                    &join("the parser head", &head.config().layers)?,
+                    parser_states,
+                );
             }
             let probs: Vec<f32> = Vec::try_from(logits.softmax(-1, Kind::Float).flatten(0, -1))?;
             let syntax = match &self.syntax {
                 Some(head) => {
-                    let (pos, chunk) = head.forward(&head.features(&layers)?, false);
+                    let features = join("the syntax head", &head.config().layers)?;
+                    let (pos, chunk) = head.forward(&features, false);
                     let flat =
                         |t: Tensor| Vec::<f32>::try_from(t.softmax(-1, Kind::Float).flatten(0, -1));
                     Some((flat(pos)?, flat(chunk)?))

@@ -8,7 +8,8 @@ pub const EXACT_ROOT_SEARCH: usize = 50;
 /// The heads of the best tree: `scores[d][h]` is the score of word `d + 1` taking node `h` as
 /// its head (node 0 is the root, word `k` is node `k`), for `n` words and `n + 1` nodes. Returns
 /// each word's head, `0` for the one word attached to the root. Scores are added, so pass log
-/// probabilities. O(n^3) per candidate root word.
+/// probabilities. O(n^3) per candidate root word tried; candidates whose bound cannot beat the
+/// best tree found are not tried.
 pub fn best_tree(scores: &[Vec<f32>]) -> Vec<usize> {
     let n = scores.len();
     if n == 0 {
@@ -36,8 +37,28 @@ pub fn best_tree(scores: &[Vec<f32>]) -> Vec<usize> {
     } else {
         root_children
     };
+    // A tree rooted at r scores at most the best non-root head of every other word plus r's
+    // root arc: candidates are tried from the highest such bound down, and the search stops at
+    // the first bound no better than the best tree found (exact: nothing after it can win).
+    let best_in: Vec<f64> = (0..=n)
+        .map(|d| {
+            (1..=n)
+                .filter(|&h| h != d)
+                .map(|h| weight[h][d])
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
+        .collect();
+    let all_in: f64 = best_in[1..].iter().sum();
+    let mut bounded: Vec<(f64, usize)> = candidates
+        .iter()
+        .map(|&r| (all_in - best_in[r] + weight[0][r], r))
+        .collect();
+    bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut best: Option<(f64, Vec<usize>)> = None;
-    for &r in &candidates {
+    for &(bound, r) in &bounded {
+        if matches!(&best, Some((t, _)) if bound <= *t) {
+            break;
+        }
         let mut w = weight.clone();
         for (d, row) in w[0].iter_mut().enumerate() {
             if d != r {
