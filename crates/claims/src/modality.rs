@@ -3,6 +3,18 @@ use claimex_core::Modality;
 const NEGATION: &[&str] = &[
     "not", "never", "no", "n't", "denied", "denies", "deny", "nor",
 ];
+/// Verbs that say their complement did not happen: "declined to give his name".
+const NEGATION_PHRASES: &[&str] = &[
+    "declined to",
+    "declines to",
+    "decline to",
+    "refused to",
+    "refuses to",
+    "refuse to",
+    "failed to",
+    "fails to",
+    "fail to",
+];
 const HEDGES: &[&str] = &[
     "may",
     "might",
@@ -10,6 +22,7 @@ const HEDGES: &[&str] = &[
     "reportedly",
     "possibly",
     "likely",
+    "should",
     "allegedly",
     "perhaps",
     "apparently",
@@ -49,6 +62,24 @@ pub fn modality_of(chars: &[char], start: usize, end: usize) -> Modality {
             words_before += 1;
         }
     }
+    // The words before stop at a comma or a conjunction: "were not optimistic and pointed"
+    // leaves "pointed" asserted.
+    let before: String = chars[from..start].iter().collect::<String>().to_lowercase();
+    if let Some(cut) = before
+        .split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'')
+        .scan(0, |at, piece| {
+            *at += piece.chars().count();
+            Some((*at, piece))
+        })
+        .filter(|(_, piece)| {
+            let word = piece.trim_end_matches(|c: char| !c.is_alphanumeric());
+            matches!(word, "and" | "or" | "but") || piece.contains([',', ';'])
+        })
+        .map(|(at, _)| at)
+        .last()
+    {
+        from += cut;
+    }
     let window: String = chars[from..end]
         .iter()
         .collect::<String>()
@@ -59,15 +90,12 @@ pub fn modality_of(chars: &[char], start: usize, end: usize) -> Modality {
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-    if has(NEGATION) {
+    let phrase = |list: &[&str]| list.iter().any(|p| padded.contains(&format!(" {p} ")));
+    if has(NEGATION) || phrase(NEGATION_PHRASES) {
         Modality::Negated
     } else if has(HEDGES) {
         Modality::Hedged
-    } else if has(FUTURE_WORDS)
-        || FUTURE_PHRASES
-            .iter()
-            .any(|p| padded.contains(&format!(" {p} ")))
-    {
+    } else if has(FUTURE_WORDS) || phrase(FUTURE_PHRASES) {
         Modality::Future
     } else {
         Modality::Asserted

@@ -7,10 +7,12 @@ use super::graph::Tree;
 use crate::build::SentenceInput;
 use crate::resolve::Earlier;
 
-/// What a personal pronoun at `i` stands for within its sentence: "I" and "we" in a reported
-/// clause are the reporter (`source`); "he", "she", "it" and "they" the reporter when it comes
-/// first and agrees in number, else the nearest earlier clause subject that does (and is no
-/// pronoun and not in `not`: an object pronoun never stands for its own clause's subject).
+/// What a personal pronoun at `i` stands for within its sentence: "I" and "me" in a reported
+/// clause are the reporter (`source`); "he", "she", "it" and "they" the nearest earlier clause
+/// subject that agrees in number and is no pronoun and not in `not` (an object pronoun never
+/// stands for its own clause's subject), which is the reporter in "the ministers said they
+/// would" and the reported subject in "said the students were hit while they were herded";
+/// else the reporter when it comes first and agrees.
 /// `None`: `i` is no pronoun, or nothing in the sentence fits (the pronoun stays).
 pub(super) fn antecedent(
     tree: &Tree,
@@ -20,7 +22,8 @@ pub(super) fn antecedent(
     not: &[usize],
 ) -> Option<usize> {
     let word = tree.word(i);
-    let first_person = matches!(word.as_str(), "i" | "we" | "me" | "us");
+    // "we" and "us" are a group the reporter belongs to, not the reporter: they stay.
+    let first_person = matches!(word.as_str(), "i" | "me");
     let third = matches!(
         word.as_str(),
         "he" | "she" | "it" | "they" | "him" | "her" | "them"
@@ -42,20 +45,19 @@ pub(super) fn antecedent(
             && (!person_pronoun || person == Some(true))
             && !(word == "it" && person == Some(true))
     };
-    if let Some(s) = source.filter(|&s| s != i && !pronoun(s)) {
-        if first_person || (s < i && agrees(s)) {
-            return Some(s);
-        }
-    }
+    let source = source.filter(|&s| s != i && !pronoun(s));
     if first_person {
-        return None;
+        return source;
     }
-    (0..i).rev().find(|&k| {
-        matches!(tree.rel(k), "nsubj" | "nsubj:pass")
-            && !pronoun(k)
-            && agrees(k)
-            && !not.contains(&k)
-    })
+    (0..i)
+        .rev()
+        .find(|&k| {
+            matches!(tree.rel(k), "nsubj" | "nsubj:pass")
+                && !pronoun(k)
+                && agrees(k)
+                && !not.contains(&k)
+        })
+        .or(source.filter(|&s| s < i && agrees(s)))
 }
 
 /// A relative pronoun stands for the noun its clause modifies: the relative clause is the
@@ -75,7 +77,22 @@ pub(super) fn resolve_relative(tree: &Tree, s: usize) -> usize {
             _ => break,
         }
     }
-    s
+    // The parser did not make it a relative clause: the noun just before the pronoun and its
+    // comma ("One elderly man, who declined ..."), from a name's last word to its first.
+    let mut k = match s.checked_sub(2) {
+        Some(k) if tree.tokens[k + 1].text == "," => k,
+        _ => s.checked_sub(1).unwrap_or(s),
+    };
+    if k == s || !tree.tokens[k].pos.starts_with("NN") {
+        return s;
+    }
+    for _ in 0..tree.tokens.len() {
+        match tree.heads[k] {
+            Some(h) if tree.base(k) == "flat" => k = h,
+            _ => break,
+        }
+    }
+    k
 }
 
 /// Gives an argument that is a pronoun or a definite description ("the kingdom") the id and type

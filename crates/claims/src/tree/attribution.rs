@@ -42,6 +42,15 @@ pub(super) fn reports(tree: &Tree, verb: usize) -> Option<usize> {
     }
     match tree.rel(verb) {
         "parataxis" => tree.heads[verb],
+        // "..., an official said on Friday" taken for an adverbial clause: after its head, set
+        // off by a comma, with no subordinator.
+        "advcl" => tree.heads[verb].filter(|&h| {
+            let first = tree.subtree_start(verb);
+            h < first
+                && first > 0
+                && tree.tokens[first - 1].text == ","
+                && tree.child(verb, &["mark"]).is_none()
+        }),
         _ => None,
     }
 }

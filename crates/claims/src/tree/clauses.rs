@@ -2,7 +2,7 @@
 
 use super::graph::Tree;
 use crate::build::SentenceInput;
-use crate::lexicon::{MORE_TIME_WORDS, TIME_WORDS};
+use crate::lexicon::{lemma_of_tagged_verb, MORE_TIME_WORDS, TIME_WORDS};
 use crate::modality::modality_of;
 
 /// For a copula's nominal ("stages" in "is in the final stages of joining"): its verb
@@ -59,7 +59,9 @@ pub(super) fn inherited_modality(
             "advcl" => tree
                 .child(at, &["mark"])
                 .is_some_and(|m| tree.word(m) == "to"),
-            "conj" => !own_aux,
+            // A conjoined verb with a tense of its own ("were not optimistic and pointed")
+            // does not share the first one's auxiliaries ("will move and serve" does).
+            "conj" => !own_aux && !matches!(tree.tokens[at].pos.as_str(), "VBD" | "VBZ" | "VBP"),
             _ => false,
         };
         if !linked {
@@ -81,15 +83,57 @@ pub(super) fn is_passive(tree: &Tree, verb: usize) -> bool {
     let participle = tree.tokens[verb].pos == "VBN";
     tree.child(verb, &["aux:pass"]).is_some()
         || (participle && tree.child(verb, &["nsubj:pass"]).is_some())
-        || (participle && tree.rel(verb) == "acl")
+        || (participle && tree.rel(verb) == "acl" && tree.child(verb, &["nsubj"]).is_none())
 }
 
-/// A participle that describes a noun inside a prepositional phrase ("of the 270 people hanged
-/// for ...", "at a news conference called to ..."): no claim of its own.
+/// A clause that describes a noun rather than asserting something about it, and so gives no
+/// claim: a participle on a noun inside a prepositional phrase ("of the 270 people hanged for
+/// ...", "at a news conference called to ..."), a past participle right after its noun without
+/// an agent ("products introduced on January 1"; "a side led by X" is a claim), or an
+/// infinitive on a noun ("the decision to split the company", "a campaign to build a temple").
 pub(super) fn descriptive_participle(tree: &Tree, verb: usize) -> bool {
-    tree.rel(verb) == "acl"
-        && matches!(tree.tokens[verb].pos.as_str(), "VBN" | "VBG")
-        && tree.heads[verb].is_some_and(|noun| tree.child(noun, &["case"]).is_some())
+    if tree.rel(verb) != "acl" {
+        return false;
+    }
+    let Some(noun) = tree.heads[verb] else {
+        return false;
+    };
+    let pos = tree.tokens[verb].pos.as_str();
+    let in_phrase = tree.child(noun, &["case"]).is_some();
+    let set_off = verb > 0 && tree.tokens[verb - 1].text == ",";
+    let agent = tree.child(verb, &["obl:agent"]).is_some()
+        || tree.children[verb].iter().any(|&c| {
+            tree.base(c) == "obl"
+                && tree
+                    .child(c, &["case"])
+                    .is_some_and(|k| tree.word(k) == "by")
+        });
+    // A clause with a subject or subordinator of its own is no description ("rumours that the
+    // minister had resigned").
+    let subject = tree.child(verb, &["nsubj", "nsubj:pass"]).is_some();
+    let mark = tree.child(verb, &["mark"]).map(|m| tree.word(m));
+    let infinitive = mark.as_deref() == Some("to") && !subject;
+    let participle = !subject && mark.is_none();
+    // A past form on a noun is a participle whatever its tag ("a news conference called to").
+    (participle && matches!(pos, "VBN" | "VBD" | "VBG") && in_phrase)
+        || (participle && matches!(pos, "VBN" | "VBD") && !set_off && !agent)
+        || infinitive
+}
+
+/// Whether the clause at `verb` is such a description or part of one ("a conference called to
+/// discuss X": discuss X is no claim either).
+pub(super) fn within_description(tree: &Tree, verb: usize) -> bool {
+    let mut at = verb;
+    for _ in 0..tree.tokens.len() {
+        if descriptive_participle(tree, at) {
+            return true;
+        }
+        match tree.heads[at] {
+            Some(h) if matches!(tree.base(at), "advcl" | "xcomp" | "conj" | "ccomp") => at = h,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// For a verb with a direct object and an open complement ("allowed Japan to come", "urged
@@ -191,6 +235,12 @@ pub(super) fn direct_object(tree: &Tree, verb: usize) -> Option<usize> {
         own_subject(tree, verb)
             .filter(|&s| s < verb)
             .and_then(|_| after(&["nsubj"]))
+            // "came hours after monitors said": the subject of a clause of circumstance.
+            .filter(|&o| {
+                tree.child(o, &["case", "mark"]).map_or(true, |c| {
+                    !ADJUNCT_PREPOSITIONS.contains(&tree.word(c).as_str())
+                })
+            })
     })
 }
 
@@ -201,6 +251,19 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
     let mut at = anchor;
     for _ in 0..tree.tokens.len() {
         if let Some(s) = own_subject(tree, at) {
+            return Some(s);
+        }
+        // "Paul Gascoigne was up to his old tricks" with the subject hung on "up".
+        if let Some(s) = tree.children[at].iter().find_map(|&c| {
+            (c < at && !matches!(tree.base(c), "nsubj" | "csubj"))
+                .then(|| {
+                    tree.children[c]
+                        .iter()
+                        .copied()
+                        .find(|&g| g < c && matches!(tree.rel(g), "nsubj" | "nsubj:pass"))
+                })
+                .flatten()
+        }) {
             return Some(s);
         }
         let Some(head) = tree.heads[at] else {
@@ -214,7 +277,17 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
         match tree.rel(at) {
             "conj" | "advcl" | "xcomp" => at = head,
             "acl" | "acl:relcl" => return Some(head),
-            "ccomp" | "parataxis" => return subject_before(tree, at),
+            // "said the decision to split X would allow Y": the parser hung the clause's
+            // subject on the reporting verb, between it and the clause.
+            // "Benard, hitting .467 against the Mets, hit ...": a clause on a noun is about it.
+            "parataxis" if tree.tokens[head].pos.starts_with("NN") => return Some(head),
+            "ccomp" | "parataxis" => {
+                let hung = tree.children[head]
+                    .iter()
+                    .copied()
+                    .find(|&c| head < c && c < at && matches!(tree.rel(c), "nsubj" | "nsubj:pass"));
+                return hung.or_else(|| subject_before(tree, at));
+            }
             _ => return None,
         }
     }
@@ -230,13 +303,21 @@ pub(super) fn own_subject(tree: &Tree, verb: usize) -> Option<usize> {
         .copied()
         .filter(|&c| matches!(tree.rel(c), "nsubj" | "nsubj:pass" | "csubj"))
         .collect();
+    // "the report which the spokesman said came from X": of two subjects, the relative pronoun.
+    let relative = subjects
+        .iter()
+        .copied()
+        .find(|&c| subjects.len() > 1 && matches!(tree.tokens[c].pos.as_str(), "WDT" | "WP"));
     let before = subjects.iter().copied().filter(|&c| c < verb).max();
-    before.or_else(|| subjects.first().copied()).or_else(|| {
-        tree.children[verb]
-            .iter()
-            .copied()
-            .find(|&c| tree.rel(c) == "obj" && c < verb)
-    })
+    relative
+        .or(before)
+        .or_else(|| subjects.first().copied())
+        .or_else(|| {
+            tree.children[verb]
+                .iter()
+                .copied()
+                .find(|&c| tree.rel(c) == "obj" && c < verb)
+        })
 }
 
 /// The head of the noun phrase that ends just before the verb group of `verb` (its auxiliaries
@@ -256,4 +337,37 @@ fn subject_before(tree: &Tree, verb: usize) -> Option<usize> {
         k = tree.heads[k]?;
     }
     Some(k)
+}
+
+/// Verbs that deny what they report.
+const DENIAL_VERBS: &[&str] = &["deny", "dismiss", "reject", "refute"];
+
+/// The verb of denial whose content the clause at `anchor` is: its clause complement ("denied
+/// that X"), or a "that" clause on its object ("denied rumours that X", "denied a string of
+/// rumours that X"). Such a clause is negated, and the denial is no claim of its own.
+pub(super) fn denial_of(tree: &Tree, anchor: usize) -> Option<usize> {
+    let head = tree.heads[anchor]?;
+    let denial = |v: usize| {
+        tree.is_verb(v)
+            && DENIAL_VERBS.contains(&lemma_of_tagged_verb(&tree.tokens[v].text).as_str())
+    };
+    match tree.base(anchor) {
+        "ccomp" => denial(head).then_some(head),
+        "acl"
+            if tree
+                .child(anchor, &["mark"])
+                .is_some_and(|m| tree.word(m) == "that") =>
+        {
+            let mut noun = head;
+            for _ in 0..tree.tokens.len() {
+                if tree.base(noun) != "nmod" {
+                    break;
+                }
+                noun = tree.heads[noun]?;
+            }
+            let verb = tree.heads[noun]?;
+            (tree.base(noun) == "obj" && denial(verb)).then_some(verb)
+        }
+        _ => None,
+    }
 }

@@ -2,6 +2,17 @@
 
 use claimex_core::TaggedToken;
 
+/// Adverbs that bound the amount of the noun they modify, and so stay in its phrase.
+const AMOUNT_ADVERBS: &[&str] = &[
+    "only",
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "about",
+    "around",
+];
+
 /// A sentence's tokens with their tree: children lists and relations, 0-based.
 pub(super) struct Tree<'a> {
     pub(super) tokens: &'a [TaggedToken],
@@ -55,14 +66,20 @@ impl<'a> Tree<'a> {
     }
 
     /// A verb by its tag, or by its tree when the tagger missed it ("cut" tagged as an
-    /// adjective but governing an object, "balanced" with a passive auxiliary).
+    /// adjective but governing an object, "balanced" with a passive auxiliary, "does not vouch"
+    /// with "vouch" tagged as a noun).
     pub(super) fn is_verb(&self, i: usize) -> bool {
         if matches!(self.base(i), "aux" | "cop" | "amod" | "compound") {
             return false;
         }
         self.tokens[i].pos.starts_with("VB")
             || (self.child(i, &["cop"]).is_none()
-                && self.child(i, &["obj", "aux:pass", "nsubj:pass"]).is_some())
+                && (self
+                    .child(i, &["obj", "aux", "aux:pass", "nsubj:pass"])
+                    .is_some()
+                    // "as professionals gradually switch from vodka", "switch" tagged a noun.
+                    || (matches!(self.base(i), "advcl" | "ccomp")
+                        && self.child(i, &["nsubj"]).is_some())))
     }
 
     pub(super) fn word(&self, i: usize) -> String {
@@ -70,11 +87,12 @@ impl<'a> Tree<'a> {
     }
 
     /// The phrase headed by `i`: its subtree without relative clauses, participles, appositions,
-    /// clauses and punctuation, without the head's own conjuncts (each is an argument of its
-    /// own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
+    /// clauses and punctuation, without the head's own conjuncts unless they are alternatives
+    /// (each is an argument of its own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
     /// and without a leading preposition (`case`) when `drop_case`; as the first and last token.
     pub(super) fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
         let mut kept = vec![false; self.tokens.len()];
+        let alternatives = self.alternatives(i);
         let mut stack = vec![i];
         while let Some(k) = stack.pop() {
             kept[k] = true;
@@ -82,11 +100,15 @@ impl<'a> Tree<'a> {
                 let skip = matches!(
                     self.base(c),
                     "acl" | "appos" | "punct" | "parataxis" | "advcl" | "ccomp" | "dep"
-                ) || (k == i && matches!(self.base(c), "conj" | "cc"))
+                ) || (k == i && matches!(self.base(c), "conj" | "cc") && !alternatives)
                     || (drop_case && k == i && self.base(c) == "case" && c < i)
                     // Adverbs on the head ("just diplomatic ties", "not optimistic") are
-                    // no part of the argument.
-                    || (k == i && self.base(c) == "advmod" && c < i)
+                    // no part of the argument, except those that bound an amount ("only two
+                    // players", "nearly 270 people").
+                    || (k == i
+                        && self.base(c) == "advmod"
+                        && c < i
+                        && !AMOUNT_ADVERBS.contains(&self.word(c).as_str()))
                     || (k == i
                         && self.base(c) == "advmod"
                         && matches!(self.word(c).as_str(), "not" | "n't" | "never"))
@@ -159,16 +181,44 @@ impl<'a> Tree<'a> {
             .filter(move |&c| c < i && rels.contains(&self.rel(c)))
     }
 
-    /// `i` and the heads of its conjuncts (`X, Y and Z`).
+    /// The first word of the subtree of `i`, punctuation not counted.
+    pub(super) fn subtree_start(&self, i: usize) -> usize {
+        let mut first = i;
+        let mut stack = vec![i];
+        while let Some(k) = stack.pop() {
+            first = first.min(k);
+            stack.extend(
+                self.children[k]
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.base(c) != "punct"),
+            );
+        }
+        first
+    }
+
+    /// `i` and the heads of its conjuncts (`X, Y and Z`), each an argument of its own; only `i`
+    /// when they are alternatives (`X or Y`), which stay one argument.
     /// (A conjunct with a subject or copula of its own is a clause of its own.)
     pub(super) fn conjuncts(&self, i: usize) -> Vec<usize> {
         let mut out = vec![i];
-        for &c in &self.children[i] {
-            let clause = self.child(c, &["nsubj", "nsubj:pass", "cop"]).is_some();
-            if self.base(c) == "conj" && !self.is_verb(c) && !clause {
-                out.push(c);
-            }
+        if self.alternatives(i) {
+            return out;
         }
+        out.extend(self.noun_conjuncts(i));
         out
+    }
+
+    fn noun_conjuncts(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.children[i].iter().copied().filter(move |&c| {
+            let clause = self.child(c, &["nsubj", "nsubj:pass", "cop"]).is_some();
+            self.base(c) == "conj" && !self.is_verb(c) && !clause
+        })
+    }
+
+    /// Whether the conjuncts of `i` are joined by "or" ("Kurdish autonomy or independence").
+    fn alternatives(&self, i: usize) -> bool {
+        self.noun_conjuncts(i)
+            .any(|c| self.child(c, &["cc"]).is_some_and(|k| self.word(k) == "or"))
     }
 }

@@ -22,12 +22,13 @@ mod graph;
 use arguments::{antecedent, argument, resolve_reference, resolve_relative, span_predicate};
 use attribution::{attribution_of, attribution_subject, reports};
 use clauses::{
-    descriptive_participle, direct_object, inherited_modality, is_passive, light_copula_complement,
+    denial_of, direct_object, inherited_modality, is_passive, light_copula_complement,
     light_copula_verb, modality_over, object_control, prepositional_object, subject_of,
+    within_description,
 };
 use graph::Tree;
 
-use crate::build::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS};
+use crate::build::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS, REPORTING};
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::lexicon::lemma_of_tagged_verb;
 use crate::resolve::Earlier;
@@ -91,7 +92,7 @@ pub(crate) fn tree_claims(
         if !(tree.is_verb(anchor) || copular) {
             continue;
         }
-        if descriptive_participle(&tree, anchor) {
+        if within_description(&tree, anchor) {
             continue;
         }
         // An open complement is part of its governor's claim; a reporting verb with a clause
@@ -104,6 +105,10 @@ pub(crate) fn tree_claims(
             continue;
         }
         if reports(&tree, anchor).is_some() || light_copula_verb(&tree, anchor).is_some() {
+            continue;
+        }
+        // "his aides denied rumours that he was ill": the denied clause is the claim.
+        if (0..n).any(|c| denial_of(&tree, c) == Some(anchor)) {
             continue;
         }
         // "is in the final stages of joining X", "is close to signing X": the verb is the claim.
@@ -239,11 +244,21 @@ pub(crate) fn tree_claims(
             {
                 m = claimex_core::Modality::Negated;
             }
+            if denial_of(&tree, anchor).is_some() {
+                m = claimex_core::Modality::Negated;
+            }
             if m == claimex_core::Modality::Asserted {
                 m = inherited_modality(&tree, &chars, input, anchor).unwrap_or(m);
             }
             m
         };
+        // "an Israeli army spokeswoman said on Saturday": a report of something outside the
+        // sentence, no claim.
+        // "would not say how much higher profits could be": saying is reporting, whatever the
+        // parser made of what is said.
+        if (objects.is_empty() && REPORTING.contains(&lemma.as_str())) || lemma == "say" {
+            continue;
+        }
         let attribution = attribution_of(&tree, anchor, input);
         let predicate = span_predicate(input, predicate_span, lemma);
         for &s in &subjects {

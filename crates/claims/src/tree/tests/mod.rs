@@ -492,3 +492,5 @@ fn an_object_pronoun_never_stands_for_its_own_subject() {
         )]
     );
 }
+
+mod constructions;
