@@ -27,23 +27,26 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    /// Fits by pool-adjacent-violators on (raw score, right) pairs: blocks of neighbouring scores
-    /// are merged until their accuracies increase strictly, and each block's value is its
-    /// accuracy with one right and one wrong claim added (Laplace), so that a block of 40 right
-    /// claims says 0.976, not certainty. Empty data gives `None`.
+    /// Fits by pool-adjacent-violators on (raw score, right) pairs: each block of neighbouring
+    /// scores has as value its accuracy with one right and one wrong claim added (Laplace), so
+    /// that a block of 40 right claims says 0.976, not certainty, and blocks are merged until
+    /// their values increase strictly. Empty data gives `None`.
     pub fn fit(pairs: &[(f32, bool)], method: &str, data: &str) -> Option<Calibration> {
         if pairs.is_empty() {
             return None;
         }
         let mut sorted = pairs.to_vec();
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // Blocks of (upper raw score, sum of right, count), merged while they decrease.
+        // Blocks of (upper raw score, sum of right, count), merged while their values do not
+        // increase: the smoothed values, which is what the map holds (a block of 9 right in 10
+        // says 0.833 and one of 1 right in 1 says 0.667, though their accuracies increase).
+        let value = |b: (f32, f64, f64)| (b.1 + 1.0) / (b.2 + 2.0);
         let mut blocks: Vec<(f32, f64, f64)> = Vec::new();
         for (score, right) in sorted {
             blocks.push((score, f64::from(u8::from(right)), 1.0));
             while blocks.len() >= 2 {
                 let (b, a) = (blocks[blocks.len() - 1], blocks[blocks.len() - 2]);
-                if a.1 / a.2 < b.1 / b.2 && a.0 < b.0 {
+                if value(a) < value(b) && a.0 < b.0 {
                     break;
                 }
                 blocks.pop();
@@ -56,10 +59,7 @@ impl Calibration {
             fitted_on: pairs.len(),
             data: data.to_string(),
             upper: blocks.iter().map(|b| b.0).collect(),
-            value: blocks
-                .iter()
-                .map(|b| ((b.1 + 1.0) / (b.2 + 2.0)) as f32)
-                .collect(),
+            value: blocks.iter().map(|&b| value(b) as f32).collect(),
         })
     }
 
@@ -181,6 +181,25 @@ mod tests {
         assert_eq!(c.apply(0.65), c.value[2]);
         assert_eq!(c.apply(0.95), c.value[3]);
         assert!(Calibration::fit(&[], "m", "d").is_none());
+    }
+
+    #[test]
+    fn the_smoothed_values_increase_where_the_accuracies_alone_would() {
+        // 9 right in 10 at 0.5 (0.833 smoothed), then 1 right in 1 at 0.9 (0.667 smoothed): one
+        // block, and a map that loads.
+        let mut pairs = vec![(0.5, true); 9];
+        pairs.push((0.5, false));
+        pairs.push((0.9, true));
+        let c = Calibration::fit(&pairs, "m", "d").unwrap();
+        assert_eq!(c.upper, [0.9]);
+        assert!((c.value[0] - 11.0 / 13.0).abs() < 1e-6, "{c:?}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CALIBRATION_FILE),
+            serde_json::to_string(&c).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(Calibration::of_model(dir.path()).unwrap(), Some(c));
     }
 
     #[test]
