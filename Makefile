@@ -84,8 +84,8 @@ default-model: build
 	  --layers 3,5 --word-size 384 --arc-size 384 --label-size 64 --lr 2e-3 --encoder-lr 3e-5 --threads 2
 	$(BIN) train relations --model target/parser-small --train $(CONLL04)/conll04_train.json \
 	  --dev $(CONLL04)/conll04_dev.json --type-map PER=Peop,ORG=Org,LOC=Loc,MISC=Other --threads 2
-	$(BIN) eval claims --model target/parser-small --data tests/fixtures/claims-heldout.jsonl --threads 2 \
-	  --fit-calibration target/parser-small/claims-calibration.json
+	$(BIN) eval claims --model target/parser-small --news tests/fixtures/news-claims --conll $(CONLL) \
+	  --threads 2 --fit-calibration target/parser-small/claims-calibration.json
 	find models/default -maxdepth 1 -type f ! -name README.md -delete
 	cp target/parser-small/* models/default/
 	$(BIN) eval ner --model models/default --data $(CONLL)/test.txt --threads 2
