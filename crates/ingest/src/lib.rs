@@ -27,5 +27,7 @@ pub use meta::{html_meta, normalize_published};
 pub use prepare::{
     clean_document, prepare, prepare_all, sentences_of, PreparedDocument, RawDocument, RawFormat,
 };
-pub use readers::{expand_inputs, DocumentReader, InputFile, ReadItem, ReaderConfig};
+pub use readers::{
+    expand_inputs, parse_json_record, DocumentReader, InputFile, ReadItem, ReaderConfig,
+};
 pub use sentences::{cap_sentence_spans, split_sentences, MAX_SENTENCE_CHARS};

@@ -366,74 +366,86 @@ impl DocumentReader {
     }
 
     fn parse_jsonl_line(&self, line: &str, source: SourceRef, warnings: Vec<String>) -> ReadItem {
-        let value: Value = match serde_json::from_str(line) {
-            Ok(v) => v,
-            Err(e) => {
-                return Err(DocumentRecord::skipped(
-                    None,
-                    source,
-                    format!("malformed JSON: {e}"),
-                ))
-            }
-        };
-        let Value::Object(obj) = value else {
+        parse_json_record(line, source, warnings, &self.config)
+    }
+}
+
+/// One JSON object as a document, as a JSONL line is read: the text from `config.text_field`,
+/// the id and metadata from their fields. A malformed object, or one without a text, is a
+/// skipped record saying why. `warnings` are repairs already made to the line.
+pub fn parse_json_record(
+    line: &str,
+    source: SourceRef,
+    warnings: Vec<String>,
+    config: &ReaderConfig,
+) -> ReadItem {
+    let value: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
             return Err(DocumentRecord::skipped(
                 None,
                 source,
-                "line is not a JSON object",
-            ));
-        };
-        let id = match obj.get(&self.config.id_field) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(other) => {
-                return Err(DocumentRecord::skipped(
-                    None,
-                    source,
-                    format!(
-                        "field `{}` must be a string or number, found {other}",
-                        self.config.id_field
-                    ),
-                ))
-            }
-        };
-        let text = match obj.get(&self.config.text_field) {
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                return Err(DocumentRecord::skipped(
-                    id,
-                    source,
-                    format!("field `{}` is not a string", self.config.text_field),
-                ))
-            }
-            None => {
-                return Err(DocumentRecord::skipped(
-                    id,
-                    source,
-                    format!(
-                        "no `{}` field (use --text-field to name the field that holds the text)",
-                        self.config.text_field
-                    ),
-                ))
-            }
-        };
-        let field = |name: &str| match obj.get(name) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            _ => None,
-        };
-        Ok(RawDocument {
-            id,
-            title: field(&self.config.title_field),
-            url: field(&self.config.url_field),
-            published_at: field(&self.config.published_field),
-            publisher: field(&self.config.publisher_field),
-            author: field(&self.config.author_field),
-            language: field(&self.config.language_field),
-            warnings,
-            ..RawDocument::new(source, text)
-        })
-    }
+                format!("malformed JSON: {e}"),
+            ))
+        }
+    };
+    let Value::Object(obj) = value else {
+        return Err(DocumentRecord::skipped(
+            None,
+            source,
+            "line is not a JSON object",
+        ));
+    };
+    let id = match obj.get(&config.id_field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            return Err(DocumentRecord::skipped(
+                None,
+                source,
+                format!(
+                    "field `{}` must be a string or number, found {other}",
+                    config.id_field
+                ),
+            ))
+        }
+    };
+    let text = match obj.get(&config.text_field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(DocumentRecord::skipped(
+                id,
+                source,
+                format!("field `{}` is not a string", config.text_field),
+            ))
+        }
+        None => {
+            return Err(DocumentRecord::skipped(
+                id,
+                source,
+                format!(
+                    "no `{}` field (use --text-field to name the field that holds the text)",
+                    config.text_field
+                ),
+            ))
+        }
+    };
+    let field = |name: &str| match obj.get(name) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    Ok(RawDocument {
+        id,
+        title: field(&config.title_field),
+        url: field(&config.url_field),
+        published_at: field(&config.published_field),
+        publisher: field(&config.publisher_field),
+        author: field(&config.author_field),
+        language: field(&config.language_field),
+        warnings,
+        ..RawDocument::new(source, text)
+    })
 }
 
 impl Iterator for DocumentReader {
