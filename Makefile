@@ -127,7 +127,7 @@ fuzz: setup
 
 # Benchmarks, one at a time (two heavy jobs on two cores would measure each other). compare.sh
 # sets up its Python peers and trains the plain comparison model on its first run (see bench/README.md).
-bench: build
+bench: build python
 	bash bench/compare.sh
 	bash bench/ner.sh
 	scripts/with-postgres.sh cargo bench -p claimex-export --bench sinks

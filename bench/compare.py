@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "debug" / "claimex"
 MATMUL = ROOT / "target" / "debug" / "examples" / "matmul_ceiling"
+PY_VENV = ROOT / ".venv" / "bin" / "python"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,6 +430,15 @@ def main():
                                       for k, d in enumerate(conll_docs)])
         r["claimex_pipeline_conll"] = claimex_run(args, conll_jsonl, "claimex pipeline, CoNLL test",
                                                   args.pipeline_model)
+        # The Python package on the same documents (installed into .venv by `make python`).
+        if PY_VENV.exists():
+            stdout, _, _, rss = run_child([PY_VENV, ROOT / "bench" / "python_extract.py", "--data",
+                                           conll_jsonl, "--model", args.pipeline_model, "--threads",
+                                           args.threads, "--batch", args.batch],
+                                          "claimex Python package, CoNLL test")
+            r["claimex_python_conll"] = dict(json.loads(stdout), peak_rss_mib=rss)
+        else:
+            r["claimex_python_conll"] = None
         docs = corpus_documents()
         once = Path(tmp) / "corpus-once.jsonl"
         write_documents(once, replicated(docs, 1, 1))
@@ -484,6 +494,9 @@ def main():
             "claimex_pipeline_over_hf_pipeline": ratio(r["claimex_pipeline_conll"]["sents_per_s"], r["hf_pipeline"]["sents_per_s"]),
             "claimex_pipeline_over_ner": ratio(r["claimex_pipeline_conll"]["in_run_sents_per_s"], pass_as_run["sents_per_s"]),
             "claimex_pipeline_wall_over_ner": ratio(r["claimex_pipeline_conll"]["sents_per_s"], pass_as_run["sents_per_s"]),
+            "claimex_python_over_run": (ratio(r["claimex_python_conll"]["sents_per_s"],
+                                              r["claimex_pipeline_conll"]["in_run_sents_per_s"])
+                                        if r["claimex_python_conll"] else None),
             "claimex_trees_over_ner": (ratio(r["claimex_ner_trees_pipeline_model"]["sents_per_s"],
                                              r["claimex_ner_pipeline_model"]["sents_per_s"])
                                        if r["claimex_ner_trees_pipeline_model"] else None),
@@ -531,6 +544,9 @@ def print_table(x):
           f"word piece, {x['word_pieces_per_sentence']:.1f} pieces per sentence")
     print(f"claimex NER {x['claimex_ner_pieces_per_s']:.0f} pieces/s of a ceiling of "
           f"{x['ceiling_pieces_per_s']:.0f}: {100 * x['claimex_ner_fraction_of_ceiling']:.0f}%")
+    if x["ratios"]["claimex_python_over_run"] is not None:
+        print(f"the Python package's Pipeline.extract at {x['ratios']['claimex_python_over_run']:.2f} "
+              f"of `claimex run`'s own rate on the same documents")
     if x["ratios"]["claimex_trees_over_ner"] is not None:
         print(f"the pipeline model's encoder pass with trees at {x['ratios']['claimex_trees_over_ner']:.2f} "
               f"of the same pass without (what parsing costs)")
