@@ -8,8 +8,8 @@
 
 use claimex_core::Argument;
 
-use crate::build::{token_argument, SentenceInput};
 use crate::phrases::{noun_phrases, NounPhrase};
+use crate::rules::{token_argument, SentenceInput};
 
 /// A relation implied by the sentence's wording. The arguments are spans of the sentence; the
 /// relation is a word the sentence does not hold.

@@ -9,7 +9,6 @@
 //! attributed to their source, and pronouns and definite descriptions ("it", "the kingdom", "the
 //! accords") take the id of the entity they name.
 
-mod build;
 mod calibration;
 mod confidence;
 mod error;
@@ -19,9 +18,9 @@ mod modality;
 mod open;
 mod phrases;
 mod resolve;
+mod rules;
 mod tree;
 
-pub use build::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use calibration::{reliability, Calibration, ReliabilityBin, CALIBRATION_FILE};
 pub use confidence::{raw_confidence, ObjectKind};
 pub use error::{Error, Result};
@@ -29,6 +28,7 @@ pub use implied::{implied_relations, ImpliedRelation};
 pub use lexicon::{lemma_of_tagged_verb, lemma_of_verb, AUXILIARIES};
 pub use modality::modality_of;
 pub use open::{leading_adverbial, open_extractions, OpenExtraction};
+pub use rules::{claims_of_document, open_claims_of_sentence, SentenceInput};
 pub use tree::{has_tree, tree_claims_of_sentence, TREE_METHOD};
 
 /// Name of the rule-based claim-building method.

@@ -4,8 +4,8 @@
 
 use claimex_core::ModelIds;
 
-use crate::build::{open_claims_of_sentence, SentenceInput};
 use crate::implied::implied_relations;
+use crate::rules::{open_claims_of_sentence, SentenceInput};
 
 /// One Open IE extraction: a relation phrase, its arguments (subject first) and a raw score on
 /// which extractions are ranked.

@@ -4,8 +4,8 @@
 use claimex_core::{Argument, EntitySpan, Predicate, Sentence};
 
 use super::graph::Tree;
-use crate::build::SentenceInput;
 use crate::resolve::Earlier;
+use crate::rules::SentenceInput;
 
 /// What a personal pronoun at `i` stands for within its sentence: "I" and "me" in a reported
 /// clause are the reporter (`source`); "he", "she", "it" and "they" the nearest earlier clause

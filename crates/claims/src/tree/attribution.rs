@@ -5,8 +5,8 @@ use claimex_core::Attribution;
 use super::arguments::argument;
 use super::clauses::own_subject;
 use super::graph::Tree;
-use crate::build::{SentenceInput, REPORTING};
 use crate::lexicon::lemma_of_tagged_verb;
+use crate::rules::{SentenceInput, REPORTING};
 
 /// The subject of the reporting verb that reports the clause at `anchor`, if any.
 pub(super) fn attribution_subject(tree: &Tree, anchor: usize) -> Option<usize> {

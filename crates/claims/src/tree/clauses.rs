@@ -1,9 +1,9 @@
 //! Clauses: which verb carries a claim, its subject, its object, voice and modality.
 
 use super::graph::Tree;
-use crate::build::SentenceInput;
 use crate::lexicon::{lemma_of_tagged_verb, MORE_TIME_WORDS, TIME_WORDS};
 use crate::modality::modality_of;
+use crate::rules::SentenceInput;
 
 /// For a copula's nominal ("stages" in "is in the final stages of joining"): its verb
 /// complement introduced by "of" or "to", which carries the claim.

@@ -28,10 +28,10 @@ use clauses::{
 };
 use graph::Tree;
 
-use crate::build::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS, REPORTING};
 use crate::confidence::{raw_confidence, ObjectKind};
 use crate::lexicon::lemma_of_tagged_verb;
 use crate::resolve::Earlier;
+use crate::rules::{make_claim, SentenceInput, IDIOMS, RELATION_NOUNS, REPORTING};
 
 /// Name of this claim-building method.
 pub const TREE_METHOD: &str = "tree-v0";
