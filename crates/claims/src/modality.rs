@@ -64,16 +64,21 @@ pub fn modality_of(chars: &[char], start: usize, end: usize) -> Modality {
     }
     // The words before stop at a comma or a conjunction: "were not optimistic and pointed"
     // leaves "pointed" asserted.
-    let before: String = chars[from..start].iter().collect::<String>().to_lowercase();
-    if let Some(cut) = before
-        .split_inclusive(|c: char| !c.is_alphanumeric() && c != '\'')
+    // Counted on the characters as they stand: lower-casing can change their number ("İ").
+    if let Some(cut) = chars[from..start]
+        .split_inclusive(|c: &char| !c.is_alphanumeric() && *c != '\'')
         .scan(0, |at, piece| {
-            *at += piece.chars().count();
+            *at += piece.len();
             Some((*at, piece))
         })
         .filter(|(_, piece)| {
-            let word = piece.trim_end_matches(|c: char| !c.is_alphanumeric());
-            matches!(word, "and" | "or" | "but") || piece.contains([',', ';'])
+            let word: String = piece
+                .iter()
+                .take_while(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            matches!(word.as_str(), "and" | "or" | "but")
+                || piece.iter().any(|c| matches!(c, ',' | ';'))
         })
         .map(|(at, _)| at)
         .last()
@@ -160,6 +165,51 @@ mod tests {
         assert_eq!(
             modality("Trump also met with four leaders", "met with four"),
             Modality::Asserted
+        );
+    }
+
+    #[test]
+    fn words_that_lower_case_longer_do_not_move_the_window() {
+        // "İ" lower-cases to two characters: counted after lower-casing, the cut at the comma
+        // would land past "not", or past the end of the phrase.
+        assert_eq!(
+            modality("Acme İİ, not sold Beta", "sold"),
+            Modality::Negated
+        );
+        assert_eq!(
+            modality("Acme İİİİİ, sold Beta", "sold"),
+            Modality::Asserted
+        );
+    }
+
+    #[test]
+    fn words_before_stop_at_a_comma_or_conjunction() {
+        assert_eq!(
+            modality(
+                "Officials were not optimistic and pointed to delays",
+                "pointed"
+            ),
+            Modality::Asserted
+        );
+        assert_eq!(
+            modality("It did not, however, sell", "sell"),
+            Modality::Asserted
+        );
+    }
+
+    #[test]
+    fn refusal_negates_and_should_hedges() {
+        assert_eq!(
+            modality("Acme refused to sell Beta", "refused to sell"),
+            Modality::Negated
+        );
+        assert_eq!(
+            modality("Acme failed to win the bid", "failed to win"),
+            Modality::Negated
+        );
+        assert_eq!(
+            modality("The bank should raise rates", "should raise"),
+            Modality::Hedged
         );
     }
 }
