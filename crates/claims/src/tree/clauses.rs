@@ -254,14 +254,15 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
             return Some(s);
         }
         // "Paul Gascoigne was up to his old tricks" with the subject hung on "up".
+        // Only a word of the clause itself carries it: a clause before the verb ("after
+        // regulators approved, sold it") has a subject of its own.
         if let Some(s) = tree.children[at].iter().find_map(|&c| {
-            (c < at && !matches!(tree.base(c), "nsubj" | "csubj"))
-                .then(|| {
-                    tree.children[c]
-                        .iter()
-                        .copied()
-                        .find(|&g| g < c && matches!(tree.rel(g), "nsubj" | "nsubj:pass"))
-                })
+            let clausal = matches!(
+                tree.base(c),
+                "nsubj" | "csubj" | "advcl" | "ccomp" | "xcomp" | "acl" | "parataxis" | "conj"
+            );
+            (c < at && !clausal)
+                .then(|| subject_child(tree, c, 0..c))
                 .flatten()
         }) {
             return Some(s);
@@ -282,16 +283,21 @@ pub(super) fn subject_of(tree: &Tree, anchor: usize) -> Option<usize> {
             // "Benard, hitting .467 against the Mets, hit ...": a clause on a noun is about it.
             "parataxis" if tree.tokens[head].pos.starts_with("NN") => return Some(head),
             "ccomp" | "parataxis" => {
-                let hung = tree.children[head]
-                    .iter()
-                    .copied()
-                    .find(|&c| head < c && c < at && matches!(tree.rel(c), "nsubj" | "nsubj:pass"));
-                return hung.or_else(|| subject_before(tree, at));
+                return subject_child(tree, head, head + 1..at)
+                    .or_else(|| subject_before(tree, at));
             }
             _ => return None,
         }
     }
     None
+}
+
+/// The first child of `node` in `range` that is a nominal subject.
+fn subject_child(tree: &Tree, node: usize, range: std::ops::Range<usize>) -> Option<usize> {
+    tree.children[node]
+        .iter()
+        .copied()
+        .find(|&c| range.contains(&c) && matches!(tree.rel(c), "nsubj" | "nsubj:pass"))
 }
 
 /// The verb's own subject: the nearest subject before it when the parser gave it two ("told

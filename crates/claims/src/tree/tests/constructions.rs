@@ -483,3 +483,26 @@ fn verbs_tagged_as_nouns_are_read_as_verbs_by_their_tree() {
         ]
     );
 }
+
+#[test]
+fn a_clause_before_a_conjoined_verb_does_not_lend_it_a_subject() {
+    let rows: [Row; 12] = [
+        ("Acme", "NNP", 2, "nsubj"),
+        ("bought", "VBD", 0, "root"),
+        ("Beta", "NNP", 2, "obj"),
+        ("and", "CC", 10, "cc"),
+        (",", ",", 10, "punct"),
+        ("after", "IN", 8, "mark"),
+        ("regulators", "NNS", 8, "nsubj"),
+        ("approved", "VBD", 10, "advcl"),
+        (",", ",", 10, "punct"),
+        ("sold", "VBD", 2, "conj"),
+        ("Gamma", "NNP", 10, "obj"),
+        (".", ".", 2, "punct"),
+    ];
+    let sold: Vec<_> = of(&rows).into_iter().filter(|t| t.1 == "sell").collect();
+    assert_eq!(
+        sold,
+        [triple("Acme", "sell", Some("Gamma"), Modality::Asserted)]
+    );
+}
