@@ -54,9 +54,11 @@ test: lint $(DUCKDB_STAMP) python
 	$(VENV)/bin/python -m pytest crates/python/tests
 
 # The Python package: a wheel built by maturin from crates/python (same target/ and libtorch as
-# the Rust build), installed into .venv/ at the checkout's root with pytest, pyarrow and pandas.
+# the Rust build), installed into .venv/ at the checkout's root with pytest, pyarrow, pandas and
+# the full torch 2.4.0 wheel (about 2.7 GB with its CUDA packages, one time), so that the tests
+# import claimex next to torch as a user's environment would have them.
 VENV := .venv
-PY_TOOLS_STAMP := $(VENV)/.installed-tools-1
+PY_TOOLS_STAMP := $(VENV)/.installed-tools-2
 python: build $(PY_TOOLS_STAMP)
 	rm -rf target/wheels
 	$(VENV)/bin/maturin build --manifest-path crates/python/Cargo.toml --profile dev --strip \
@@ -68,7 +70,7 @@ $(PY_TOOLS_STAMP):
 	rm -rf $(VENV)
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check maturin==1.16.0 pytest==9.2.0 \
-	  pyarrow==26.0.1 pandas==3.1.1
+	  pyarrow==26.0.1 pandas==3.1.1 torch==2.4.0
 	touch $@
 
 $(DUCKDB_STAMP):

@@ -31,17 +31,23 @@ fn error(e: impl std::fmt::Display) -> PyErr {
 struct RustPipeline {
     inner: Mutex<Pipeline>,
     reader: ReaderConfig,
+    /// What never changes after loading, read without waiting for a running call.
+    model_id: String,
+    method: String,
+    relations_model: String,
 }
 
 impl RustPipeline {
+    /// The pipeline; called only with the GIL released, so that a call waiting for another to
+    /// finish does not hold every Python thread.
     fn lock(&self) -> MutexGuard<'_, Pipeline> {
-        // A panic inside the model leaves the pipeline as it was between documents.
+        // A panic is turned into an error by `run`; the pipeline's state stays usable.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Each JSON record as a document (or a skipped record saying why), then the pipeline's
-    /// results in input order, without the GIL.
-    fn run(&self, py: Python<'_>, records: Vec<String>) -> Vec<DocumentResult> {
+    /// results in input order, without the GIL. A panic inside the pipeline is an error.
+    fn run(&self, py: Python<'_>, records: Vec<String>) -> PyResult<Vec<DocumentResult>> {
         let reader = self.reader.clone();
         py.allow_threads(|| {
             let items: Vec<ReadItem> = records
@@ -52,9 +58,23 @@ impl RustPipeline {
                     parse_json_record(line, source, Vec::new(), &reader)
                 })
                 .collect();
-            self.lock().process_items(items)
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.lock().process_items(items)
+            }))
+            .map_err(|panic| {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("no message");
+                error(format!(
+                    "the pipeline failed inside ({what}); the documents of this call may count as \
+                     seen for duplicate detection: build a new Pipeline to run them again"
+                ))
+            })
         })
     }
+}
 }
 
 #[pymethods]
@@ -81,7 +101,8 @@ impl RustPipeline {
             }
         };
         let model = model.or_else(|| {
-            let here = std::env::var_os(claimex::MODEL_ENV).is_some()
+            // An empty $CLAIMEX_MODEL counts as unset, as `claimex::resolve_model` reads it.
+            let here = std::env::var_os(claimex::MODEL_ENV).is_some_and(|v| !v.is_empty())
                 || PathBuf::from(claimex::DEFAULT_MODEL_DIR).is_dir();
             let built = PathBuf::from(BUILT_MODEL);
             (!here && built.is_dir()).then_some(built)
@@ -97,6 +118,9 @@ impl RustPipeline {
         };
         let pipeline = py.allow_threads(|| Pipeline::new(config)).map_err(error)?;
         Ok(RustPipeline {
+            model_id: pipeline.model_info().id.clone(),
+            method: claimex::method_id(pipeline.model_info(), pipeline.method()),
+            relations_model: pipeline.model_ids().relations.clone(),
             inner: Mutex::new(pipeline),
             reader: ReaderConfig::default(),
         })
@@ -105,43 +129,37 @@ impl RustPipeline {
     /// The model's id (`name@hash`).
     #[getter]
     fn model_id(&self) -> String {
-        self.lock().model_info().id.clone()
+        self.model_id.clone()
     }
 
-    /// How claims are built: `rules` or `tree`.
+    /// The claim-building method id, as claims carry it in `models.relations`.
     #[getter]
     fn method(&self) -> String {
-        let pipeline = self.lock();
-        claimex::method_id(pipeline.model_info(), pipeline.method())
+        self.method.clone()
     }
 
-    /// Claims of each JSON record as one JSON array per record (`claimex run`'s claim lines), and
-    /// each record's ledger entry as JSON.
-    fn claims_json(&self, py: Python<'_>, records: Vec<String>) -> PyResult<Vec<(String, String)>> {
-        let results = self.run(py, records);
-        results
+    /// Entity mentions of each JSON record as one JSON array per record.
+    fn entities_json(&self, py: Python<'_>, records: Vec<String>) -> PyResult<Vec<String>> {
+        self.run(py, records)?
+            .iter()
+            .map(|r| serde_json::to_string(&r.entities).map_err(error))
+            .collect()
+    }
+
+    /// Per JSON record: its claims as one JSON array (`claimex run`'s claim lines), its cleaned
+    /// text (what every offset points into; `None` for a record skipped or a duplicate) and its
+    /// ledger entry as JSON.
+    fn documents_json(
+        &self,
+        py: Python<'_>,
+        records: Vec<String>,
+    ) -> PyResult<Vec<(String, Option<String>, String)>> {
+        self.run(py, records)?
             .iter()
             .map(|r| {
                 let claims = serde_json::to_string(&r.claims).map_err(error)?;
                 let record = serde_json::to_string(&r.record).map_err(error)?;
-                Ok((claims, record))
-            })
-            .collect()
-    }
-
-    /// Entity mentions of each JSON record as one JSON array per record, and its ledger entry.
-    fn entities_json(
-        &self,
-        py: Python<'_>,
-        records: Vec<String>,
-    ) -> PyResult<Vec<(String, String)>> {
-        let results = self.run(py, records);
-        results
-            .iter()
-            .map(|r| {
-                let entities = serde_json::to_string(&r.entities).map_err(error)?;
-                let record = serde_json::to_string(&r.record).map_err(error)?;
-                Ok((entities, record))
+                Ok((claims, r.document.as_ref().map(|d| d.text.clone()), record))
             })
             .collect()
     }
@@ -155,16 +173,13 @@ impl RustPipeline {
         records: Vec<String>,
         path: PathBuf,
     ) -> PyResult<Vec<String>> {
-        let results = self.run(py, records);
-        let run = {
-            let pipeline = self.lock();
-            claimex_export::RunInfo {
-                ner_model: pipeline.model_info().id.clone(),
-                relations_model: pipeline.model_ids().relations.clone(),
-                config: "claimex Python package: Pipeline.extract_arrow".into(),
-                docs_per_transaction: claimex_export::DOCS_PER_TRANSACTION,
-                csv_cells: claimex_export::CsvCells::default(),
-            }
+        let results = self.run(py, records)?;
+        let run = claimex_export::RunInfo {
+            ner_model: self.model_id.clone(),
+            relations_model: self.relations_model.clone(),
+            config: "claimex Python package: Pipeline.extract_arrow".into(),
+            docs_per_transaction: claimex_export::DOCS_PER_TRANSACTION,
+            csv_cells: claimex_export::CsvCells::default(),
         };
         py.allow_threads(|| -> claimex_export::Result<()> {
             let mut sink: Box<dyn claimex_export::ClaimSink> =
@@ -183,8 +198,8 @@ impl RustPipeline {
 
     /// Warnings the pipeline gathered since the last call (an uncalibrated method, a chunk the
     /// model failed on).
-    fn take_warnings(&self) -> Vec<String> {
-        self.lock().take_warnings()
+    fn take_warnings(&self, py: Python<'_>) -> Vec<String> {
+        py.allow_threads(|| self.lock().take_warnings())
     }
 }
 

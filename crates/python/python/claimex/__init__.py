@@ -5,23 +5,48 @@
     claims = pipeline.extract(["Kazakhstan is in the final stages of joining the Abraham Accords."])
     print(claims[0]["subject"]["text"], claims[0]["predicate"]["lemma"], claims[0]["object"]["text"])
 
-Each claim is the record `claimex run` writes to JSONL, as a dict; offsets count characters, so
-they index Python strings directly (`text[span["start"]:span["end"]]`).
+Each claim is the record `claimex run` writes to JSONL, as a dict. Offsets count characters in
+the document's text after cleaning (a byte-order mark dropped, CRLF made LF, Unicode NFC, leading
+blank lines and boilerplate lines removed): for text that is already clean they index the string
+you passed (`text[span["start"]:span["end"]]`); `extract_documents` gives the cleaned text for
+the others.
 """
 
+import datetime
 import json
+import warnings
+from collections.abc import Mapping
 
 from ._claimex import ClaimexError, RustPipeline
 
-__all__ = ["ClaimexError", "Pipeline"]
+__all__ = ["ClaimexError", "ClaimexWarning", "Pipeline"]
 
 
-def _record(item, k):
-    if isinstance(item, str):
-        return json.dumps({"text": item})
-    if isinstance(item, dict):
-        return json.dumps(item)
-    raise TypeError(f"item {k}: expected a str or a dict with a 'text' field, not {type(item).__name__}")
+class ClaimexWarning(UserWarning):
+    """Something the pipeline noticed while it ran (an uncalibrated method, a chunk of documents
+    the model failed on and whose documents were skipped with that reason)."""
+
+
+def _json_value(value):
+    # Dates and timestamps (a published_at column) as ISO 8601, which the reader parses.
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def _records(items):
+    records = []
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            item = {"text": item}
+        elif not isinstance(item, Mapping):
+            raise TypeError(
+                f"item {k}: expected a str or a mapping with a 'text' field, not {type(item).__name__}")
+        try:
+            records.append(json.dumps(dict(item), default=_json_value))
+        except TypeError as e:
+            raise TypeError(f"item {k}: {e}") from None
+    return records
 
 
 class Pipeline:
@@ -51,21 +76,26 @@ class Pipeline:
     def extract(self, items):
         """Claims of all items, in order: a list of claim dicts (the `claimex run` JSONL records).
 
-        Items are strings, or dicts with `text` and optionally `id`, `title`, `url`,
-        `published_at`, `source`, `author`, `language` (the fields of a JSONL input line).
+        Items are strings, or mappings with `text` and optionally `id`, `title`, `url`,
+        `published_at`, `source`, `author`, `language` (the fields of a JSONL input line). Items
+        that cannot be read (no text, empty) give no claims; `extract_documents` says why.
         """
-        return [claim for claims, _ in self.extract_documents(items) for claim in claims]
+        return [claim for doc in self.extract_documents(items) for claim in doc["claims"]]
 
     def extract_documents(self, items):
-        """Per item: (its claims, its ledger record: status `processed`, `skipped` with the reason,
-        or `duplicate`)."""
-        records = [_record(item, k) for k, item in enumerate(list(items))]
-        return [(json.loads(c), json.loads(r)) for c, r in self._rust.claims_json(records)]
+        """Per item, a dict: `claims` (its claim dicts), `record` (its ledger record: status
+        `processed` with counts, `skipped` with the reason, or `duplicate`) and `text` (the
+        cleaned text every offset points into; None when the item was skipped or a duplicate)."""
+        results = self._rust.documents_json(_records(items))
+        self._warn()
+        return [{"claims": json.loads(c), "record": json.loads(r), "text": t}
+                for c, t, r in results]
 
     def extract_entities(self, items):
         """Per item, its entity mentions (text, label, start, end, score, min_score, entity)."""
-        records = [_record(item, k) for k, item in enumerate(list(items))]
-        return [json.loads(e) for e, _ in self._rust.entities_json(records)]
+        results = self._rust.entities_json(_records(items))
+        self._warn()
+        return [json.loads(e) for e in results]
 
     def extract_arrow(self, table):
         """A pyarrow Table with a `text` column (and optionally `id`, `title`, `url`,
@@ -77,13 +107,13 @@ class Pipeline:
 
         if "text" not in table.column_names:
             raise ValueError(f"the table has no 'text' column (it has {table.column_names})")
-        records = [json.dumps({k: v for k, v in row.items() if v is not None})
-                   for row in table.to_pylist()]
+        rows = [{k: v for k, v in row.items() if v is not None} for row in table.to_pylist()]
         with tempfile.TemporaryDirectory() as tmp:
             path = f"{tmp}/claims.parquet"
-            self._rust.write_parquet(records, path)
+            self._rust.write_parquet(_records(rows), path)
+            self._warn()
             return pyarrow.parquet.read_table(path).combine_chunks()
 
-    def take_warnings(self):
-        """Warnings gathered since the last call."""
-        return self._rust.take_warnings()
+    def _warn(self):
+        for message in self._rust.take_warnings():
+            warnings.warn(message, ClaimexWarning, stacklevel=3)

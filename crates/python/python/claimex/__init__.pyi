@@ -1,9 +1,15 @@
 from os import PathLike
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Iterable, Literal, Mapping, TypedDict
 
 Item = str | Mapping[str, Any]
 
 class ClaimexError(Exception): ...
+class ClaimexWarning(UserWarning): ...
+
+class DocumentClaims(TypedDict):
+    claims: list[dict[str, Any]]
+    record: dict[str, Any]
+    text: str | None
 
 class Pipeline:
     def __init__(
@@ -20,10 +26,7 @@ class Pipeline:
     @property
     def method(self) -> str: ...
     def extract(self, items: Iterable[Item]) -> list[dict[str, Any]]: ...
-    def extract_documents(
-        self, items: Iterable[Item]
-    ) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]: ...
+    def extract_documents(self, items: Iterable[Item]) -> list[DocumentClaims]: ...
     def extract_entities(self, items: Iterable[Item]) -> list[list[dict[str, Any]]]: ...
     def extract_arrow(self, table: Any) -> Any:
         """pyarrow.Table in (a `text` column), pyarrow.Table of claims out."""
-    def take_warnings(self) -> list[str]: ...
