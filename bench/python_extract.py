@@ -25,8 +25,8 @@ def main():
     started = time.perf_counter()
     documents = pipeline.extract_documents(records)
     seconds = time.perf_counter() - started
-    sentences = sum(r.get("sentences", 0) for _, r in documents)
-    claims = sum(len(c) for c, _ in documents)
+    sentences = sum(d["record"].get("sentences", 0) for d in documents)
+    claims = sum(len(d["claims"]) for d in documents)
     print(json.dumps({"documents": len(documents), "sentences": sentences, "claims": claims,
                       "seconds": seconds, "sents_per_s": sentences / seconds}))
 

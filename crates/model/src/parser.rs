@@ -363,6 +363,39 @@ mod tests {
     }
 
     #[test]
+    fn label_scores_in_blocks_are_the_bilinear_form() {
+        let h = head();
+        tch::no_grad(|| {
+            let random = Tensor::randn(h.label_weight.size(), (Kind::Float, Device::Cpu));
+            h.label_weight.shallow_clone().copy_(&random);
+        });
+        // 3 sentences of 110 words: 330 rows, more than one block of LABEL_ROWS.
+        let (b, n) = (3, 110);
+        assert!(b * n > LABEL_ROWS);
+        let features = Tensor::randn([b, n, 8], (Kind::Float, Device::Cpu));
+        let states = h.states(&features, false);
+        let heads = Tensor::randint(n + 1, [b, n], (Kind::Int64, Device::Cpu));
+        let got = h.label_scores(&states, &heads);
+        // dep_i W_lij head_j with a 1 appended to both (the bias terms), written out.
+        let with_one = |x: &Tensor| {
+            let one = Tensor::ones([b, n, 1], (Kind::Float, Device::Cpu));
+            Tensor::cat(&[x.shallow_clone(), one], -1)
+        };
+        let width = states.label_head.size()[2];
+        let head = states
+            .label_head
+            .gather(1, &heads.unsqueeze(-1).expand([b, n, width], false), false);
+        let want = Tensor::einsum(
+            "bni,lij,bnj->bnl",
+            &[with_one(&states.label_dep), h.label_weight.shallow_clone(), with_one(&head)],
+            None::<i64>,
+        );
+        assert_eq!(got.size(), [b, n, 3]);
+        assert!(got.allclose(&want, 1e-4, 1e-4, false));
+        assert!(f64::try_from(want.abs().max()).unwrap() > 0.1, "scores all near zero");
+    }
+
+    #[test]
     fn saves_and_loads_the_same_head() {
         let dir = tempfile::tempdir().unwrap();
         let h = head();
