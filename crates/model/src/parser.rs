@@ -382,17 +382,25 @@ mod tests {
             Tensor::cat(&[x.shallow_clone(), one], -1)
         };
         let width = states.label_head.size()[2];
-        let head = states
-            .label_head
-            .gather(1, &heads.unsqueeze(-1).expand([b, n, width], false), false);
+        let head =
+            states
+                .label_head
+                .gather(1, &heads.unsqueeze(-1).expand([b, n, width], false), false);
         let want = Tensor::einsum(
             "bni,lij,bnj->bnl",
-            &[with_one(&states.label_dep), h.label_weight.shallow_clone(), with_one(&head)],
+            &[
+                with_one(&states.label_dep),
+                h.label_weight.shallow_clone(),
+                with_one(&head),
+            ],
             None::<i64>,
         );
         assert_eq!(got.size(), [b, n, 3]);
         assert!(got.allclose(&want, 1e-4, 1e-4, false));
-        assert!(f64::try_from(want.abs().max()).unwrap() > 0.1, "scores all near zero");
+        assert!(
+            f64::try_from(want.abs().max()).unwrap() > 0.1,
+            "scores all near zero"
+        );
     }
 
     #[test]

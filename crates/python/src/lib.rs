@@ -75,7 +75,6 @@ impl RustPipeline {
         })
     }
 }
-}
 
 #[pymethods]
 impl RustPipeline {
