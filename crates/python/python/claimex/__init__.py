@@ -23,8 +23,9 @@ __all__ = ["ClaimexError", "ClaimexWarning", "Pipeline"]
 
 
 class ClaimexWarning(UserWarning):
-    """Something the pipeline noticed while it ran (an uncalibrated method, a chunk of documents
-    the model failed on and whose documents were skipped with that reason)."""
+    """Something the pipeline noticed: a model that is not trained, a calibration fitted for
+    another method (confidences then uncalibrated), a chunk the model failed on (its documents
+    then analysed one by one; one that fails alone is skipped, its record saying why)."""
 
 
 def _json_value(value):
