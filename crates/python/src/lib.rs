@@ -131,7 +131,8 @@ impl RustPipeline {
         self.model_id.clone()
     }
 
-    /// The claim-building method id, as claims carry it in `models.relations`.
+    /// The claim-building method id: how `models.relations` on each claim starts (without the
+    /// relation head).
     #[getter]
     fn method(&self) -> String {
         self.method.clone()

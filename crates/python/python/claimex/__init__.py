@@ -71,7 +71,8 @@ class Pipeline:
 
     @property
     def method(self):
-        """The claim-building method id, as claims carry it in `models.relations`."""
+        """The claim-building method id: how `models.relations` on each claim starts (without
+        the relation head)."""
         return self._rust.method
 
     def extract(self, items):
