@@ -361,12 +361,8 @@ impl DocumentReader {
                 continue;
             }
             let (line, warnings) = decode(std::mem::take(&mut bytes));
-            return Some(self.parse_jsonl_line(&line, source, warnings));
+            return Some(parse_json_record(&line, source, warnings, &self.config));
         }
-    }
-
-    fn parse_jsonl_line(&self, line: &str, source: SourceRef, warnings: Vec<String>) -> ReadItem {
-        parse_json_record(line, source, warnings, &self.config)
     }
 }
 

@@ -101,13 +101,7 @@ pub(super) fn descriptive_participle(tree: &Tree, verb: usize) -> bool {
     let pos = tree.tokens[verb].pos.as_str();
     let in_phrase = tree.child(noun, &["case"]).is_some();
     let set_off = verb > 0 && tree.tokens[verb - 1].text == ",";
-    let agent = tree.child(verb, &["obl:agent"]).is_some()
-        || tree.children[verb].iter().any(|&c| {
-            tree.base(c) == "obl"
-                && tree
-                    .child(c, &["case"])
-                    .is_some_and(|k| tree.word(k) == "by")
-        });
+    let agent = agent(tree, verb).is_some();
     // A clause with a subject or subordinator of its own is no description ("rumours that the
     // minister had resigned").
     let subject = tree.child(verb, &["nsubj", "nsubj:pass"]).is_some();
@@ -193,23 +187,27 @@ pub(super) fn is_time(tree: &Tree, i: usize) -> bool {
         || matches!(tree.rel(i), "obl:tmod" | "obl:unmarked")
 }
 
-/// A verb's prepositional argument: its passive agent, else its first prepositional phrase after
-/// it that is not a time or an "according to" phrase.
-pub(super) fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
-    if let Some(agent) = tree.child(verb, &["obl:agent"]) {
-        return Some(agent);
-    }
-    if is_passive(tree, verb) {
-        let by = tree.children[verb].iter().copied().find(|&c| {
+/// A verb's agent: its `obl:agent`, else a prepositional phrase with "by" after it.
+fn agent(tree: &Tree, verb: usize) -> Option<usize> {
+    tree.child(verb, &["obl:agent"]).or_else(|| {
+        tree.children[verb].iter().copied().find(|&c| {
             c > verb
                 && tree.base(c) == "obl"
                 && tree
                     .child(c, &["case"])
                     .is_some_and(|k| tree.word(k) == "by")
-        });
-        if by.is_some() {
-            return by;
-        }
+        })
+    })
+}
+
+/// A verb's prepositional argument: its passive agent, else its first prepositional phrase after
+/// it that is not a time or an "according to" phrase.
+pub(super) fn prepositional_object(tree: &Tree, verb: usize) -> Option<usize> {
+    // A "by" phrase is the agent only of a passive.
+    if let Some(a) =
+        agent(tree, verb).filter(|&a| tree.rel(a) == "obl:agent" || is_passive(tree, verb))
+    {
+        return Some(a);
     }
     tree.children[verb].iter().copied().find(|&c| {
         c > verb

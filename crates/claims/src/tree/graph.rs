@@ -88,8 +88,9 @@ impl<'a> Tree<'a> {
 
     /// The phrase headed by `i`: its subtree without relative clauses, participles, appositions,
     /// clauses and punctuation, without the head's own conjuncts unless they are alternatives
-    /// (each is an argument of its own; deeper ones stay: "the force of Suker and Mijatovic"), without a "not" on the head,
-    /// and without a leading preposition (`case`) when `drop_case`; as the first and last token.
+    /// (each is an argument of its own; deeper ones stay: "the force of Suker and Mijatovic"),
+    /// without a "not" on the head, and without a leading preposition (`case`) when
+    /// `drop_case`; as the first and last token.
     pub(super) fn phrase(&self, i: usize, drop_case: bool) -> (usize, usize) {
         let mut kept = vec![false; self.tokens.len()];
         let alternatives = self.alternatives(i);

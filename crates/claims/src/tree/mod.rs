@@ -85,6 +85,8 @@ pub(crate) fn tree_claims(
             .find(|e| e.start < t.end && t.start < e.end)
             .map(|e| e.label == "PER")
     };
+    // Each clause's verb of denial, once: the verb is no claim, the clause is negated.
+    let denials: Vec<Option<usize>> = (0..n).map(|c| denial_of(&tree, c)).collect();
     let mut claims = Vec::new();
     for anchor in 0..n {
         // A verb with a copula ("the aim is to go") is a parse of a verb clause, not a copular one.
@@ -108,7 +110,7 @@ pub(crate) fn tree_claims(
             continue;
         }
         // "his aides denied rumours that he was ill": the denied clause is the claim.
-        if (0..n).any(|c| denial_of(&tree, c) == Some(anchor)) {
+        if denials.contains(&Some(anchor)) {
             continue;
         }
         // "is in the final stages of joining X", "is close to signing X": the verb is the claim.
@@ -244,7 +246,7 @@ pub(crate) fn tree_claims(
             {
                 m = claimex_core::Modality::Negated;
             }
-            if denial_of(&tree, anchor).is_some() {
+            if denials[anchor].is_some() {
                 m = claimex_core::Modality::Negated;
             }
             if m == claimex_core::Modality::Asserted {
