@@ -130,7 +130,7 @@ where
         what: format!("not a {what}"),
         source,
     })?;
-    let mut head = build(config).map_err(|e| Error::InFile {
+    let mut head = crate::unseeded(|| build(config)).map_err(|e| Error::InFile {
         path: config_path.clone(),
         source: Box::new(e),
     })?;

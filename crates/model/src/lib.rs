@@ -64,3 +64,12 @@ pub fn seeded<T>(seed: i64, f: impl FnOnce() -> T) -> T {
     tch::set_num_threads(threads);
     out
 }
+
+/// Runs `f`, which draws random numbers that it then throws away (a network built only to have
+/// its weights loaded from a file), with no seeded initialisation running at the same time:
+/// without the lock, loading a model would take numbers from the middle of another thread's
+/// seeded stream and change the weights that thread draws.
+pub(crate) fn unseeded<T>(f: impl FnOnce() -> T) -> T {
+    let _rng = RNG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    f()
+}

@@ -183,7 +183,7 @@ impl NerModel {
         }
 
         let mut vs = VarStore::new(Device::Cpu);
-        let mut model = Network::build(&vs, &value)?;
+        let mut model = crate::unseeded(|| Network::build(&vs, &value))?;
         vs.load(&weights).map_err(|e| Error::Weights {
             path: weights.clone(),
             config: "config.json".into(),

@@ -595,6 +595,42 @@ fn the_ner_pass_gives_the_relation_head_the_states_a_pass_of_its_own_gives() {
     assert_eq!(labels(&reused), labels(&encoded_again));
 }
 
+/// Loading a model builds a network whose random initialisation the file's weights replace; those
+/// draws must not land in the middle of another thread's seeded stream, or the same seed gives
+/// different weights (a random test model that tags nothing in one run out of many).
+#[test]
+fn loading_models_meanwhile_leaves_a_seeded_model_unchanged() {
+    let dirs: Vec<tempfile::TempDir> = (0..6).map(|_| tempfile::tempdir().unwrap()).collect();
+    model_dir(dirs[0].path());
+    let loaded = dirs[0].path().to_path_buf();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let loader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            tch::set_num_threads(1);
+            let mut loads = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || loads == 0 {
+                load(&loaded, 4, 256);
+                loads += 1;
+            }
+            loads
+        })
+    };
+    for dir in &dirs[1..] {
+        model_dir(dir.path());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(loader.join().unwrap() > 0);
+    let weights =
+        |d: &tempfile::TempDir| std::fs::read(d.path().join("model.safetensors")).unwrap();
+    for dir in &dirs[1..] {
+        assert!(
+            weights(dir) == weights(&dirs[0]),
+            "seed 7 gave other weights"
+        );
+    }
+}
+
 #[test]
 fn a_model_without_a_relation_head_keeps_no_states() {
     let dir = tempfile::tempdir().unwrap();
