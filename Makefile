@@ -43,14 +43,11 @@ run: build $(if $(filter models/tiny-random,$(RUN_MODEL)),models/tiny-random/mod
 lint: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p claimex-model --features remote -- -D warnings
 
 # The tests run beside a throwaway PostgreSQL server (scripts/with-postgres.sh installs Debian's
-# postgresql package if needed). The last line builds the optional hub-download feature (`remote`)
-# and checks its offline error.
+# postgresql package if needed), then the Python package's tests.
 test: lint $(DUCKDB_STAMP) python
 	scripts/with-postgres.sh cargo test --workspace
-	cargo test -p claimex-model --features remote --lib hub
 	$(VENV)/bin/python -m pytest crates/python/tests
 
 # The Python package: a wheel built by maturin from crates/python (same target/ and libtorch as

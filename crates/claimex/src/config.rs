@@ -24,7 +24,7 @@ pub enum ClaimStyle {
 /// uses without options.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Model directory, or `hf:ORG/NAME[@REVISION]` in a build with the `remote` feature.
+    /// Model directory, or `hf:ORG/NAME[@REVISION]` (downloaded once from the Hugging Face hub).
     /// `None`: `$CLAIMEX_MODEL`, else `models/default` ([`resolve_model`]).
     pub model: Option<PathBuf>,
     /// Worker threads for cleaning, splitting, claim building and libtorch. `None`: all cores.
@@ -100,8 +100,8 @@ pub fn installed_model_dir() -> Option<PathBuf> {
     Some(prefix.join("share/claimex").join(DEFAULT_MODEL_DIR))
 }
 
-/// Loads the model `spec` names (a directory, or an `hf:` id fetched into the cache by a build
-/// with the `remote` feature) with the given inference settings.
+/// Loads the model `spec` names (a directory, or an `hf:` id fetched into the cache) with the given
+/// inference settings.
 pub fn load_model(
     spec: &Path,
     config: claimex_model::NerConfig,

@@ -7,7 +7,7 @@ use clap::Args;
 /// one place that decides it.
 #[derive(Args, Debug, Clone)]
 pub struct ModelArg {
-    /// Model directory, or hf:ORG/NAME[@REVISION] in a build with the `remote` feature
+    /// Model directory, or hf:ORG/NAME[@REVISION] (downloaded once from the Hugging Face hub)
     /// [default: $CLAIMEX_MODEL, else ./models/default, else the one `make install` installed].
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
