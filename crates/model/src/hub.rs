@@ -193,7 +193,7 @@ fn download(
         Err(ureq::Error::Status(404, _)) => return Ok(Download::Absent),
         Err(ureq::Error::Status(code @ (401 | 403), _)) => {
             return Err(format!(
-                "HTTP {code}, a gated or private model: set HF_TOKEN to a token that may read it"
+                "HTTP {code}: no such repository, or a gated or private one (set HF_TOKEN)"
             ));
         }
         Err(e) => return Err(e.to_string()),
