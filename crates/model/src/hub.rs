@@ -95,7 +95,7 @@ pub fn resolve_model(spec: &str) -> Result<PathBuf> {
 const REQUIRED: [&[&str]; 3] = [
     &["config.json"],
     &["tokenizer.json", "vocab.txt"],
-    &["model.safetensors", "rust_model.ot"],
+    &crate::model::WEIGHT_FILES,
 ];
 
 /// Files copied when the repository has them.

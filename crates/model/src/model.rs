@@ -144,6 +144,9 @@ struct Prediction {
     centrality: Option<usize>,
 }
 
+/// Weight files a model directory may hold, in the order they are looked for.
+pub(crate) const WEIGHT_FILES: [&str; 2] = ["model.safetensors", "rust_model.ot"];
+
 impl NerModel {
     /// Loads a model directory. Every missing or inconsistent file is an error naming it.
     pub fn load(dir: &Path, config: NerConfig) -> Result<NerModel> {
@@ -164,7 +167,7 @@ impl NerModel {
         })?;
         let labels = summary.labels;
 
-        let weights = ["model.safetensors", "rust_model.ot"]
+        let weights = WEIGHT_FILES
             .iter()
             .map(|f| dir.join(f))
             .find(|p| p.is_file())
