@@ -2,7 +2,6 @@
 //! Face hub, downloaded over HTTPS (ureq, which libtorch's build already compiles) and assembled
 //! into an ordinary model directory in the cache.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -200,7 +199,6 @@ fn download(
     };
     let mut file = std::fs::File::create(to).map_err(|e| format!("{}: {e}", to.display()))?;
     std::io::copy(&mut response.into_reader(), &mut file)
-        .and_then(|_| file.flush())
         .map_err(|e| format!("{}: {e}", to.display()))?;
     Ok(Download::Written)
 }
@@ -261,7 +259,7 @@ mod tests {
     /// and leaves no model directory behind; a token is sent when given.
     #[test]
     fn a_model_is_assembled_from_a_hub_and_then_read_from_the_cache() {
-        use std::io::{BufRead, BufReader};
+        use std::io::{BufRead, BufReader, Write};
         use std::net::TcpListener;
         use std::sync::{Arc, Mutex};
 
